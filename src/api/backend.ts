@@ -1,0 +1,85 @@
+import { CpuRunner } from '../cpu/runner.js';
+import { acquireGpu, type AdapterSummary, type GpuOptions } from '../gpu/context.js';
+import { GpuRunner } from '../gpu/runner.js';
+import type { LSTM } from '../model/lstm.js';
+import { describeValue } from '../model/config.js';
+import { invalidArgument, LstmError } from './errors.js';
+import type { ForwardOptions } from './forward-input.js';
+import type { ForwardResult } from './result.js';
+
+export type BackendKind = 'webgpu' | 'cpu';
+export type BackendPreference = BackendKind | 'auto';
+
+/** A model loaded on a backend, ready to run. */
+export interface Runner {
+  readonly kind: BackendKind;
+  readonly model: LSTM;
+  /** Bytes of GPU memory held (0 on the CPU). */
+  readonly gpuBytes: number;
+  forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult>;
+  /** Frees what the runner holds; safe to call twice. */
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Why this backend was chosen, in words (for 'auto', what was missing when it chose the CPU). */
+  readonly reason: string;
+  /** The adapter in use; null on the CPU. */
+  readonly adapter: AdapterSummary | null;
+  /** The device in use; null on the CPU. */
+  readonly device: GPUDevice | null;
+  load(model: LSTM): Promise<Runner>;
+  /** Destroys the device if the library created it. */
+  dispose(): void;
+}
+
+export interface BackendOptions extends GpuOptions {
+  /** 'auto' (default) takes WebGPU where an adapter exists, else the CPU; 'webgpu' fails without one. */
+  readonly prefer?: BackendPreference;
+}
+
+function cpuBackend(reason: string): Backend {
+  return {
+    kind: 'cpu',
+    reason,
+    adapter: null,
+    device: null,
+    load: async (model) => new CpuRunner(model),
+    dispose: () => {},
+  };
+}
+
+/**
+ * Chooses and opens a backend.
+ *
+ * @example
+ * const backend = await createBackend({ prefer: 'auto' });
+ * console.log(backend.kind, backend.reason, backend.adapter?.architecture);
+ * const runner = await backend.load(model);
+ */
+export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
+  const prefer = options.prefer ?? 'auto';
+  if (prefer !== 'auto' && prefer !== 'webgpu' && prefer !== 'cpu') {
+    throw invalidArgument(`prefer: expected 'webgpu', 'cpu' or 'auto', got ${describeValue(prefer)}`);
+  }
+  if (prefer === 'cpu') return cpuBackend('the CPU backend was requested');
+  let context;
+  try {
+    context = await acquireGpu(options);
+  } catch (error) {
+    if (prefer === 'webgpu' || !(error instanceof LstmError)) throw error;
+    return cpuBackend(`auto: fell back to the CPU because ${error.message}`);
+  }
+  const { device, adapter } = context;
+  return {
+    kind: 'webgpu',
+    reason: prefer === 'webgpu' ? 'the WebGPU backend was requested' : `auto: a WebGPU adapter was found (${adapter.vendor} ${adapter.architecture})`,
+    adapter,
+    device,
+    load: (model) => GpuRunner.create(context, model),
+    dispose: () => {
+      if (context.ownsDevice) device.destroy();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { directionCount, type LstmConfig } from '../model/config.js';
+import type { ForwardResult } from './result.js';
+
+/**
+ * How close a result must be to the float64 reference: each element must satisfy
+ * |actual − expected| ≤ atol + rtol·|expected|. The defaults hold for float32 kernels with weights
+ * and inputs of ordinary magnitude (|W| ≲ 1, |x| ≲ 10); see the README for large magnitudes.
+ */
+export interface Tolerance {
+  readonly atol: number;
+  readonly rtol: number;
+}
+
+export const kDefaultTolerance: Tolerance = Object.freeze({ atol: 1e-5, rtol: 1e-5 });
+
+/** The largest differences in one tensor, and where the worst element sits. */
+export interface TensorError {
+  readonly maxAbs: number;
+  /** max |a − e| / |e| over elements with |e| ≥ 1e-6 (relative error is meaningless near zero). */
+  readonly maxRel: number;
+  /** Elements outside the tolerance. */
+  readonly failures: number;
+  /** The element with the largest absolute error, by axis name ({t, b, unit} or {layer, direction, b, unit}). */
+  readonly worst: { readonly at: Readonly<Record<string, number>>; readonly expected: number; readonly actual: number } | null;
+}
+
+export interface VerifyReport {
+  readonly output: TensorError;
+  readonly hN: TensorError;
+  readonly cN: TensorError;
+  readonly maxAbs: number;
+  readonly tolerance: Tolerance;
+  readonly passed: boolean;
+}
+
+function compareTensor(
+  expected: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  tolerance: Tolerance,
+  locate: (index: number) => Record<string, number>,
+): TensorError {
+  let maxAbs = 0;
+  let maxRel = 0;
+  let failures = 0;
+  let worstIndex = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    const abs = Math.abs(a - e);
+    // NaN compares false everywhere; count it as a failure and as the worst element.
+    if (!(abs <= tolerance.atol + tolerance.rtol * Math.abs(e))) failures++;
+    const worse = abs > maxAbs || (Number.isNaN(abs) && !Number.isNaN(maxAbs));
+    if (worstIndex < 0 || worse) {
+      maxAbs = abs;
+      worstIndex = i;
+    }
+    if (Math.abs(e) >= 1e-6) maxRel = Math.max(maxRel, abs / Math.abs(e));
+  }
+  if (expected.length !== actual.length) failures += Math.abs(expected.length - actual.length);
+  return {
+    maxAbs,
+    maxRel,
+    failures,
+    worst: worstIndex < 0 ? null : { at: locate(worstIndex), expected: expected[worstIndex], actual: actual[worstIndex] },
+  };
+}
+
+/** Splits a flat index of a row-major array into named coordinates. */
+function unflatten(index: number, shape: readonly number[], names: readonly string[]): Record<string, number> {
+  const at: Record<string, number> = {};
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    at[names[axis]] = index % shape[axis];
+    index = Math.floor(index / shape[axis]);
+  }
+  return at;
+}
+
+/** Compares a backend's result with the reference's, element by element. */
+export function compareResults(
+  config: LstmConfig,
+  expected: ForwardResult,
+  actual: ForwardResult,
+  tolerance: Tolerance = kDefaultTolerance,
+): VerifyReport {
+  const D = directionCount(config);
+  const outputAxes = config.batchFirst ? ['b', 't', 'unit'] : ['t', 'b', 'unit'];
+  const output = compareTensor(expected.output.data, actual.output.data, tolerance, (i) =>
+    unflatten(i, expected.output.shape, outputAxes),
+  );
+  const [LD, B, H] = expected.hN.shape;
+  const locateState = (i: number) => {
+    const { ld, b, unit } = unflatten(i, [LD, B, H], ['ld', 'b', 'unit']);
+    return { layer: Math.floor(ld / D), direction: ld % D, b, unit };
+  };
+  const hN = compareTensor(expected.hN.data, actual.hN.data, tolerance, locateState);
+  const cN = compareTensor(expected.cN.data, actual.cN.data, tolerance, locateState);
+  const maxAbs = Math.max(output.maxAbs, hN.maxAbs, cN.maxAbs);
+  return {
+    output,
+    hN,
+    cN,
+    maxAbs,
+    tolerance,
+    passed: output.failures + hN.failures + cN.failures === 0,
+  };
+}

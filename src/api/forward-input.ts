@@ -1,0 +1,105 @@
+import { formatShape, invalidArgument, invalidShape, LstmError } from './errors.js';
+import { checkDimension, describeValue, directionCount, type LstmConfig } from '../model/config.js';
+
+/** Options of one forward call. x is [T, B, I] (or [B, T, I] with batchFirst), flat, row-major. */
+export interface ForwardOptions {
+  /** T: time steps in x. */
+  readonly steps: number;
+  /** B: sequences in x. */
+  readonly batch: number;
+  /** Initial hidden state [L·D, B, H]; zeros when absent. */
+  readonly h0?: ArrayLike<number>;
+  /** Initial cell state [L·D, B, H]; zeros when absent. */
+  readonly c0?: ArrayLike<number>;
+  /** Per-sequence lengths in 1..T (PyTorch packed-sequence semantics); all T when absent. */
+  readonly lengths?: ArrayLike<number>;
+  /** Record i, f, g, o, c, h of every step, layer and direction. */
+  readonly trace?: boolean;
+}
+
+/** A forward call's inputs after validation, in the kernels' time-major layout. */
+export interface PreparedInput {
+  readonly steps: number;
+  readonly batch: number;
+  /** [T, B, I], time-major whatever the caller's layout. */
+  readonly x: Float64Array;
+  readonly h0: Float64Array | null;
+  readonly c0: Float64Array | null;
+  readonly lengths: Int32Array | null;
+  readonly trace: boolean;
+}
+
+/** Upper bound on T·B: beyond it a forward call is refused as absurd rather than attempted. */
+export const kMaxStepsTimesBatch = 1 << 28;
+
+function toFloat64(name: string, value: ArrayLike<number>, expectedShape: number[]): Float64Array {
+  const expected = expectedShape.reduce((a, b) => a * b, 1);
+  if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
+    throw invalidShape(`${name}: expected ${expected} numbers for shape ${formatShape(expectedShape)}, got ${describeValue(value)}`);
+  }
+  if (value.length !== expected) {
+    throw invalidShape(`${name}: expected ${expected} values for shape ${formatShape(expectedShape)}, got ${value.length}`);
+  }
+  const out = Float64Array.from(value);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      throw new LstmError('NON_FINITE', `${name}: value at flat index ${i} is ${value[i]}; inputs must be finite numbers`);
+    }
+  }
+  return out;
+}
+
+/** Swaps the first two axes of a [A, C, W] array: [B, T, W] ↔ [T, B, W]. */
+export function swapLeadingAxes<A extends Float32Array | Float64Array>(data: A, a: number, c: number, width: number): A {
+  const out = new (data.constructor as { new (n: number): A })(data.length);
+  for (let i = 0; i < a; i++) {
+    for (let j = 0; j < c; j++) {
+      out.set(data.subarray((i * c + j) * width, (i * c + j + 1) * width), (j * a + i) * width);
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a forward call against the model (before any GPU work) and brings x to time-major.
+ * Every error names the argument, the expected shape or range, and what was given.
+ */
+export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: ForwardOptions): PreparedInput {
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgument(`options: expected { steps, batch, ... }, got ${describeValue(options)}`);
+  }
+  const T = checkDimension('options.steps', options.steps, kMaxStepsTimesBatch);
+  const B = checkDimension('options.batch', options.batch, kMaxStepsTimesBatch);
+  if (T * B > kMaxStepsTimesBatch) {
+    throw invalidArgument(`options.steps × options.batch: expected at most ${kMaxStepsTimesBatch}, got ${T} × ${B}`);
+  }
+  const I = config.inputSize;
+  const stateShape = [config.numLayers * directionCount(config), B, config.hiddenSize];
+  const callerShape = config.batchFirst ? [B, T, I] : [T, B, I];
+  const given = toFloat64('x', x, callerShape);
+  return {
+    steps: T,
+    batch: B,
+    x: config.batchFirst ? swapLeadingAxes(given, B, T, I) : given,
+    h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, stateShape),
+    c0: options.c0 === undefined ? null : toFloat64('c0', options.c0, stateShape),
+    lengths: options.lengths === undefined ? null : checkLengths(options.lengths, T, B),
+    trace: options.trace === true,
+  };
+}
+
+function checkLengths(lengths: ArrayLike<number>, T: number, B: number): Int32Array {
+  if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
+    const given = lengths !== null && typeof lengths === 'object' ? `${lengths.length} values` : describeValue(lengths);
+    throw invalidShape(`lengths: expected ${B} values (one per sequence), got ${given}`);
+  }
+  const out = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const v = lengths[b];
+    if (!Number.isInteger(v) || v < 1 || v > T) {
+      throw invalidArgument(`lengths[${b}]: expected an integer in [1, ${T}], got ${v}`);
+    }
+    out[b] = v;
+  }
+  return out;
+}

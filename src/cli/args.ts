@@ -1,0 +1,39 @@
+import { invalidArgument } from '../api/errors.js';
+
+export interface ParsedArgs {
+  readonly command: string | undefined;
+  readonly flags: ReadonlyMap<string, string>;
+}
+
+/** `command --name value ...`; each flag takes exactly one value and must be one the command knows. */
+export function parseArgs(argv: readonly string[], known: Readonly<Record<string, readonly string[]>>): ParsedArgs {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: undefined, flags: new Map() };
+  if (!Object.hasOwn(known, command)) throw invalidArgument(`unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(known).join(', ')}`);
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) {
+    const flag = rest[i];
+    const name = flag.replace(/^--/, '');
+    if (!flag.startsWith('--') || !known[command].includes(name)) {
+      throw invalidArgument(`${command}: unknown option ${JSON.stringify(flag)}; expected ${known[command].map((f) => `--${f}`).join(', ') || 'none'}`);
+    }
+    const value = rest[i + 1];
+    if (value === undefined || value.startsWith('--')) throw invalidArgument(`${command}: ${flag} needs a value`);
+    flags.set(name, value);
+  }
+  return { command, flags };
+}
+
+export function requireFlag(args: ParsedArgs, name: string): string {
+  const value = args.flags.get(name);
+  if (value === undefined) throw invalidArgument(`${args.command}: --${name} is required`);
+  return value;
+}
+
+export function numberFlag(args: ParsedArgs, name: string, fallback: number): number {
+  const text = args.flags.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw invalidArgument(`${args.command}: --${name} expects a non-negative number, got ${JSON.stringify(text)}`);
+  return value;
+}

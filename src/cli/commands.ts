@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/compare.js';
+import { invalidArgument, LstmError } from '../api/errors.js';
+import type { ForwardResult } from '../api/result.js';
+import { CpuRunner } from '../cpu/runner.js';
+import type { AdapterSummary } from '../gpu/context.js';
+import { inputFromJSON, resultToJSON, type ParsedInput } from '../model/input-json.js';
+import { modelFromJSON } from '../model/json.js';
+import type { LSTM } from '../model/lstm.js';
+import { BrowserSession } from '../node/browser-session.js';
+import { remoteForward } from '../node/remote.js';
+import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+
+export type Print = (line: string) => void;
+
+function readJSON(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw invalidArgument(`--${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidArgument(`--${what} ${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function loadCase(args: ParsedArgs): { model: LSTM; input: ParsedInput } {
+  const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model'));
+  return { model, input: inputFromJSON(readJSON(requireFlag(args, 'input'), 'input'), model.config) };
+}
+
+interface GpuRun {
+  readonly result: ForwardResult;
+  readonly adapter: AdapterSummary;
+  readonly browser: string;
+}
+
+async function runOnGpu(model: LSTM, input: ParsedInput): Promise<GpuRun> {
+  const session = await BrowserSession.open();
+  try {
+    const { result, adapter } = await remoteForward(session, model, input.x, input.options);
+    return { result, adapter, browser: session.browserVersion };
+  } finally {
+    await session.close();
+  }
+}
+
+/** `run`: one forward call on the chosen backend; writes the result file with backend, adapter and counters. */
+export async function runCommand(args: ParsedArgs, print: Print): Promise<number> {
+  const { model, input } = loadCase(args);
+  const backend = args.flags.get('backend') ?? 'auto';
+  if (!['cpu', 'webgpu', 'auto'].includes(backend)) {
+    throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${JSON.stringify(backend)}`);
+  }
+  let gpu: GpuRun | null = null;
+  let reason = 'the CPU backend was requested';
+  if (backend !== 'cpu') {
+    try {
+      gpu = await runOnGpu(model, input);
+      reason = backend === 'webgpu' ? 'the WebGPU backend was requested' : 'auto: a WebGPU adapter was found';
+    } catch (error) {
+      if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      reason = `auto: fell back to the CPU because ${error.message}`;
+    }
+  }
+  const result = gpu ? gpu.result : new CpuRunner(model).forwardSync(input.x, input.options);
+  const report = {
+    ...resultToJSON(result),
+    backend: result.stats.backend,
+    reason,
+    adapter: gpu?.adapter ?? null,
+    browser: gpu?.browser ?? null,
+    stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks },
+  };
+  const out = args.flags.get('out');
+  if (out) {
+    writeFileSync(out, JSON.stringify(report));
+    print(`wrote ${out}: backend ${report.backend} (${reason}); ${report.stats.dispatches} dispatches, ${report.stats.submits} submits, ${report.stats.readbacks} readbacks`);
+  } else {
+    print(JSON.stringify(report));
+  }
+  return 0;
+}
+
+function formatError(name: string, e: VerifyReport['output']): string {
+  const worst = e.worst ? ` worst at ${Object.entries(e.worst.at).map(([k, v]) => `${k}=${v}`).join(' ')} (cpu ${e.worst.expected}, gpu ${e.worst.actual})` : '';
+  return `${name.padEnd(7)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
+}
+
+/** `verify`: WebGPU against the float64 reference; exits 1 when any element is outside the tolerance. */
+export async function verifyCommand(args: ParsedArgs, print: Print): Promise<number> {
+  const { model, input } = loadCase(args);
+  const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
+  const reference = new CpuRunner(model).forwardSync(input.x, input.options);
+  const gpu = await runOnGpu(model, input);
+  const report = compareResults(model.config, reference, gpu.result, tolerance);
+  print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser}`);
+  print(`shape: T=${input.options.steps} B=${input.options.batch} I=${model.config.inputSize} H=${model.config.hiddenSize} layers=${model.config.numLayers}${model.config.bidirectional ? ' bidirectional' : ''}`);
+  print(formatError('output', report.output));
+  print(formatError('h_n', report.hN));
+  print(formatError('c_n', report.cN));
+  const s = gpu.result.stats;
+  print(`counters: ${s.dispatches} dispatches, ${s.submits} submit, ${s.readbacks} readback`);
+  print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
+  return report.passed ? 0 : 1;
+}
+
+/** `info`: the adapter the webgpu backend would use, and the browser it runs in. */
+export async function infoCommand(_args: ParsedArgs, print: Print): Promise<number> {
+  const session = await BrowserSession.open();
+  try {
+    const info = await session.page.evaluate(async () => {
+      const lib = (window as unknown as { webgpuLstm: typeof import('../index.js') }).webgpuLstm;
+      try {
+        const backend = await lib.createBackend({ prefer: 'webgpu' });
+        const limits = backend.device!.limits;
+        backend.dispose();
+        return { ok: true as const, adapter: backend.adapter!, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize };
+      } catch (error) {
+        return { ok: false as const, message: (error as Error).message };
+      }
+    });
+    if (!info.ok) throw new LstmError('BACKEND_UNAVAILABLE', info.message);
+    print(JSON.stringify({ browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { LstmError } from '../api/errors.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
+
+const kUsage = `usage: webgpu-lstm <command> [options]
+
+  run     --model M.json --input X.json [--backend cpu|webgpu|auto] [--out R.json]
+          one forward call; writes output, h_n, c_n, the backend used, the adapter and counters
+  verify  --model M.json --input X.json [--atol 1e-5] [--rtol 1e-5]
+          WebGPU against the float64 CPU reference; exits 1 outside the tolerance
+  info    the WebGPU adapter (runs headless Chromium: $WEBGPU_LSTM_CHROME, $CHROME_PATH or /usr/bin/chromium)`;
+
+const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print) => Promise<number> }> = {
+  run: { flags: ['model', 'input', 'backend', 'out'], run: runCommand },
+  verify: { flags: ['model', 'input', 'atol', 'rtol'], run: verifyCommand },
+  info: { flags: [], run: infoCommand },
+};
+
+/** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */
+export async function main(argv: readonly string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
+  try {
+    const args = parseArgs(argv, Object.fromEntries(Object.entries(kCommands).map(([name, c]) => [name, c.flags])));
+    if (args.command === undefined) {
+      print(kUsage);
+      return argv.length === 0 ? 2 : 0;
+    }
+    return await kCommands[args.command].run(args, print);
+  } catch (error) {
+    // One readable line, never a stack trace: these are the user's files and flags.
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`webgpu-lstm: ${error instanceof LstmError ? `${error.code}: ` : ''}${message}`);
+    const usage = error instanceof LstmError && error.code !== 'BACKEND_UNAVAILABLE' && error.code !== 'GPU_ERROR' && error.code !== 'DEVICE_LOST';
+    return usage ? 2 : 3;
+  }
+}
+
+// Run when executed as the bin, not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/webgpu-lstm')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,76 @@
+import { LstmError } from '../api/errors.js';
+
+/** What the adapter says about itself, as data (shown by the CLI, the bench and the demo). */
+export interface AdapterSummary {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** A software rasteriser (SwiftShader, llvmpipe, WARP): its timings are CPU timings. */
+  readonly isSoftware: boolean;
+  readonly features: readonly string[];
+}
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterSummary;
+  /** Whether the library created the device (and so may destroy it). */
+  readonly ownsDevice: boolean;
+}
+
+export interface GpuOptions {
+  /** Use this device instead of requesting one; the library never destroys a caller's device. */
+  readonly device?: GPUDevice;
+  /** The GPU entry point; `navigator.gpu` by default. */
+  readonly gpu?: GPU;
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+const kSoftwareAdapters = /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i;
+
+export function summarizeAdapter(info: GPUAdapterInfo, features: GPUSupportedFeatures): AdapterSummary {
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isSoftware: kSoftwareAdapters.test(text) || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+    features: [...features].sort(),
+  };
+}
+
+function unavailable(reason: string): LstmError {
+  return new LstmError('BACKEND_UNAVAILABLE', `WebGPU backend unavailable: ${reason}`);
+}
+
+/**
+ * Finds an adapter and creates a device with the adapter's largest buffer limits (long sequences
+ * and large batches need them), or wraps the caller's device. Throws BACKEND_UNAVAILABLE with the
+ * reason when there is no WebGPU or no adapter.
+ */
+export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> {
+  if (options.device) {
+    return { device: options.device, adapter: summarizeAdapter(options.device.adapterInfo, options.device.features), ownsDevice: false };
+  }
+  const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) {
+    throw unavailable(
+      'navigator.gpu is undefined. WebGPU needs a browser that supports it (Chrome/Edge 113+, Safari 26+, ' +
+        'Firefox 141+ on Windows) and a secure context (https:// or http://localhost); headless Chromium ' +
+        'also needs --enable-unsafe-webgpu (and --enable-unsafe-swiftshader without a GPU).',
+    );
+  }
+  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+  if (!adapter) {
+    throw unavailable('navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU is blocked for this GPU or driver).');
+  }
+  const device = await adapter.requestDevice({
+    label: 'webgpu-lstm',
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  return { device, adapter: summarizeAdapter(adapter.info, adapter.features), ownsDevice: true };
+}

@@ -1,0 +1,53 @@
+import type { CellWeights } from '../cpu/cell.js';
+
+/**
+ * The kernels' weight layout: the four gates of hidden unit u side by side (a vec4: i, f, g, o),
+ * laid out [K, H] so that one vec4 load of column k serves all four gates of one unit.
+ * PyTorch's W is [4H, K] with gate blocks of H rows; out[(k·H + u)·4 + gate] = W[(gate·H + u)·K + k].
+ */
+export function packGateColumns(weight: Float64Array, hidden: number, inner: number): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(4 * hidden * inner);
+  for (let gate = 0; gate < 4; gate++) {
+    for (let u = 0; u < hidden; u++) {
+      const row = (gate * hidden + u) * inner;
+      for (let k = 0; k < inner; k++) out[(k * hidden + u) * 4 + gate] = weight[row + k];
+    }
+  }
+  return out;
+}
+
+/** b_ih + b_hh (summed in float64) as one vec4 of gates per unit: [H, 4]. */
+export function packBias(bias: Float64Array, hidden: number): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(4 * hidden);
+  for (let gate = 0; gate < 4; gate++) {
+    for (let u = 0; u < hidden; u++) out[u * 4 + gate] = bias[gate * hidden + u];
+  }
+  return out;
+}
+
+export interface PackedWeights {
+  /** [I_k, H, 4] */
+  readonly inputWeights: Float32Array;
+  /** [H, H, 4] */
+  readonly recurrentWeights: Float32Array;
+  /** [H, 4] */
+  readonly bias: Float32Array;
+}
+
+export function packCellWeights(w: CellWeights): PackedWeights {
+  return {
+    inputWeights: packGateColumns(w.weightIh, w.hiddenSize, w.inputSize),
+    recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize),
+    bias: packBias(w.bias, w.hiddenSize),
+  };
+}
+
+/** (h, c) pairs per state element, [B, H, 2], from separate h and c slices (zeros when absent). */
+export function interleaveState(h: Float64Array | null, c: Float64Array | null, offset: number, count: number): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(2 * count);
+  for (let i = 0; i < count; i++) {
+    out[2 * i] = h ? h[offset + i] : 0;
+    out[2 * i + 1] = c ? c[offset + i] : 0;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { bindGroupLayoutDescriptor, kernelKey, type KernelSpec } from './kernels/kernel.js';
+
+export interface CompiledKernel {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+}
+
+/**
+ * Pipelines per device, keyed by the spec that builds them. The promise is stored, so concurrent
+ * callers asking for the same kernel share one compilation.
+ */
+const cache = new WeakMap<GPUDevice, Map<string, Promise<CompiledKernel>>>();
+
+export function getKernel(device: GPUDevice, spec: KernelSpec): Promise<CompiledKernel> {
+  let perDevice = cache.get(device);
+  if (!perDevice) {
+    perDevice = new Map();
+    cache.set(device, perDevice);
+  }
+  const key = kernelKey(spec);
+  let compiled = perDevice.get(key);
+  if (!compiled) {
+    compiled = compile(device, spec);
+    perDevice.set(key, compiled);
+    compiled.catch(() => perDevice.delete(key));
+  }
+  return compiled;
+}
+
+async function compile(device: GPUDevice, spec: KernelSpec): Promise<CompiledKernel> {
+  const layout = device.createBindGroupLayout(bindGroupLayoutDescriptor(spec));
+  const module = device.createShaderModule({ label: spec.name, code: spec.source });
+  const pipeline = await device.createComputePipelineAsync({
+    label: kernelKey(spec),
+    layout: device.createPipelineLayout({ label: spec.name, bindGroupLayouts: [layout] }),
+    // WebGPU passes every override as a number; a bool override is true for any non-zero value.
+    compute: { module, entryPoint: spec.entryPoint, constants: numericConstants(spec.constants) },
+  });
+  return { pipeline, layout };
+}
+
+function numericConstants(constants: KernelSpec['constants']): Record<string, number> {
+  return Object.fromEntries(Object.entries(constants).map(([name, value]) => [name, Number(value)]));
+}

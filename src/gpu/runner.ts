@@ -1,0 +1,205 @@
+import { LstmError } from '../api/errors.js';
+import { prepareInput, type ForwardOptions, type PreparedInput } from '../api/forward-input.js';
+import { finishResult, kTraceFields, type ForwardResult, type TraceEntry } from '../api/result.js';
+import { directionCount } from '../model/config.js';
+import type { LSTM } from '../model/lstm.js';
+import type { GpuContext } from './context.js';
+import { inputProjectionKernel } from './kernels/input-projection.js';
+import { lstmStepKernel } from './kernels/lstm-step.js';
+import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
+import { interleaveState } from './pack.js';
+import { getKernel, type CompiledKernel } from './pipeline-cache.js';
+import { planForward } from './plan.js';
+import { ShapeResources } from './shape-resources.js';
+import type { BufferSet } from './memory.js';
+
+/** How many (T, B, trace) working sets a runner keeps before freeing the least recently used. */
+const kShapeCacheSize = 4;
+
+/**
+ * A model loaded on a GPU device: weights uploaded once in the kernels' layout, working buffers and
+ * bind groups cached per shape, and each forward call encoded as one command buffer with one
+ * readback. Calls are queued, so concurrent callers never share a staging buffer mid-flight.
+ */
+export class GpuRunner {
+  readonly kind = 'webgpu' as const;
+  private readonly shapes = new Map<string, ShapeResources>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private lost: GPUDeviceLostInfo | null = null;
+
+  private constructor(
+    private readonly context: GpuContext,
+    readonly model: LSTM,
+    private readonly weights: { set: BufferSet; layers: LayerDirectionBuffers[] },
+  ) {
+    context.device.lost.then((info) => {
+      this.lost = info;
+    });
+  }
+
+  static async create(context: GpuContext, model: LSTM): Promise<GpuRunner> {
+    await Promise.all([getKernel(context.device, inputProjectionKernel), getKernel(context.device, lstmStepKernel(false))]);
+    return new GpuRunner(context, model, uploadModel(context.device, model));
+  }
+
+  /** Bytes of GPU memory this runner holds now (weights and cached working sets). */
+  get gpuBytes(): number {
+    let bytes = this.weights.set.bytes;
+    for (const shape of this.shapes.values()) bytes += shape.buffers.bytes;
+    return bytes;
+  }
+
+  forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+    const run = this.queue.then(() => this.run(x, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const shape of this.shapes.values()) shape.destroy();
+    this.shapes.clear();
+    this.weights.set.destroy();
+  }
+
+  private checkUsable(): void {
+    if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed; load the model again');
+    if (this.lost) throw new LstmError('DEVICE_LOST', `forward: the GPU device was lost (${this.lost.reason}: ${this.lost.message})`);
+  }
+
+  private async run(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+    this.checkUsable();
+    const input = prepareInput(this.model.config, x, options);
+    const device = this.context.device;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let shape: ShapeResources | undefined;
+    let dispatches = 0;
+    try {
+      shape = await this.shapeFor(input);
+      this.writeInputs(shape, input);
+      dispatches = this.encodeAndSubmit(shape, input);
+    } finally {
+      const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const error = validation ?? outOfMemory;
+      if (error) throw new LstmError('GPU_ERROR', `forward: the GPU rejected the work: ${error.message}`);
+    }
+    const data = await this.readBack(shape);
+    return this.unpack(input, shape, data, dispatches);
+  }
+
+  private async shapeFor(input: PreparedInput): Promise<ShapeResources> {
+    const key = `${input.steps}x${input.batch}${input.trace ? ' traced' : ''}`;
+    const cached = this.shapes.get(key);
+    if (cached) {
+      this.shapes.delete(key); // re-inserted below: Map order is the LRU order
+      this.shapes.set(key, cached);
+      return cached;
+    }
+    const kernels = {
+      projection: await getKernel(this.context.device, inputProjectionKernel),
+      step: await getKernel(this.context.device, lstmStepKernel(input.trace)),
+    } satisfies Record<string, CompiledKernel>;
+    const shape = new ShapeResources(this.context.device, this.model.config, this.weights.layers, kernels, input.steps, input.batch, input.trace);
+    this.shapes.set(key, shape);
+    if (this.shapes.size > kShapeCacheSize) {
+      const [oldestKey, oldest] = this.shapes.entries().next().value!;
+      this.shapes.delete(oldestKey);
+      oldest.destroy();
+    }
+    return shape;
+  }
+
+  private writeInputs(shape: ShapeResources, input: PreparedInput): void {
+    const queue = this.context.device.queue;
+    const { batch: B, steps: T } = input;
+    const H = this.model.config.hiddenSize;
+    queue.writeBuffer(shape.x, 0, Float32Array.from(input.x));
+    queue.writeBuffer(shape.lengths, 0, input.lengths ? Uint32Array.from(input.lengths) : new Uint32Array(B).fill(T));
+    shape.states.forEach((pair, ld) => {
+      queue.writeBuffer(pair[0], 0, interleaveState(input.h0, input.c0, ld * B * H, B * H));
+    });
+  }
+
+  /** Encodes every layer, direction and step into one command buffer and submits it once. */
+  private encodeAndSubmit(shape: ShapeResources, input: PreparedInput): number {
+    const device = this.context.device;
+    const D = directionCount(this.model.config);
+    const encoder = device.createCommandEncoder({ label: 'lstm forward' });
+    const pass = encoder.beginComputePass({ label: 'lstm forward' });
+    const records = planForward(this.model.config, input.steps, input.batch);
+    let current: GPUComputePipeline | null = null;
+    const use = (pipeline: GPUComputePipeline) => {
+      if (pipeline !== current) pass.setPipeline(pipeline);
+      current = pipeline;
+    };
+    for (const record of records) {
+      const ld = record.layer * D + record.direction;
+      if (record.kernel === 'input_projection') {
+        use(shape.kernels.projection.pipeline);
+        pass.setBindGroup(0, shape.projectionGroups[ld]);
+      } else {
+        use(shape.kernels.step.pipeline);
+        pass.setBindGroup(0, shape.stepGroups[ld][record.step % 2], [record.step * shape.stepStride]);
+      }
+      pass.dispatchWorkgroups(...record.workgroups);
+    }
+    pass.end();
+
+    const { outputFloats, stateFloats, traceFloats } = shape.readback;
+    encoder.copyBufferToBuffer(shape.finalSequence, 0, shape.staging, 0, outputFloats * 4);
+    let offset = outputFloats * 4;
+    for (const pair of shape.states) {
+      encoder.copyBufferToBuffer(pair[input.steps % 2], 0, shape.staging, offset, stateFloats * 4);
+      offset += stateFloats * 4;
+    }
+    if (shape.trace) encoder.copyBufferToBuffer(shape.trace, 0, shape.staging, offset, shape.states.length * traceFloats * 4);
+    device.queue.submit([encoder.finish()]);
+    return records.length;
+  }
+
+  private async readBack(shape: ShapeResources): Promise<Float32Array> {
+    try {
+      await shape.staging.mapAsync(GPUMapMode.READ, 0, shape.readback.totalBytes);
+    } catch (error) {
+      this.checkUsable();
+      throw new LstmError('GPU_ERROR', `forward: reading the results back failed: ${(error as Error).message}`);
+    }
+    const data = new Float32Array(shape.staging.getMappedRange(0, shape.readback.totalBytes).slice(0));
+    shape.staging.unmap();
+    return data;
+  }
+
+  private unpack(input: PreparedInput, shape: ShapeResources, data: Float32Array, dispatches: number): ForwardResult {
+    const { outputFloats, stateFloats, traceFloats } = shape.readback;
+    const layerDirections = shape.states.length;
+    const hN = new Float32Array(layerDirections * stateFloats / 2);
+    const cN = new Float32Array(hN.length);
+    const states = data.subarray(outputFloats, outputFloats + layerDirections * stateFloats);
+    for (let i = 0; i < hN.length; i++) {
+      hN[i] = states[2 * i];
+      cN[i] = states[2 * i + 1];
+    }
+    let trace: TraceEntry[] | null = null;
+    if (input.trace) {
+      const traceStart = outputFloats + layerDirections * stateFloats;
+      const D = directionCount(this.model.config);
+      const fieldSize = traceFloats / 6;
+      trace = shape.states.map((_, ld) => {
+        const base = traceStart + ld * traceFloats;
+        const fields = Object.fromEntries(
+          kTraceFields.map((field, k) => [field, data.slice(base + k * fieldSize, base + (k + 1) * fieldSize)]),
+        ) as Record<(typeof kTraceFields)[number], Float32Array>;
+        return { layer: Math.floor(ld / D), direction: ld % D, ...fields };
+      });
+    }
+    return finishResult(this.model.config, input.steps, input.batch, { output: data.slice(0, outputFloats), hN, cN, trace }, {
+      backend: 'webgpu',
+      dispatches,
+      submits: 1,
+      readbacks: 1,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
+import { paramSpecs, validateParams, type ParamMap } from './params.js';
+import { SeededRandom } from './random.js';
+import type { Tensor } from './tensor.js';
+
+export interface RandomInit {
+  /** Seed of the generator: the same seed gives the same weights everywhere. Default 0. */
+  readonly seed?: number;
+  /**
+   * 'uniform' (default) is PyTorch's U(−1/√H, 1/√H) for every weight and bias; 'normal' draws
+   * N(0, std²) with std defaulting to 1/√H.
+   */
+  readonly distribution?: 'uniform' | 'normal';
+  readonly std?: number;
+}
+
+/**
+ * An LSTM as plain data: its config and its parameters in PyTorch's layout and names (float64, so
+ * the CPU reference sees exactly what was imported). Backends turn it into something that runs.
+ *
+ * @example
+ * const model = LSTM.random({ inputSize: 8, hiddenSize: 64, numLayers: 2, seed: 42 });
+ * model.param('weight_hh_l1').length; // 4·64·64
+ */
+export class LSTM {
+  readonly config: LstmConfig;
+  private readonly params: ParamMap;
+
+  /** Validates every parameter against the config; a wrong shape names the parameter and both shapes. */
+  constructor(config: LstmConfigInput, params: ReadonlyMap<string, Tensor<ArrayLike<number>>>) {
+    this.config = normalizeConfig(config);
+    this.params = validateParams(this.config, params);
+  }
+
+  /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default. */
+  static random(config: LstmConfigInput & RandomInit): LSTM {
+    const normalized = normalizeConfig(config);
+    const rng = new SeededRandom(config.seed ?? 0);
+    const bound = 1 / Math.sqrt(normalized.hiddenSize);
+    const std = config.std ?? bound;
+    const draw =
+      config.distribution === 'normal' ? () => rng.normal(0, std) : () => rng.uniform(-bound, bound);
+    const params = new Map<string, Tensor<Float64Array>>();
+    for (const spec of paramSpecs(normalized)) {
+      const data = new Float64Array(spec.shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) data[i] = draw();
+      params.set(spec.name, { shape: spec.shape, data });
+    }
+    return new LSTM(normalized, params);
+  }
+
+  /** One parameter's row-major values, by its PyTorch name (weight_ih_l0, bias_hh_l1_reverse, ...). */
+  param(name: string): Float64Array {
+    const value = this.params.get(name);
+    if (!value) throw new RangeError(`param: no parameter named ${JSON.stringify(name)}`);
+    return value;
+  }
+
+  /** All parameters as {shape, data} tensors, in PyTorch's order. */
+  tensors(): Map<string, Tensor<Float64Array>> {
+    return new Map(paramSpecs(this.config).map((spec) => [spec.name, { shape: spec.shape, data: this.param(spec.name) }]));
+  }
+}

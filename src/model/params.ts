@@ -1,0 +1,88 @@
+import { formatShape, invalidParameter } from '../api/errors.js';
+import { directionCount, layerInputSize, type LstmConfig } from './config.js';
+
+/** The four gate blocks of every weight and bias, in PyTorch's row order. */
+export const kGates = ['i', 'f', 'g', 'o'] as const;
+export type Gate = (typeof kGates)[number];
+
+export type ParamKind = 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly kind: ParamKind;
+  readonly layer: number;
+  readonly direction: number;
+  readonly shape: readonly number[];
+}
+
+/** PyTorch's name for a parameter: weight_ih_l0, bias_hh_l1_reverse, ... */
+export function paramName(kind: ParamKind, layer: number, direction: number): string {
+  return `${kind}_l${layer}${direction === 1 ? '_reverse' : ''}`;
+}
+
+/** Every parameter the config implies, in PyTorch's order (layer, direction, ih, hh, biases). */
+export function paramSpecs(config: LstmConfig): ParamSpec[] {
+  const H = config.hiddenSize;
+  const specs: ParamSpec[] = [];
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    for (let direction = 0; direction < directionCount(config); direction++) {
+      const shapes: [ParamKind, number[]][] = [
+        ['weight_ih', [4 * H, layerInputSize(config, layer)]],
+        ['weight_hh', [4 * H, H]],
+      ];
+      if (config.bias) shapes.push(['bias_ih', [4 * H]], ['bias_hh', [4 * H]]);
+      for (const [kind, shape] of shapes) {
+        specs.push({ name: paramName(kind, layer, direction), kind, layer, direction, shape });
+      }
+    }
+  }
+  return specs;
+}
+
+export type ParamMap = ReadonlyMap<string, Float64Array>;
+
+function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Checks that `params` holds exactly the parameters of `config`, each with the right shape and only
+ * finite values. Shapes are given beside the data so a [4H, I] vs [I, 4H] mix-up is caught even when
+ * the element counts agree.
+ */
+export function validateParams(
+  config: LstmConfig,
+  params: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>,
+): Map<string, Float64Array> {
+  const specs = paramSpecs(config);
+  const expectedNames = new Set(specs.map((s) => s.name));
+  for (const name of params.keys()) {
+    if (!expectedNames.has(name)) {
+      throw invalidParameter(
+        `params: unknown parameter ${JSON.stringify(name)}; this config expects ${[...expectedNames].join(', ')}`,
+      );
+    }
+  }
+  const result = new Map<string, Float64Array>();
+  for (const spec of specs) {
+    const given = params.get(spec.name);
+    if (!given) throw invalidParameter(`${spec.name}: missing; expected shape ${formatShape(spec.shape)}`);
+    const sameShape =
+      given.shape.length === spec.shape.length && given.shape.every((d, i) => d === spec.shape[i]);
+    if (!sameShape) {
+      throw invalidParameter(`${spec.name}: expected shape ${formatShape(spec.shape)}, got ${formatShape(given.shape)}`);
+    }
+    if (given.data.length !== elementCount(spec.shape)) {
+      throw invalidParameter(
+        `${spec.name}: shape ${formatShape(spec.shape)} needs ${elementCount(spec.shape)} values, got ${given.data.length}`,
+      );
+    }
+    const data = Float64Array.from(given.data);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw invalidParameter(`${spec.name}: value at flat index ${bad} is ${given.data[bad]}; parameters must be finite numbers`);
+    }
+    result.set(spec.name, data);
+  }
+  return result;
+}

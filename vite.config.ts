@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+
+// The library build: the browser bundle (index), the Node helpers that drive headless Chromium
+// (node) and the CLI (cli), as ES modules in dist/. WGSL is inlined through `?raw` imports.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: false,
+    minify: false,
+    sourcemap: true,
+    lib: {
+      entry: { index: 'src/index.ts', node: 'src/node/index.ts', cli: 'src/cli/main.ts' },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^node:/, 'puppeteer-core'],
+      output: { chunkFileNames: '[name]-[hash].js' },
+    },
+  },
+});
