@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inputProjectionKernel } from '../../src/gpu/kernels/input-projection.js';
+import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
+import { lstmStepKernel } from '../../src/gpu/kernels/lstm-step.js';
+import { packBias, packGateColumns } from '../../src/gpu/pack.js';
+import { planForward } from '../../src/gpu/plan.js';
+import { normalizeConfig } from '../../src/model/config.js';
+
+/** `@binding(N) var<...> name` of a WGSL source, in binding order. */
+function wgslBindings(source: string): string[] {
+  const found = [...source.matchAll(/@binding\((\d+)\)\s*var(?:<[^>]+>)?\s+(\w+)/g)];
+  return found.sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]);
+}
+
+describe('kernel specs agree with their WGSL', () => {
+  const specs: [string, KernelSpec][] = [
+    ['input_projection.wgsl', inputProjectionKernel],
+    ['lstm_step.wgsl', lstmStepKernel(false)],
+  ];
+  it.each(specs)('%s declares the bindings its TS signature lists', (file, spec) => {
+    const source = readFileSync(resolve(__dirname, '../../shaders', file), 'utf8');
+    expect(wgslBindings(source)).toEqual(spec.bindings.map((b) => b.name));
+  });
+
+  it('derives distinct cache keys from the constants that specialise a pipeline', () => {
+    expect(kernelKey(lstmStepKernel(true))).not.toBe(kernelKey(lstmStepKernel(false)));
+    expect(kernelKey(lstmStepKernel(true))).toBe(kernelKey(lstmStepKernel(true)));
+  });
+});
+
+describe('weight packing', () => {
+  it("puts the four gates of one unit side by side, column k first: out[(k·H + u)·4 + gate] = W[gate·H + u, k]", () => {
+    const H = 2;
+    const K = 3;
+    // W[row, k] = 100·row + k makes every element name its own position.
+    const W = Float64Array.from({ length: 4 * H * K }, (_, i) => 100 * Math.floor(i / K) + (i % K));
+    const packed = packGateColumns(W, H, K);
+    for (let k = 0; k < K; k++) {
+      for (let u = 0; u < H; u++) {
+        for (let gate = 0; gate < 4; gate++) expect(packed[(k * H + u) * 4 + gate]).toBe(100 * (gate * H + u) + k);
+      }
+    }
+  });
+
+  it('packs biases per unit as (i, f, g, o)', () => {
+    expect([...packBias(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 2)]).toEqual([1, 3, 5, 7, 2, 4, 6, 8]);
+  });
+});
+
+describe('forward plan', () => {
+  it.each([
+    [1, false, 1],
+    [2, false, 100],
+    [3, true, 17],
+  ])('L=%i bidirectional=%s T=%i: L·D·(T + 1) dispatches, projection first in each layer-direction', (numLayers, bidirectional, T) => {
+    const config = normalizeConfig({ inputSize: 5, hiddenSize: 37, numLayers, bidirectional });
+    const plan = planForward(config, T, 5);
+    const D = bidirectional ? 2 : 1;
+    expect(plan.length).toBe(numLayers * D * (T + 1));
+    expect(plan.filter((r) => r.kernel === 'input_projection').map((r) => `${r.layer}.${r.direction}`)).toEqual(
+      Array.from({ length: numLayers * D }, (_, i) => `${Math.floor(i / D)}.${i % D}`),
+    );
+    const firstSteps = plan.filter((r) => r.kernel === 'lstm_step' && r.step === 0).length;
+    expect(firstSteps).toBe(numLayers * D);
+  });
+});
