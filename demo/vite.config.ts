@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The demo is a Vite app of its own, rooted in demo/. It reaches the library only through the
+// package name, aliased to the source entry so that the dev server also reloads library edits.
+const fromHere = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  root: fromHere('.'),
+  // Relative asset URLs, so the built site works from any folder of any static server.
+  base: './',
+  resolve: {
+    // An exact match only: 'webgpu-lstm/node' drives Chromium from Node and must never reach the page.
+    alias: [{ find: /^webgpu-lstm$/, replacement: fromHere('../src/index.ts') }],
+  },
+  server: { host: 'localhost' },
+  preview: { host: 'localhost' },
+  // The race's CPU side runs in a module worker that imports the library like the page does.
+  worker: { format: 'es' },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+});
