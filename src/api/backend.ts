@@ -1,6 +1,8 @@
 import { CpuRunner } from '../cpu/runner.js';
 import { acquireGpu, type AdapterSummary, type GpuOptions } from '../gpu/context.js';
-import { GpuRunner } from '../gpu/runner.js';
+import { watchDevice, type DeviceLoss } from '../gpu/device-lost.js';
+import type { ForwardLimits } from '../gpu/limits.js';
+import { GpuRunner, type RunnerOptions } from '../gpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
 import { describeValue } from '../model/config.js';
 import { invalidArgument, LstmError } from './errors.js';
@@ -29,7 +31,16 @@ export interface Backend {
   readonly adapter: AdapterSummary | null;
   /** The device in use; null on the CPU. */
   readonly device: GPUDevice | null;
-  load(model: LSTM): Promise<Runner>;
+  /** The limits forward calls are split to fit (the device's, lowered by `limits`); null on the CPU. */
+  readonly limits: ForwardLimits | null;
+  /**
+   * Resolves when the device is lost (never on the CPU). Runners on it then reject every call with
+   * DEVICE_LOST; the library never switches backend by itself. To carry on, create a new backend
+   * (with 'auto' it is the CPU where no adapter is left) and load the same model on it.
+   */
+  readonly lost: Promise<DeviceLoss>;
+  /** Uploads the model; `options` tune the GPU path and are ignored on the CPU. */
+  load(model: LSTM, options?: RunnerOptions): Promise<Runner>;
   /** Destroys the device if the library created it. */
   dispose(): void;
 }
@@ -45,6 +56,8 @@ function cpuBackend(reason: string): Backend {
     reason,
     adapter: null,
     device: null,
+    limits: null,
+    lost: new Promise<DeviceLoss>(() => {}),
     load: async (model) => new CpuRunner(model),
     dispose: () => {},
   };
@@ -68,7 +81,8 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   try {
     context = await acquireGpu(options);
   } catch (error) {
-    if (prefer === 'webgpu' || !(error instanceof LstmError)) throw error;
+    // Only a missing WebGPU falls back; a bad option is the caller's to fix.
+    if (prefer === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
     return cpuBackend(`auto: fell back to the CPU because ${error.message}`);
   }
   const { device, adapter } = context;
@@ -77,7 +91,9 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     reason: prefer === 'webgpu' ? 'the WebGPU backend was requested' : `auto: a WebGPU adapter was found (${adapter.vendor} ${adapter.architecture})`,
     adapter,
     device,
-    load: (model) => GpuRunner.create(context, model),
+    limits: context.limits,
+    lost: watchDevice(device).lost,
+    load: (model, runnerOptions) => GpuRunner.create(context, model, runnerOptions),
     dispose: () => {
       if (context.ownsDevice) device.destroy();
     },

@@ -1,4 +1,5 @@
 import { directionCount, type LstmConfig } from '../model/config.js';
+import { unflatten } from './positions.js';
 import type { ForwardResult } from './result.js';
 
 /**
@@ -46,9 +47,12 @@ function compareTensor(
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
-    const abs = Math.abs(a - e);
-    // NaN compares false everywhere; count it as a failure and as the worst element.
-    if (!(abs <= tolerance.atol + tolerance.rtol * Math.abs(e))) failures++;
+    // The same non-finite value on both sides agrees (NaN with NaN, +∞ with +∞): under the
+    // nonFinite: 'propagate' policy that is the expected result. Any other non-finite value on
+    // either side fails (a NaN difference also becomes the worst element below).
+    const agree = sameNonFinite(e, a);
+    const abs = agree ? 0 : Math.abs(a - e);
+    if (!agree && !(Number.isFinite(e) && abs <= tolerance.atol + tolerance.rtol * Math.abs(e))) failures++;
     const worse = abs > maxAbs || (Number.isNaN(abs) && !Number.isNaN(maxAbs));
     if (worstIndex < 0 || worse) {
       maxAbs = abs;
@@ -65,14 +69,9 @@ function compareTensor(
   };
 }
 
-/** Splits a flat index of a row-major array into named coordinates. */
-function unflatten(index: number, shape: readonly number[], names: readonly string[]): Record<string, number> {
-  const at: Record<string, number> = {};
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    at[names[axis]] = index % shape[axis];
-    index = Math.floor(index / shape[axis]);
-  }
-  return at;
+function sameNonFinite(expected: number, actual: number): boolean {
+  if (Number.isNaN(expected)) return Number.isNaN(actual);
+  return !Number.isFinite(expected) && expected === actual;
 }
 
 /** Compares a backend's result with the reference's, element by element. */

@@ -8,6 +8,7 @@ export type LstmErrorCode =
   | 'INVALID_SHAPE'
   | 'INVALID_PARAMETER'
   | 'NON_FINITE'
+  | 'LIMIT_EXCEEDED'
   | 'BACKEND_UNAVAILABLE'
   | 'DISPOSED'
   | 'DEVICE_LOST'
@@ -35,6 +36,14 @@ export function invalidShape(message: string): LstmError {
 /** A model parameter that is missing, unknown or of the wrong shape. */
 export function invalidParameter(message: string): LstmError {
   return new LstmError('INVALID_PARAMETER', message);
+}
+
+/**
+ * A valid request that is larger than a limit: a device limit nothing can split around, or the
+ * caller's memory budget. The same request may still run on the CPU, or under a larger budget.
+ */
+export function limitExceeded(message: string): LstmError {
+  return new LstmError('LIMIT_EXCEEDED', message);
 }
 
 /** Formats a shape the way messages quote it: [512, 128]. */

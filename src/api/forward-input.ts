@@ -1,5 +1,7 @@
-import { formatShape, invalidArgument, invalidShape, LstmError } from './errors.js';
+import { formatShape, invalidArgument, invalidShape } from './errors.js';
 import { checkDimension, describeValue, directionCount, type LstmConfig } from '../model/config.js';
+import { checkNonFinitePolicy, enforceFinite, type NonFinitePolicy } from './non-finite.js';
+import { describePosition } from './positions.js';
 
 /** Options of one forward call. x is [T, B, I] (or [B, T, I] with batchFirst), flat, row-major. */
 export interface ForwardOptions {
@@ -15,6 +17,11 @@ export interface ForwardOptions {
   readonly lengths?: ArrayLike<number>;
   /** Record i, f, g, o, c, h of every step, layer and direction. */
   readonly trace?: boolean;
+  /**
+   * NaN, ±Infinity or values beyond float32's range in x, h0 or c0: 'reject' (default) refuses the
+   * call naming the first one's position; 'propagate' passes them through (see NonFinitePolicy).
+   */
+  readonly nonFinite?: NonFinitePolicy;
 }
 
 /** A forward call's inputs after validation, in the kernels' time-major layout. */
@@ -32,7 +39,13 @@ export interface PreparedInput {
 /** Upper bound on T·B: beyond it a forward call is refused as absurd rather than attempted. */
 export const kMaxStepsTimesBatch = 1 << 28;
 
-function toFloat64(name: string, value: ArrayLike<number>, expectedShape: number[]): Float64Array {
+function toFloat64(
+  name: string,
+  value: ArrayLike<number>,
+  expectedShape: number[],
+  axes: readonly string[],
+  policy: NonFinitePolicy,
+): Float64Array {
   const expected = expectedShape.reduce((a, b) => a * b, 1);
   if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
     throw invalidShape(`${name}: expected ${expected} numbers for shape ${formatShape(expectedShape)}, got ${describeValue(value)}`);
@@ -40,12 +53,16 @@ function toFloat64(name: string, value: ArrayLike<number>, expectedShape: number
   if (value.length !== expected) {
     throw invalidShape(`${name}: expected ${expected} values for shape ${formatShape(expectedShape)}, got ${value.length}`);
   }
-  const out = Float64Array.from(value);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) {
-      throw new LstmError('NON_FINITE', `${name}: value at flat index ${i} is ${value[i]}; inputs must be finite numbers`);
+  const out = new Float64Array(expected);
+  for (let i = 0; i < expected; i++) {
+    const v = value[i];
+    // Float64Array.from would turn null into 0 and "1" into 1: wrong numbers, silently.
+    if (typeof v !== 'number') {
+      throw invalidArgument(`${name} at ${describePosition(i, expectedShape, axes)} is ${describeValue(v)}; expected a number`);
     }
+    out[i] = v;
   }
+  enforceFinite(policy, name, out, expectedShape, axes, "nonFinite: 'propagate'");
   return out;
 }
 
@@ -73,16 +90,18 @@ export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: 
   if (T * B > kMaxStepsTimesBatch) {
     throw invalidArgument(`options.steps × options.batch: expected at most ${kMaxStepsTimesBatch}, got ${T} × ${B}`);
   }
+  const policy = checkNonFinitePolicy('options.nonFinite', options.nonFinite);
   const I = config.inputSize;
   const stateShape = [config.numLayers * directionCount(config), B, config.hiddenSize];
+  const stateAxes = ['layer·direction', 'b', 'unit'];
   const callerShape = config.batchFirst ? [B, T, I] : [T, B, I];
-  const given = toFloat64('x', x, callerShape);
+  const given = toFloat64('x', x, callerShape, config.batchFirst ? ['b', 't', 'i'] : ['t', 'b', 'i'], policy);
   return {
     steps: T,
     batch: B,
     x: config.batchFirst ? swapLeadingAxes(given, B, T, I) : given,
-    h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, stateShape),
-    c0: options.c0 === undefined ? null : toFloat64('c0', options.c0, stateShape),
+    h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, stateShape, stateAxes, policy),
+    c0: options.c0 === undefined ? null : toFloat64('c0', options.c0, stateShape, stateAxes, policy),
     lengths: options.lengths === undefined ? null : checkLengths(options.lengths, T, B),
     trace: options.trace === true,
   };

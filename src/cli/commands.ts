@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/compare.js';
-import { invalidArgument, LstmError } from '../api/errors.js';
+import { invalidArgument, limitExceeded, LstmError } from '../api/errors.js';
 import type { ForwardResult } from '../api/result.js';
 import { CpuRunner } from '../cpu/runner.js';
 import type { AdapterSummary } from '../gpu/context.js';
@@ -13,11 +13,18 @@ import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 
 export type Print = (line: string) => void;
 
-function readJSON(path: string, what: string): unknown {
+/** The memory budget of `run` and `verify` when --max-bytes is not given: 1 GiB. */
+export const kDefaultMaxBytes = 2 ** 30;
+
+/** Reads a JSON file (never evaluated: JSON.parse only), refusing one larger than the budget before reading it. */
+function readJSON(path: string, what: string, maxBytes: number): unknown {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > maxBytes) throw limitExceeded(`--${what} ${path}: the file is ${size} bytes, more than --max-bytes ${maxBytes}`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof LstmError) throw error;
     throw invalidArgument(`--${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
@@ -28,8 +35,10 @@ function readJSON(path: string, what: string): unknown {
 }
 
 function loadCase(args: ParsedArgs): { model: LSTM; input: ParsedInput } {
-  const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model'));
-  return { model, input: inputFromJSON(readJSON(requireFlag(args, 'input'), 'input'), model.config) };
+  const maxBytes = numberFlag(args, 'max-bytes', kDefaultMaxBytes);
+  if (!Number.isInteger(maxBytes)) throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${maxBytes}`);
+  const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model', maxBytes), { maxBytes });
+  return { model, input: inputFromJSON(readJSON(requireFlag(args, 'input'), 'input', maxBytes), model.config, { maxBytes }) };
 }
 
 interface GpuRun {

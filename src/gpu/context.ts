@@ -1,4 +1,5 @@
 import { LstmError } from '../api/errors.js';
+import { checkRequestedLimits, effectiveLimits, type ForwardLimits, type RequestedLimits } from './limits.js';
 
 /** What the adapter says about itself, as data (shown by the CLI, the bench and the demo). */
 export interface AdapterSummary {
@@ -16,6 +17,8 @@ export interface GpuContext {
   readonly adapter: AdapterSummary;
   /** Whether the library created the device (and so may destroy it). */
   readonly ownsDevice: boolean;
+  /** What forward calls are planned against: the device's limits, lowered where the caller asked. */
+  readonly limits: ForwardLimits;
 }
 
 export interface GpuOptions {
@@ -24,6 +27,8 @@ export interface GpuOptions {
   /** The GPU entry point; `navigator.gpu` by default. */
   readonly gpu?: GPU;
   readonly powerPreference?: GPUPowerPreference;
+  /** Smaller buffer or dispatch limits to plan forward calls against (each min(device's, this)). */
+  readonly limits?: RequestedLimits;
 }
 
 const kSoftwareAdapters = /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i;
@@ -50,8 +55,10 @@ function unavailable(reason: string): LstmError {
  * reason when there is no WebGPU or no adapter.
  */
 export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> {
+  const requested = checkRequestedLimits(options.limits);
   if (options.device) {
-    return { device: options.device, adapter: summarizeAdapter(options.device.adapterInfo, options.device.features), ownsDevice: false };
+    const device = options.device;
+    return { device, adapter: summarizeAdapter(device.adapterInfo, device.features), ownsDevice: false, limits: effectiveLimits(device, requested) };
   }
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) {
@@ -72,5 +79,5 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
       maxBufferSize: adapter.limits.maxBufferSize,
     },
   });
-  return { device, adapter: summarizeAdapter(adapter.info, adapter.features), ownsDevice: true };
+  return { device, adapter: summarizeAdapter(adapter.info, adapter.features), ownsDevice: true, limits: effectiveLimits(device, requested) };
 }

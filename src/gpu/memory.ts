@@ -1,3 +1,8 @@
+/** The size BufferSet gives a buffer: WebGPU wants multiples of 4 and never 0 (an unused binding still needs a buffer). */
+export function alignedBufferSize(size: number): number {
+  return Math.max(16, Math.ceil(size / 4) * 4);
+}
+
 /** Buffers owned together (one model's weights, one shape's working set): created, counted, freed as one. */
 export class BufferSet {
   private readonly buffers: GPUBuffer[] = [];
@@ -10,8 +15,7 @@ export class BufferSet {
   }
 
   create(name: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
-    // WebGPU wants sizes in multiples of 4 and never 0 (an unused binding still needs a buffer).
-    const alignedSize = Math.max(16, Math.ceil(size / 4) * 4);
+    const alignedSize = alignedBufferSize(size);
     const buffer = this.device.createBuffer({ label: `${this.label}: ${name}`, size: alignedSize, usage });
     this.buffers.push(buffer);
     this.byteCount += alignedSize;

@@ -4,9 +4,10 @@ import type { CellWeights } from '../cpu/cell.js';
  * The kernels' weight layout: the four gates of hidden unit u side by side (a vec4: i, f, g, o),
  * laid out [K, H] so that one vec4 load of column k serves all four gates of one unit.
  * PyTorch's W is [4H, K] with gate blocks of H rows; out[(k·H + u)·4 + gate] = W[(gate·H + u)·K + k].
+ * Rows from K up to `paddedInner` are zeros (kernels that read k four at a time need whole quads).
  */
-export function packGateColumns(weight: Float64Array, hidden: number, inner: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(4 * hidden * inner);
+export function packGateColumns(weight: Float64Array, hidden: number, inner: number, paddedInner = inner): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(4 * hidden * paddedInner);
   for (let gate = 0; gate < 4; gate++) {
     for (let u = 0; u < hidden; u++) {
       const row = (gate * hidden + u) * inner;
@@ -28,7 +29,7 @@ export function packBias(bias: Float64Array, hidden: number): Float32Array<Array
 export interface PackedWeights {
   /** [I_k, H, 4] */
   readonly inputWeights: Float32Array;
-  /** [H, H, 4] */
+  /** [⌈H/4⌉·4, H, 4]: zero rows past H */
   readonly recurrentWeights: Float32Array;
   /** [H, 4] */
   readonly bias: Float32Array;
@@ -37,7 +38,7 @@ export interface PackedWeights {
 export function packCellWeights(w: CellWeights): PackedWeights {
   return {
     inputWeights: packGateColumns(w.weightIh, w.hiddenSize, w.inputSize),
-    recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize),
+    recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize, Math.ceil(w.hiddenSize / 4) * 4),
     bias: packBias(w.bias, w.hiddenSize),
   };
 }

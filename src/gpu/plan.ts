@@ -1,29 +1,58 @@
 import { directionCount, type LstmConfig } from '../model/config.js';
 import { projectionWorkgroups } from './kernels/input-projection.js';
+import { chooseBatchTile, sequenceKernelFits, sequenceThreads, type BatchTile } from './kernels/lstm-sequence.js';
 import { stepWorkgroups } from './kernels/lstm-step.js';
+
+type Workgroups = readonly [number, number, number];
+
+/**
+ * How the recurrence runs: 'sequence' is the persistent kernel (one dispatch walks all T steps,
+ * where one workgroup can hold every hidden unit); 'steps' is one dispatch per time step.
+ */
+export type RecurrencePath =
+  | { readonly kind: 'sequence'; readonly threads: number; readonly batchTile: BatchTile }
+  | { readonly kind: 'steps' };
 
 /** One dispatch of a forward call. The encoder turns each record into bind groups and a dispatch. */
 export type DispatchRecord =
-  | { readonly kernel: 'input_projection'; readonly layer: number; readonly direction: number; readonly workgroups: readonly [number, number, number] }
+  | { readonly kernel: 'input_projection'; readonly layer: number; readonly direction: number; readonly workgroups: Workgroups }
+  | { readonly kernel: 'lstm_sequence'; readonly layer: number; readonly direction: number; readonly workgroups: Workgroups }
   | {
       readonly kernel: 'lstm_step';
       readonly layer: number;
       readonly direction: number;
       /** s: the step index; the kernel maps it to time t (reversed per sequence for direction 1). */
       readonly step: number;
-      readonly workgroups: readonly [number, number, number];
+      readonly workgroups: Workgroups;
     };
+
+export interface PathLimits {
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  /** Workgroups worth keeping busy at once (cores of a software adapter, more on a real GPU). */
+  readonly minWorkgroups: number;
+}
+
+export function chooseRecurrencePath(config: LstmConfig, batch: number, limits: PathLimits): RecurrencePath {
+  const H = config.hiddenSize;
+  if (!sequenceKernelFits(H, limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
+  return { kind: 'sequence', threads: sequenceThreads(H), batchTile: chooseBatchTile(batch, limits.minWorkgroups) };
+}
 
 /**
  * The dispatches of one forward call, in order: per layer and direction, the input projection of
- * all T steps, then T fused steps. L·D·(T + 1) dispatches in all.
+ * all T steps, then the recurrence — one persistent dispatch (2·L·D in all) or T step dispatches
+ * (L·D·(T + 1) in all).
  */
-export function planForward(config: LstmConfig, steps: number, batch: number): DispatchRecord[] {
+export function planForward(config: LstmConfig, steps: number, batch: number, path: RecurrencePath): DispatchRecord[] {
   const H = config.hiddenSize;
   const records: DispatchRecord[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
     for (let direction = 0; direction < directionCount(config); direction++) {
       records.push({ kernel: 'input_projection', layer, direction, workgroups: projectionWorkgroups(steps * batch, H) });
+      if (path.kind === 'sequence') {
+        records.push({ kernel: 'lstm_sequence', layer, direction, workgroups: [Math.ceil(batch / path.batchTile), 1, 1] });
+        continue;
+      }
       const workgroups = stepWorkgroups(batch, H);
       for (let step = 0; step < steps; step++) records.push({ kernel: 'lstm_step', layer, direction, step, workgroups });
     }

@@ -2,16 +2,29 @@ import { LstmError } from '../api/errors.js';
 import { prepareInput, type ForwardOptions, type PreparedInput } from '../api/forward-input.js';
 import { finishResult, kTraceFields, type ForwardResult, type TraceEntry } from '../api/result.js';
 import { directionCount } from '../model/config.js';
+import { layerDirectionModel } from '../model/layer-model.js';
 import type { LSTM } from '../model/lstm.js';
 import type { GpuContext } from './context.js';
+import { watchDevice, type DeviceWatch } from './device-lost.js';
 import { inputProjectionKernel } from './kernels/input-projection.js';
-import { lstmStepKernel } from './kernels/lstm-step.js';
+import { recurrenceKernel } from './kernels/recurrence.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
 import { interleaveState } from './pack.js';
 import { getKernel, type CompiledKernel } from './pipeline-cache.js';
-import { planForward } from './plan.js';
+import { chooseRecurrencePath, planForward, type RecurrencePath } from './plan.js';
 import { ShapeResources } from './shape-resources.js';
 import type { BufferSet } from './memory.js';
+import { forwardSplit } from './split.js';
+import type { PartResult, SplitHost } from './split-host.js';
+import { checkWeightsFit } from './working-set.js';
+
+export interface RunnerOptions {
+  /**
+   * How the recurrence runs: 'sequence' (one persistent dispatch per layer and direction; needs
+   * H ≤ 256), 'steps' (one dispatch per time step), or 'auto' (default): 'sequence' where it fits.
+   */
+  readonly recurrence?: 'auto' | 'sequence' | 'steps';
+}
 
 /** How many (T, B, trace) working sets a runner keeps before freeing the least recently used. */
 const kShapeCacheSize = 4;
@@ -19,28 +32,36 @@ const kShapeCacheSize = 4;
 /**
  * A model loaded on a GPU device: weights uploaded once in the kernels' layout, working buffers and
  * bind groups cached per shape, and each forward call encoded as one command buffer with one
- * readback. Calls are queued, so concurrent callers never share a staging buffer mid-flight.
+ * readback. Calls are queued, so concurrent callers never share a staging buffer mid-flight. A call
+ * too big for the device's limits becomes several calls (src/gpu/split.ts); a lost device makes
+ * pending and later calls reject with DEVICE_LOST (src/gpu/device-lost.ts).
  */
 export class GpuRunner {
   readonly kind = 'webgpu' as const;
   private readonly shapes = new Map<string, ShapeResources>();
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  private lost: GPUDeviceLostInfo | null = null;
+  private readonly watch: DeviceWatch;
 
   private constructor(
     private readonly context: GpuContext,
     readonly model: LSTM,
     private readonly weights: { set: BufferSet; layers: LayerDirectionBuffers[] },
+    private readonly options: RunnerOptions,
   ) {
-    context.device.lost.then((info) => {
-      this.lost = info;
-    });
+    this.watch = watchDevice(context.device);
   }
 
-  static async create(context: GpuContext, model: LSTM): Promise<GpuRunner> {
-    await Promise.all([getKernel(context.device, inputProjectionKernel), getKernel(context.device, lstmStepKernel(false))]);
-    return new GpuRunner(context, model, uploadModel(context.device, model));
+  static async create(context: GpuContext, model: LSTM, options: RunnerOptions = {}): Promise<GpuRunner> {
+    const recurrence = options.recurrence ?? 'auto';
+    if (!['auto', 'sequence', 'steps'].includes(recurrence)) {
+      throw new LstmError('INVALID_ARGUMENT', `recurrence: expected 'auto', 'sequence' or 'steps', got ${JSON.stringify(recurrence)}`);
+    }
+    const lost = watchDevice(context.device).error('load');
+    if (lost) throw lost;
+    checkWeightsFit(model.config, context.limits);
+    await getKernel(context.device, inputProjectionKernel);
+    return new GpuRunner(context, model, uploadModel(context.device, model), options);
   }
 
   /** Bytes of GPU memory this runner holds now (weights and cached working sets). */
@@ -51,7 +72,7 @@ export class GpuRunner {
   }
 
   forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
-    const run = this.queue.then(() => this.run(x, options));
+    const run = this.queue.then(() => this.guarded(x, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -66,12 +87,51 @@ export class GpuRunner {
 
   private checkUsable(): void {
     if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed; load the model again');
-    if (this.lost) throw new LstmError('DEVICE_LOST', `forward: the GPU device was lost (${this.lost.reason}: ${this.lost.message})`);
+    const lost = this.watch.error('forward');
+    if (lost) throw lost;
+  }
+
+  /** One call, raced against device loss (so none can hang), failing only with LstmErrors. */
+  private async guarded(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+    try {
+      return await this.watch.race(this.run(x, options), 'forward');
+    } catch (error) {
+      if (error instanceof LstmError) throw error;
+      if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed during the call');
+      if (await this.watch.lostWithin(1000)) throw this.watch.error('forward');
+      throw new LstmError('GPU_ERROR', `forward: ${(error as Error)?.message ?? String(error)}`);
+    }
   }
 
   private async run(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
     this.checkUsable();
     const input = prepareInput(this.model.config, x, options);
+    const result = await forwardSplit(this.splitHost(), input);
+    return finishResult(this.model.config, input.steps, input.batch, result, result.stats);
+  }
+
+  private splitHost(): SplitHost {
+    return {
+      config: this.model.config,
+      limits: this.context.limits,
+      stepStride: this.context.device.limits.minUniformBufferOffsetAlignment,
+      runWhole: (input) => this.runOne(input),
+      openLayerDirection: async (layer, direction) => {
+        const single = await GpuRunner.create(this.context, layerDirectionModel(this.model, layer, direction), this.options);
+        return {
+          run: (input) => {
+            this.checkUsable();
+            return single.runOne(input);
+          },
+          dispose: () => single.dispose(),
+        };
+      },
+    };
+  }
+
+  /** One call of one command buffer: the shape fits the device's limits (forwardSplit saw to that). */
+  private async runOne(input: PreparedInput): Promise<PartResult> {
+    this.checkUsable();
     const device = this.context.device;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
@@ -84,10 +144,21 @@ export class GpuRunner {
     } finally {
       const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
       const error = validation ?? outOfMemory;
-      if (error) throw new LstmError('GPU_ERROR', `forward: the GPU rejected the work: ${error.message}`);
+      if (error) {
+        // The working set may be what failed (an allocation, a bind group): never reuse it.
+        if (shape) this.evict(shape);
+        throw new LstmError('GPU_ERROR', `forward: the GPU rejected the work (T=${input.steps}, B=${input.batch}): ${error.message}`);
+      }
     }
     const data = await this.readBack(shape);
     return this.unpack(input, shape, data, dispatches);
+  }
+
+  private evict(shape: ShapeResources): void {
+    for (const [key, cached] of this.shapes) {
+      if (cached === shape) this.shapes.delete(key);
+    }
+    shape.destroy();
   }
 
   private async shapeFor(input: PreparedInput): Promise<ShapeResources> {
@@ -98,11 +169,12 @@ export class GpuRunner {
       this.shapes.set(key, cached);
       return cached;
     }
+    const path = this.recurrencePath(input.batch);
     const kernels = {
       projection: await getKernel(this.context.device, inputProjectionKernel),
-      step: await getKernel(this.context.device, lstmStepKernel(input.trace)),
+      recurrence: await getKernel(this.context.device, recurrenceKernel(path, input.trace)),
     } satisfies Record<string, CompiledKernel>;
-    const shape = new ShapeResources(this.context.device, this.model.config, this.weights.layers, kernels, input.steps, input.batch, input.trace);
+    const shape = new ShapeResources(this.context.device, this.model.config, this.weights.layers, kernels, path, input.steps, input.batch, input.trace);
     this.shapes.set(key, shape);
     if (this.shapes.size > kShapeCacheSize) {
       const [oldestKey, oldest] = this.shapes.entries().next().value!;
@@ -110,6 +182,23 @@ export class GpuRunner {
       oldest.destroy();
     }
     return shape;
+  }
+
+  /** The persistent sequence kernel where the model fits it (unless the caller chose), else per-step dispatches. */
+  private recurrencePath(batch: number): RecurrencePath {
+    const { device, adapter } = this.context;
+    const choice = this.options.recurrence ?? 'auto';
+    const path = chooseRecurrencePath(this.model.config, batch, {
+      maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+      // A software adapter runs workgroups on CPU threads; a real GPU wants many more in flight.
+      minWorkgroups: adapter.isSoftware ? (globalThis.navigator?.hardwareConcurrency ?? 2) : 64,
+    });
+    if (choice === 'auto' || choice === path.kind) return path;
+    if (choice === 'steps') return { kind: 'steps' };
+    throw new LstmError(
+      'INVALID_ARGUMENT',
+      `recurrence: 'sequence' needs hiddenSize ≤ ${Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup)} (one workgroup holds every unit), got ${this.model.config.hiddenSize}`,
+    );
   }
 
   private writeInputs(shape: ShapeResources, input: PreparedInput): void {
@@ -129,7 +218,7 @@ export class GpuRunner {
     const D = directionCount(this.model.config);
     const encoder = device.createCommandEncoder({ label: 'lstm forward' });
     const pass = encoder.beginComputePass({ label: 'lstm forward' });
-    const records = planForward(this.model.config, input.steps, input.batch);
+    const records = planForward(this.model.config, input.steps, input.batch, shape.path);
     let current: GPUComputePipeline | null = null;
     const use = (pipeline: GPUComputePipeline) => {
       if (pipeline !== current) pass.setPipeline(pipeline);
@@ -140,9 +229,12 @@ export class GpuRunner {
       if (record.kernel === 'input_projection') {
         use(shape.kernels.projection.pipeline);
         pass.setBindGroup(0, shape.projectionGroups[ld]);
+      } else if (record.kernel === 'lstm_sequence') {
+        use(shape.kernels.recurrence.pipeline);
+        pass.setBindGroup(0, shape.recurrenceGroups[ld][0]);
       } else {
-        use(shape.kernels.step.pipeline);
-        pass.setBindGroup(0, shape.stepGroups[ld][record.step % 2], [record.step * shape.stepStride]);
+        use(shape.kernels.recurrence.pipeline);
+        pass.setBindGroup(0, shape.recurrenceGroups[ld][record.step % 2], [record.step * shape.stepStride]);
       }
       pass.dispatchWorkgroups(...record.workgroups);
     }
@@ -152,7 +244,7 @@ export class GpuRunner {
     encoder.copyBufferToBuffer(shape.finalSequence, 0, shape.staging, 0, outputFloats * 4);
     let offset = outputFloats * 4;
     for (const pair of shape.states) {
-      encoder.copyBufferToBuffer(pair[input.steps % 2], 0, shape.staging, offset, stateFloats * 4);
+      encoder.copyBufferToBuffer(pair[shape.finalStateIndex], 0, shape.staging, offset, stateFloats * 4);
       offset += stateFloats * 4;
     }
     if (shape.trace) encoder.copyBufferToBuffer(shape.trace, 0, shape.staging, offset, shape.states.length * traceFloats * 4);
@@ -164,6 +256,8 @@ export class GpuRunner {
     try {
       await shape.staging.mapAsync(GPUMapMode.READ, 0, shape.readback.totalBytes);
     } catch (error) {
+      // device.destroy() aborts the mapping a moment before device.lost resolves.
+      if (!this.disposed) await this.watch.lostWithin(1000);
       this.checkUsable();
       throw new LstmError('GPU_ERROR', `forward: reading the results back failed: ${(error as Error).message}`);
     }
@@ -172,7 +266,7 @@ export class GpuRunner {
     return data;
   }
 
-  private unpack(input: PreparedInput, shape: ShapeResources, data: Float32Array, dispatches: number): ForwardResult {
+  private unpack(input: PreparedInput, shape: ShapeResources, data: Float32Array, dispatches: number): PartResult {
     const { outputFloats, stateFloats, traceFloats } = shape.readback;
     const layerDirections = shape.states.length;
     const hN = new Float32Array(layerDirections * stateFloats / 2);
@@ -195,11 +289,6 @@ export class GpuRunner {
         return { layer: Math.floor(ld / D), direction: ld % D, ...fields };
       });
     }
-    return finishResult(this.model.config, input.steps, input.batch, { output: data.slice(0, outputFloats), hN, cN, trace }, {
-      backend: 'webgpu',
-      dispatches,
-      submits: 1,
-      readbacks: 1,
-    });
+    return { output: data.slice(0, outputFloats), hN, cN, trace, stats: { backend: 'webgpu', dispatches, submits: 1, readbacks: 1 } };
   }
 }

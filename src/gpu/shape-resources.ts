@@ -3,6 +3,7 @@ import { directionCount, type LstmConfig } from '../model/config.js';
 import { BufferSet } from './memory.js';
 import type { LayerDirectionBuffers } from './model-buffers.js';
 import type { CompiledKernel } from './pipeline-cache.js';
+import type { RecurrencePath } from './plan.js';
 
 const kStateFloats = 2; // (h, c) per element
 
@@ -28,9 +29,14 @@ export class ShapeResources {
   readonly trace: GPUBuffer | null;
   readonly staging: GPUBuffer;
   readonly readback: ReadbackLayout;
-  /** Per layer-direction: the projection's bind group and the step's two (by parity) bind groups. */
+  /**
+   * Per layer-direction: the projection's bind group, and the recurrence's — one for the sequence
+   * kernel, or two (by step parity) for the step kernel.
+   */
   readonly projectionGroups: GPUBindGroup[] = [];
-  readonly stepGroups: GPUBindGroup[][] = [];
+  readonly recurrenceGroups: GPUBindGroup[][] = [];
+  /** Which buffer of each state pair holds h_n, c_n after the call. */
+  readonly finalStateIndex: number;
   /** Byte stride between step parameter slots (the device's minUniformBufferOffsetAlignment). */
   readonly stepStride: number;
 
@@ -38,7 +44,8 @@ export class ShapeResources {
     device: GPUDevice,
     config: LstmConfig,
     weights: readonly LayerDirectionBuffers[],
-    readonly kernels: { projection: CompiledKernel; step: CompiledKernel },
+    readonly kernels: { projection: CompiledKernel; recurrence: CompiledKernel },
+    readonly path: RecurrencePath,
     readonly steps: number,
     readonly batch: number,
     traced: boolean,
@@ -70,10 +77,7 @@ export class ShapeResources {
     const traceBinding = this.trace ?? set.create('trace (unused)', 4, storage);
 
     this.stepStride = device.limits.minUniformBufferOffsetAlignment;
-    const stepParams = set.create('step indices', T * this.stepStride, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const indices = new Uint32Array((T * this.stepStride) / 4);
-    for (let s = 0; s < T; s++) indices[(s * this.stepStride) / 4] = s;
-    device.queue.writeBuffer(stepParams, 0, indices);
+    const stepParams = path.kind === 'steps' ? stepIndexBuffer(device, set, T, this.stepStride) : null;
 
     const projectionDims: GPUBuffer[] = [];
     for (let layer = 0; layer < L; layer++) {
@@ -99,25 +103,28 @@ export class ShapeResources {
         set.create(`state l${w.layer}d${w.direction} #${p}`, stateBytes, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
       );
       this.states.push(pair);
-      const dims = uniform(device, set, `step dims l${w.layer}d${w.direction}`, [
-        B, H, D * H, w.direction * H, w.direction, ld * traceFloatsPerLd, T * B * H, 0,
+      const dims = uniform(device, set, `recurrence dims l${w.layer}d${w.direction}`, [
+        B, H, D * H, w.direction * H, w.direction, ld * traceFloatsPerLd, T * B * H, T,
       ]);
-      this.stepGroups.push(
-        [0, 1].map((parity) =>
-          bindGroup(device, kernels.step, `step l${w.layer}d${w.direction} parity ${parity}`, [
-            { buffer: stepParams, size: 16 },
-            dims,
-            projection,
-            w.recurrentWeights,
-            this.lengths,
-            pair[parity],
-            pair[1 - parity],
-            output,
-            traceBinding,
-          ]),
-        ),
+      const label = `${path.kind} l${w.layer}d${w.direction}`;
+      const shared = [projection, w.recurrentWeights, this.lengths];
+      this.recurrenceGroups.push(
+        path.kind === 'sequence'
+          ? [bindGroup(device, kernels.recurrence, label, [dims, ...shared, pair[0], pair[1], output, traceBinding])]
+          : [0, 1].map((parity) =>
+              bindGroup(device, kernels.recurrence, `${label} parity ${parity}`, [
+                { buffer: stepParams!, size: 16 },
+                dims,
+                ...shared,
+                pair[parity],
+                pair[1 - parity],
+                output,
+                traceBinding,
+              ]),
+            ),
       );
     }
+    this.finalStateIndex = path.kind === 'sequence' ? 1 : T % 2;
 
     const outputFloats = T * B * D * H;
     const stateFloats = B * H * kStateFloats;
@@ -133,6 +140,15 @@ export class ShapeResources {
   destroy(): void {
     this.buffers.destroy();
   }
+}
+
+/** One 16-byte slot per step at `stride` bytes, holding the step index, selected by dynamic offset. */
+function stepIndexBuffer(device: GPUDevice, set: BufferSet, steps: number, stride: number): GPUBuffer {
+  const buffer = set.create('step indices', steps * stride, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const indices = new Uint32Array((steps * stride) / 4);
+  for (let s = 0; s < steps; s++) indices[(s * stride) / 4] = s;
+  device.queue.writeBuffer(buffer, 0, indices);
+  return buffer;
 }
 
 function uniform(device: GPUDevice, set: BufferSet, name: string, values: number[]): GPUBuffer {

@@ -1,43 +1,79 @@
 import type { ForwardOptions } from '../api/forward-input.js';
 import { formatShape, invalidArgument, invalidShape } from '../api/errors.js';
-import { describeValue, type LstmConfig } from './config.js';
+import { checkBudget, checkMaxBytes } from './budget.js';
+import { describeValue, directionCount, type LstmConfig } from './config.js';
 import { isPlainObject } from './json.js';
-import { parseTensor, tensorToJSON, type Tensor } from './tensor.js';
+import { declaredShape, elementCount, parseTensor, tensorToJSON, type Tensor } from './tensor.js';
 
 export interface ParsedInput {
   readonly x: Float64Array;
   readonly options: ForwardOptions;
 }
 
+export interface InputImportOptions {
+  /**
+   * Bytes, as float64, that the input's tensors and the results of running it (output, h_n, c_n)
+   * may take; checked against the declared shapes before any data is read.
+   */
+  readonly maxBytes?: number;
+}
+
+const kInputKeys = ['x', 'h0', 'c0', 'lengths'];
+const kModelKeys = ['config', 'params'];
+
 /**
  * Reads an input file ({x, h0?, c0?, lengths?}; model keys may sit beside them) for a model:
- * T and B come from x's shape, [T, B, I] or [B, T, I] as the model is batchFirst.
+ * T and B come from x's shape, [T, B, I] or [B, T, I] as the model is batchFirst. Untrusted: only
+ * own keys are read and every one must be known.
+ *
+ * @example
+ * const { x, options } = inputFromJSON(JSON.parse(text), model.config, { maxBytes: 64 << 20 });
+ * const result = await runner.forward(x, options);
  */
-export function inputFromJSON(json: unknown, config: LstmConfig): ParsedInput {
+export function inputFromJSON(json: unknown, config: LstmConfig, importOptions: InputImportOptions = {}): ParsedInput {
+  const maxBytes = checkMaxBytes('maxBytes', importOptions?.maxBytes);
   if (!isPlainObject(json)) throw invalidArgument(`input: expected a JSON object with "x", got ${describeValue(json)}`);
   for (const key of Object.keys(json)) {
-    if (!['x', 'h0', 'c0', 'lengths', 'config', 'params'].includes(key)) {
+    if (!kInputKeys.includes(key) && !kModelKeys.includes(key)) {
       throw invalidArgument(`input: unknown top-level key ${JSON.stringify(key)}; expected x, h0, c0, lengths`);
     }
   }
-  if (!('x' in json)) throw invalidArgument('input: missing "x" ({"shape": [T, B, I], "data": [...]})');
-  const x = parseTensor('x', json.x);
+  const has = (key: string) => Object.hasOwn(json, key);
+  if (!has('x')) throw invalidArgument('input: missing "x" ({"shape": [T, B, I], "data": [...]})');
+  const xShape = declaredShape('x', json.x);
   const layout = config.batchFirst ? '[B, T, I]' : '[T, B, I]';
-  if (x.shape.length !== 3 || x.shape[2] !== config.inputSize) {
-    throw invalidShape(`x: expected shape ${layout} with I = ${config.inputSize}, got ${formatShape(x.shape)}`);
+  if (xShape.length !== 3 || xShape[2] !== config.inputSize) {
+    throw invalidShape(`x: expected shape ${layout} with I = ${config.inputSize}, got ${formatShape(xShape)}`);
   }
-  const [T, B] = config.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
-  const state = (name: 'h0' | 'c0') => (name in json ? parseTensor(name, json[name]).data : undefined);
+  const [T, B] = config.batchFirst ? [xShape[1], xShape[0]] : [xShape[0], xShape[1]];
+  const D = directionCount(config);
+  const stateShape = [config.numLayers * D, B, config.hiddenSize];
+  for (const name of ['h0', 'c0']) {
+    if (!has(name)) continue;
+    const shape = declaredShape(name, json[name]);
+    if (shape.length !== 3 || shape.some((d, i) => d !== stateShape[i])) {
+      throw invalidShape(`${name}: expected shape [L·D, B, H] = ${formatShape(stateShape)}, got ${formatShape(shape)}`);
+    }
+  }
+  const states = (has('h0') ? 1 : 0) + (has('c0') ? 1 : 0);
+  const stateValues = elementCount(stateShape);
+  const values = elementCount(xShape) + states * stateValues + T * B * D * config.hiddenSize + 2 * stateValues;
+  checkBudget(`input: x ${formatShape(xShape)}${states ? ', h0/c0' : ''} and the output, h_n and c_n it implies`, values, maxBytes);
+
+  const x = parseTensor('x', json.x);
+  const state = (name: 'h0' | 'c0') => (has(name) ? parseTensor(name, json[name]).data : undefined);
   let lengths: number[] | undefined;
-  if ('lengths' in json) {
+  if (has('lengths')) {
     if (!Array.isArray(json.lengths)) throw invalidArgument(`lengths: expected a list of integers, got ${describeValue(json.lengths)}`);
     lengths = json.lengths as number[];
   }
+  const h0 = state('h0');
+  const c0 = state('c0');
   const options: ForwardOptions = {
     steps: T,
     batch: B,
-    ...(state('h0') ? { h0: state('h0') } : {}),
-    ...(state('c0') ? { c0: state('c0') } : {}),
+    ...(h0 ? { h0 } : {}),
+    ...(c0 ? { c0 } : {}),
     ...(lengths ? { lengths } : {}),
   };
   return { x: x.data, options };

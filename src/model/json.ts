@@ -1,7 +1,10 @@
-import { invalidArgument, invalidParameter } from '../api/errors.js';
-import { describeValue, type LstmConfigInput } from './config.js';
+import { formatShape, invalidArgument, invalidParameter } from '../api/errors.js';
+import type { NonFinitePolicy } from '../api/non-finite.js';
+import { checkBudget, checkMaxBytes } from './budget.js';
+import { describeValue, normalizeConfig, type LstmConfigInput } from './config.js';
 import { LSTM } from './lstm.js';
-import { parseTensor, tensorToJSON, type Tensor } from './tensor.js';
+import { paramSpecs } from './params.js';
+import { declaredShape, elementCount, parseTensor, tensorToJSON, type Tensor } from './tensor.js';
 
 /** The model file: PyTorch's constructor arguments and named parameters (see README, "JSON format"). */
 export interface ModelJSON {
@@ -50,17 +53,44 @@ function parseConfig(value: unknown): LstmConfigInput {
   return config as unknown as LstmConfigInput;
 }
 
-/** Reads a model from parsed model-file JSON, validating every key and parameter. */
-export function modelFromJSON(json: unknown): LSTM {
+export interface ModelImportOptions {
+  /** Bytes the parameters may take as float64, checked against the config before any is read. */
+  readonly maxBytes?: number;
+  /** NaN, ±Infinity or values beyond float32's range in the parameters (see NonFinitePolicy). */
+  readonly nonFinite?: NonFinitePolicy;
+}
+
+/**
+ * Reads a model from parsed model-file JSON (untrusted: only own keys are read, every one must be
+ * known, and nothing in it is evaluated). The config fixes every parameter's shape; the budget and
+ * each parameter's name and declared shape are checked before its data is read.
+ *
+ * @example
+ * const model = modelFromJSON(JSON.parse(text), { maxBytes: 64 << 20 });
+ */
+export function modelFromJSON(json: unknown, options: ModelImportOptions = {}): LSTM {
+  const maxBytes = checkMaxBytes('maxBytes', options?.maxBytes);
   if (!isPlainObject(json)) throw invalidArgument(`model: expected a JSON object, got ${describeValue(json)}`);
   for (const key of Object.keys(json)) {
     if (!kFileKeys.has(key)) throw invalidArgument(`model: unknown top-level key ${JSON.stringify(key)}`);
   }
-  if (!('config' in json)) throw invalidArgument('model: missing "config"');
-  if (!isPlainObject(json.params)) throw invalidParameter(`params: expected an object of named tensors, got ${describeValue(json.params)}`);
+  if (!Object.hasOwn(json, 'config')) throw invalidArgument('model: missing "config"');
+  const config = normalizeConfig(parseConfig(json.config));
+  const specs = new Map(paramSpecs(config).map((spec) => [spec.name, spec]));
+  checkBudget('model: the parameters this config declares', [...specs.values()].reduce((n, spec) => n + elementCount(spec.shape), 0), maxBytes);
+  const given = Object.hasOwn(json, 'params') ? json.params : undefined;
+  if (!isPlainObject(given)) throw invalidParameter(`params: expected an object of named tensors, got ${describeValue(given)}`);
   const params = new Map<string, Tensor<Float64Array>>();
-  for (const name of Object.keys(json.params)) params.set(name, parseTensor(name, json.params[name]));
-  return new LSTM(parseConfig(json.config), params);
+  for (const name of Object.keys(given)) {
+    const spec = specs.get(name);
+    if (!spec) throw invalidParameter(`params: unknown parameter ${JSON.stringify(name)}; this config expects ${[...specs.keys()].join(', ')}`);
+    const shape = declaredShape(name, given[name], invalidParameter);
+    if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
+      throw invalidParameter(`${name}: expected shape ${formatShape(spec.shape)}, got ${formatShape(shape)}`);
+    }
+    params.set(name, parseTensor(name, given[name], invalidParameter));
+  }
+  return new LSTM(config, params, { nonFinite: options?.nonFinite });
 }
 
 export function modelToJSON(model: LSTM): ModelJSON {

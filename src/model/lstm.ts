@@ -1,3 +1,4 @@
+import { checkNonFinitePolicy, type NonFinitePolicy } from '../api/non-finite.js';
 import { normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
 import { paramSpecs, validateParams, type ParamMap } from './params.js';
 import { SeededRandom } from './random.js';
@@ -14,6 +15,15 @@ export interface RandomInit {
   readonly std?: number;
 }
 
+export interface ModelOptions {
+  /**
+   * NaN, ±Infinity or values beyond float32's range in the parameters: 'reject' (default) refuses
+   * the model naming the first one's parameter and position; 'propagate' keeps them (the outputs
+   * they reach are then NaN or ±Infinity on both backends).
+   */
+  readonly nonFinite?: NonFinitePolicy;
+}
+
 /**
  * An LSTM as plain data: its config and its parameters in PyTorch's layout and names (float64, so
  * the CPU reference sees exactly what was imported). Backends turn it into something that runs.
@@ -27,9 +37,9 @@ export class LSTM {
   private readonly params: ParamMap;
 
   /** Validates every parameter against the config; a wrong shape names the parameter and both shapes. */
-  constructor(config: LstmConfigInput, params: ReadonlyMap<string, Tensor<ArrayLike<number>>>) {
+  constructor(config: LstmConfigInput, params: ReadonlyMap<string, Tensor<ArrayLike<number>>>, options: ModelOptions = {}) {
     this.config = normalizeConfig(config);
-    this.params = validateParams(this.config, params);
+    this.params = validateParams(this.config, params, checkNonFinitePolicy('nonFinite', options?.nonFinite));
   }
 
   /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default. */
@@ -49,15 +59,21 @@ export class LSTM {
     return new LSTM(normalized, params);
   }
 
-  /** One parameter's row-major values, by its PyTorch name (weight_ih_l0, bias_hh_l1_reverse, ...). */
+  /**
+   * One parameter's row-major values, by its PyTorch name (weight_ih_l0, bias_hh_l1_reverse, ...):
+   * the model's own array, for reading (tensors() gives copies to change).
+   */
   param(name: string): Float64Array {
     const value = this.params.get(name);
     if (!value) throw new RangeError(`param: no parameter named ${JSON.stringify(name)}`);
     return value;
   }
 
-  /** All parameters as {shape, data} tensors, in PyTorch's order. */
+  /**
+   * All parameters as {shape, data} tensors, in PyTorch's order. The data are copies: changing them
+   * changes nothing in this model (whose parameters were checked once, when it was made).
+   */
   tensors(): Map<string, Tensor<Float64Array>> {
-    return new Map(paramSpecs(this.config).map((spec) => [spec.name, { shape: spec.shape, data: this.param(spec.name) }]));
+    return new Map(paramSpecs(this.config).map((spec) => [spec.name, { shape: spec.shape, data: this.param(spec.name).slice() }]));
   }
 }

@@ -1,4 +1,5 @@
 import { formatShape, invalidParameter } from '../api/errors.js';
+import { enforceFinite, type NonFinitePolicy } from '../api/non-finite.js';
 import { directionCount, layerInputSize, type LstmConfig } from './config.js';
 
 /** The four gate blocks of every weight and bias, in PyTorch's row order. */
@@ -46,13 +47,14 @@ function elementCount(shape: readonly number[]): number {
 }
 
 /**
- * Checks that `params` holds exactly the parameters of `config`, each with the right shape and only
- * finite values. Shapes are given beside the data so a [4H, I] vs [I, 4H] mix-up is caught even when
- * the element counts agree.
+ * Checks that `params` holds exactly the parameters of `config`, each with the right shape and, under
+ * the 'reject' policy, only finite values within float32's range. Shapes are given beside the data so
+ * a [4H, I] vs [I, 4H] mix-up is caught even when the element counts agree.
  */
 export function validateParams(
   config: LstmConfig,
   params: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>,
+  nonFinite: NonFinitePolicy = 'reject',
 ): Map<string, Float64Array> {
   const specs = paramSpecs(config);
   const expectedNames = new Set(specs.map((s) => s.name));
@@ -77,11 +79,14 @@ export function validateParams(
         `${spec.name}: shape ${formatShape(spec.shape)} needs ${elementCount(spec.shape)} values, got ${given.data.length}`,
       );
     }
-    const data = Float64Array.from(given.data);
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      throw invalidParameter(`${spec.name}: value at flat index ${bad} is ${given.data[bad]}; parameters must be finite numbers`);
+    const data = new Float64Array(given.data.length);
+    for (let i = 0; i < data.length; i++) {
+      // Float64Array.from would read null as 0 and "1" as 1: wrong weights, silently.
+      if (typeof given.data[i] !== 'number') throw invalidParameter(`${spec.name}: value at flat index ${i} is ${String(given.data[i])}; expected a number`);
+      data[i] = given.data[i];
     }
+    const axes = spec.shape.length === 2 ? ['row', 'column'] : ['row'];
+    enforceFinite(nonFinite, spec.name, data, spec.shape, axes, "the model option nonFinite: 'propagate'");
     result.set(spec.name, data);
   }
   return result;

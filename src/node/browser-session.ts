@@ -18,7 +18,7 @@ export interface BrowserSessionOptions {
   readonly timeoutMs?: number;
 }
 
-const kHarness = `<!doctype html><meta charset="utf-8"><title>webgpu-lstm</title>
+const kHarness = `<!doctype html><meta charset="utf-8"><title>webgpu-lstm</title><link rel="icon" href="data:,">
 <script type="module">
   import * as lib from '/lib/index.js';
   window.webgpuLstm = lib;

@@ -2,27 +2,31 @@ import { LstmError, type LstmErrorCode } from '../api/errors.js';
 import type { ForwardOptions } from '../api/forward-input.js';
 import type { ForwardResult, ForwardStats, TraceEntry } from '../api/result.js';
 import type { AdapterSummary } from '../gpu/context.js';
+import type { RunnerOptions } from '../gpu/runner.js';
 import { modelToJSON, type ModelJSON } from '../model/json.js';
 import type { LSTM } from '../model/lstm.js';
 import type { BrowserSession } from './browser-session.js';
+import { decodeFloat32, encodeFloat64 } from './wire.js';
 
-type PlainTensor = { shape: number[]; data: number[] };
-type PlainResult =
+type WireTensor = { shape: number[]; data: string };
+type WireTrace = Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string> & { layer: number; direction: number };
+type WireResult =
   | {
       ok: true;
-      output: PlainTensor;
-      hN: PlainTensor;
-      cN: PlainTensor;
-      trace: (Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', number[]> & { layer: number; direction: number })[] | null;
+      output: WireTensor;
+      hN: WireTensor;
+      cN: WireTensor;
+      trace: WireTrace[] | null;
       stats: ForwardStats;
       adapter: AdapterSummary;
     }
   | { ok: false; code: LstmErrorCode | null; message: string };
 
-/** Plain-array options (typed arrays do not survive the trip into the page). */
-function plainOptions(options: ForwardOptions) {
-  const toArray = (v: ArrayLike<number> | undefined) => (v === undefined ? undefined : Array.from(v));
-  return { ...options, h0: toArray(options.h0), c0: toArray(options.c0), lengths: toArray(options.lengths) };
+/** Options for the page: float arrays as base64 (see wire.ts), lengths as a plain list. */
+function wireOptions(options: ForwardOptions) {
+  const floats = (v: ArrayLike<number> | undefined) => (v === undefined ? undefined : encodeFloat64(v));
+  const lengths = options.lengths === undefined ? undefined : Array.from(options.lengths);
+  return { ...options, h0: floats(options.h0), c0: floats(options.c0), lengths };
 }
 
 /**
@@ -34,26 +38,38 @@ export async function remoteForward(
   model: LSTM,
   x: ArrayLike<number>,
   options: ForwardOptions,
+  runnerOptions: RunnerOptions = {},
 ): Promise<{ result: ForwardResult; adapter: AdapterSummary }> {
   const reply = await session.page.evaluate(
-    async (modelJson: ModelJSON, xs: number[], opts: ReturnType<typeof plainOptions>): Promise<PlainResult> => {
+    async (modelJson: ModelJSON, xs: string, opts: ReturnType<typeof wireOptions>, load: RunnerOptions): Promise<WireResult> => {
       // Runs in the page: `webgpuLstm` is the library's public API.
       const lib = (window as unknown as { webgpuLstm: typeof import('../index.js') }).webgpuLstm;
-      const plain = (t: { shape: readonly number[]; data: ArrayLike<number> }) => ({ shape: [...t.shape], data: Array.from(t.data) });
+      const decode = (text: string) => new Float64Array(Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0)).buffer);
+      const encode = (values: ArrayLike<number>) => {
+        const bytes = new Uint8Array(Float32Array.from(values).buffer);
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      const wire = (t: { shape: readonly number[]; data: ArrayLike<number> }) => ({ shape: [...t.shape], data: encode(t.data) });
       let backend;
       try {
         backend = await lib.createBackend({ prefer: 'webgpu' });
-        const runner = await backend.load(lib.modelFromJSON(modelJson));
+        const runner = await backend.load(lib.modelFromJSON(modelJson), load);
         try {
-          const r = await runner.forward(xs, opts);
+          const r = await runner.forward(decode(xs), {
+            ...opts,
+            h0: opts.h0 === undefined ? undefined : decode(opts.h0),
+            c0: opts.c0 === undefined ? undefined : decode(opts.c0),
+          });
           const trace = r.trace
             ? r.trace.map((e) => ({
                 layer: e.layer,
                 direction: e.direction,
-                i: Array.from(e.i), f: Array.from(e.f), g: Array.from(e.g), o: Array.from(e.o), c: Array.from(e.c), h: Array.from(e.h),
+                i: encode(e.i), f: encode(e.f), g: encode(e.g), o: encode(e.o), c: encode(e.c), h: encode(e.h),
               }))
             : null;
-          return { ok: true, output: plain(r.output), hN: plain(r.hN), cN: plain(r.cN), trace, stats: r.stats, adapter: backend.adapter! };
+          return { ok: true, output: wire(r.output), hN: wire(r.hN), cN: wire(r.cN), trace, stats: r.stats, adapter: backend.adapter! };
         } finally {
           runner.dispose();
         }
@@ -65,16 +81,17 @@ export async function remoteForward(
       }
     },
     modelToJSON(model),
-    Array.from(x),
-    plainOptions(options),
+    encodeFloat64(x),
+    wireOptions(options),
+    runnerOptions,
   );
   if (!reply.ok) throw reply.code ? new LstmError(reply.code, reply.message) : new Error(reply.message);
-  const tensor = (t: PlainTensor) => ({ shape: t.shape, data: Float32Array.from(t.data) });
+  const tensor = (t: WireTensor) => ({ shape: t.shape, data: decodeFloat32(t.data) });
   const trace: TraceEntry[] | undefined = reply.trace?.map((e) => ({
     layer: e.layer,
     direction: e.direction,
-    i: Float32Array.from(e.i), f: Float32Array.from(e.f), g: Float32Array.from(e.g),
-    o: Float32Array.from(e.o), c: Float32Array.from(e.c), h: Float32Array.from(e.h),
+    i: decodeFloat32(e.i), f: decodeFloat32(e.f), g: decodeFloat32(e.g),
+    o: decodeFloat32(e.o), c: decodeFloat32(e.c), h: decodeFloat32(e.h),
   }));
   return {
     result: { output: tensor(reply.output), hN: tensor(reply.hN), cN: tensor(reply.cN), ...(trace ? { trace } : {}), stats: reply.stats },

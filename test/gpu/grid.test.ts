@@ -37,11 +37,16 @@ const kGrid: [string, CaseSpec][] = [
   ['H=130: several 64-unit workgroups and tiles', { inputSize: 33, hiddenSize: 130, steps: 5, batch: 7 }],
 ];
 
+// Every recurrence kernel is verified: the persistent sequence kernel (chosen by 'auto' wherever
+// H ≤ 256, so on this whole grid) and the per-step kernel (the path for larger H).
+const kPaths = ['sequence', 'steps'] as const;
+const kGridByPath = kPaths.flatMap((path) => kGrid.map(([name, spec]) => [`${path}: ${name}`, spec, path] as const));
+
 describe('WebGPU vs the CPU reference over a grid of shapes and options', () => {
-  it.each(kGrid)('%s', async (_name, spec) => {
+  it.each(kGridByPath)('%s', async (_name, spec, recurrence) => {
     const { model, x, options } = randomCase(spec);
     const expected = new CpuRunner(model).forwardSync(x, options);
-    const { result } = await remoteForward(session, model, x, options);
+    const { result } = await remoteForward(session, model, x, options, { recurrence });
     const report = compareResults(model.config, expected, result, kDefaultTolerance);
     expect(report.passed, JSON.stringify(report.output.worst)).toBe(true);
     expect(result.output.shape).toEqual(expected.output.shape);
@@ -59,12 +64,12 @@ describe('WebGPU vs the CPU reference over a grid of shapes and options', () => 
     expect(report.passed, JSON.stringify(report.output.worst)).toBe(true);
   });
 
-  it('the GPU trace records the same i, f, g, o, c, h as the CPU trace', async () => {
+  it.each(kPaths)('the GPU trace (%s kernel) records the same i, f, g, o, c, h as the CPU trace', async (recurrence) => {
     const { model, x, options } = randomCase({
       inputSize: 5, hiddenSize: 6, numLayers: 2, bidirectional: true, steps: 7, batch: 3, lengths: [7, 2, 5], trace: true,
     });
     const expected = new CpuRunner(model).forwardSync(x, options);
-    const { result } = await remoteForward(session, model, x, options);
+    const { result } = await remoteForward(session, model, x, options, { recurrence });
     expect(result.trace?.length).toBe(4);
     result.trace!.forEach((entry, k) => {
       const reference = expected.trace![k];

@@ -18,7 +18,7 @@ describe('forward input validation', () => {
     ['h0 of the wrong shape', () => runner.forwardSync(x, { steps: 5, batch: 2, h0: new Float64Array(8) }), 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8'],
     ['lengths of the wrong count', () => runner.forwardSync(x, { steps: 5, batch: 2, lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 values (one per sequence), got 1 values'],
     ['a length out of range', () => runner.forwardSync(x, { steps: 5, batch: 2, lengths: [5, 6] }), 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got 6'],
-    ['NaN in x', () => runner.forwardSync(Float64Array.from(x, (v, i) => (i === 7 ? NaN : v)), { steps: 5, batch: 2 }), 'NON_FINITE', 'x: value at flat index 7 is NaN'],
+    ['NaN in x', () => runner.forwardSync(Float64Array.from(x, (v, i) => (i === 7 ? NaN : v)), { steps: 5, batch: 2 }), 'NON_FINITE', 'x at t=1, b=0, i=1 (flat index 7) is NaN'],
   ];
 
   it.each(cases)('%s', (_name, call, code, message) => {

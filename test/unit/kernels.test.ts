@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inputProjectionKernel } from '../../src/gpu/kernels/input-projection.js';
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
+import { chooseBatchTile, lstmSequenceKernel } from '../../src/gpu/kernels/lstm-sequence.js';
 import { lstmStepKernel } from '../../src/gpu/kernels/lstm-step.js';
 import { packBias, packGateColumns } from '../../src/gpu/pack.js';
-import { planForward } from '../../src/gpu/plan.js';
+import { chooseRecurrencePath, planForward } from '../../src/gpu/plan.js';
 import { normalizeConfig } from '../../src/model/config.js';
 
 /** `@binding(N) var<...> name` of a WGSL source, in binding order. */
@@ -18,6 +19,7 @@ describe('kernel specs agree with their WGSL', () => {
   const specs: [string, KernelSpec][] = [
     ['input_projection.wgsl', inputProjectionKernel],
     ['lstm_step.wgsl', lstmStepKernel(false)],
+    ['lstm_sequence.wgsl', lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 })],
   ];
   it.each(specs)('%s declares the bindings its TS signature lists', (file, spec) => {
     const source = readFileSync(resolve(__dirname, '../../shaders', file), 'utf8');
@@ -44,19 +46,53 @@ describe('weight packing', () => {
     }
   });
 
+  it('pads with zero rows up to the requested inner size', () => {
+    const packed = packGateColumns(Float64Array.from({ length: 4 * 2 * 3 }, (_, i) => i + 1), 2, 3, 4);
+    expect(packed.length).toBe(4 * 2 * 4);
+    expect([...packed.subarray(3 * 2 * 4)]).toEqual(new Array(8).fill(0));
+    expect(packed.subarray(0, 3 * 2 * 4).every((v) => v !== 0)).toBe(true);
+  });
+
   it('packs biases per unit as (i, f, g, o)', () => {
     expect([...packBias(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 2)]).toEqual([1, 3, 5, 7, 2, 4, 6, 8]);
   });
 });
 
+describe('recurrence path', () => {
+  const limits = { maxComputeInvocationsPerWorkgroup: 256, minWorkgroups: 2 };
+  it('uses the persistent sequence kernel while one workgroup holds every unit, else per-step dispatches', () => {
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 256 }), 8, limits)).toEqual({ kind: 'sequence', threads: 256, batchTile: 4 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 37 }), 1, limits)).toEqual({ kind: 'sequence', threads: 64, batchTile: 1 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 257 }), 8, limits)).toEqual({ kind: 'steps' });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 200 }), 8, { ...limits, maxComputeInvocationsPerWorkgroup: 128 })).toEqual({ kind: 'steps' });
+  });
+
+  it.each([
+    [1, 1],
+    [2, 1],
+    [3, 2],
+    [5, 4],
+    [64, 4],
+  ])('B=%i: batch tile %i (never wider than the batch, at least two workgroups when B allows)', (batch, tile) => {
+    expect(chooseBatchTile(batch, 2)).toBe(tile);
+  });
+});
+
 describe('forward plan', () => {
+  it('the persistent path takes 2 dispatches per layer and direction', () => {
+    const config = normalizeConfig({ inputSize: 5, hiddenSize: 37, numLayers: 2, bidirectional: true });
+    const plan = planForward(config, 1000, 5, { kind: 'sequence', threads: 64, batchTile: 4 });
+    expect(plan.map((r) => r.kernel)).toEqual(new Array(4).fill(['input_projection', 'lstm_sequence']).flat());
+    expect(plan[1].workgroups).toEqual([2, 1, 1]);
+  });
+
   it.each([
     [1, false, 1],
     [2, false, 100],
     [3, true, 17],
   ])('L=%i bidirectional=%s T=%i: L·D·(T + 1) dispatches, projection first in each layer-direction', (numLayers, bidirectional, T) => {
     const config = normalizeConfig({ inputSize: 5, hiddenSize: 37, numLayers, bidirectional });
-    const plan = planForward(config, T, 5);
+    const plan = planForward(config, T, 5, { kind: "steps" });
     const D = bidirectional ? 2 : 1;
     expect(plan.length).toBe(numLayers * D * (T + 1));
     expect(plan.filter((r) => r.kernel === 'input_projection').map((r) => `${r.layer}.${r.direction}`)).toEqual(

@@ -1,9 +1,9 @@
 import { kShaderSources } from '../shaders.js';
 import type { KernelSpec } from './kernel.js';
 
-/** Units and rows one workgroup covers; must match kThreadsU and kTileM in input_projection.wgsl. */
+/** Units and rows one workgroup covers; must match kThreadsU and kThreadsM·kRowsPerThread in input_projection.wgsl. */
 export const kProjectionTileUnits = 16;
-export const kProjectionTileRows = 64;
+export const kProjectionTileRows = 16;
 
 /** G[T·B, H] (vec4 gates) = X · W_ihᵀ + (b_ih + b_hh): all time steps of one layer-direction at once. */
 export const inputProjectionKernel: KernelSpec = {

@@ -9,7 +9,7 @@ export const kStepBatchPerWorkgroup = 4;
 export function lstmStepKernel(trace: boolean): KernelSpec {
   return {
     name: 'lstm_step',
-    source: kShaderSources.activations + kShaderSources.lstmStep,
+    source: kShaderSources.activations + kShaderSources.lstmCell + kShaderSources.lstmStep,
     entryPoint: 'main',
     bindings: [
       { name: 'step_params', type: 'uniform', dynamicOffset: true },

@@ -1,0 +1,143 @@
+// The persistent sequence kernel: one dispatch walks all T steps of one layer and direction.
+// Sequences are independent, so a workgroup that owns a tile of kBatchTile sequences needs no
+// other workgroup: between steps it synchronises with workgroup barriers only. Per step:
+//   z = G[t, b, u] + Σ_k h_{t−1}[b, k] · W_hh[k, u]     (vec4: the i, f, g, o gates of unit u)
+// then `advance` (lstm_cell.wgsl) applies the gates and writes h_t into the output sequence.
+//
+// Each invocation owns one hidden unit (so H ≤ workgroup size ≤ 256) for the tile's sequences,
+// and keeps their (h, c) in registers for the whole sequence; h_{t−1} is shared through
+// workgroup memory. The tile is 1, 2 or 4 sequences (kBatchTile) in named registers: one W_hh
+// load then feeds kBatchTile vec4 FMAs, and a tile of 1 wastes nothing when B = 1.
+// W_hh must have ⌈H/4⌉·4 rows, the extra ones zero (see src/gpu/pack.ts).
+
+override kThreads: u32 = 64;    // workgroup size, a multiple of 32 and ≥ H
+override kBatchTile: u32 = 4;   // 1, 2 or 4 sequences per workgroup
+override kTrace: bool = false;
+
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(1) var<storage, read> g_in: array<vec4<f32>>;         // [T, B, H] input projection + biases
+@group(0) @binding(2) var<storage, read> w_hh: array<vec4<f32>>;         // [H (k), H (u)] gates of unit u at [k, u]
+@group(0) @binding(3) var<storage, read> lengths: array<u32>;            // [B]
+@group(0) @binding(4) var<storage, read> state_in: array<vec2<f32>>;     // [B, H] (h0, c0)
+@group(0) @binding(5) var<storage, read_write> state_out: array<vec2<f32>>; // [B, H] (h, c) at each sequence's end
+@group(0) @binding(6) var<storage, read_write> output: array<f32>;       // [T, B, D·H]
+@group(0) @binding(7) var<storage, read_write> trace: array<f32>;        // [L·D, 6, T, B, H] when kTrace
+
+const kMaxUnits = 256u;
+const kMaxTile = 4u;
+
+// h_{t−1} of the tile's sequences, as vec4s of four consecutive units, double-buffered by step
+// parity: step s reads [s % 2] and writes h_t into the other half, so one barrier per step
+// suffices. Entries for k ≥ H stay zero (workgroup memory starts zeroed and nobody writes them),
+// which lets the k loop run in whole vec4s against W_hh's zero padding rows.
+var<workgroup> h_tile: array<array<array<vec4<f32>, kMaxUnits / 4u>, kMaxTile>, 2>;
+
+// A sequence beyond B gets length 0: it never becomes active, and its rows are never written.
+fn length_of(b: u32) -> u32 {
+  if (b >= dims.batch) { return 0u; }
+  return lengths[b];
+}
+
+fn initial_state(b: u32, u: u32) -> vec2<f32> {
+  if (b >= dims.batch) { return vec2<f32>(0.0); }
+  return state_in[b * dims.units + u];
+}
+
+fn store_final(b: u32, u: u32, state: vec2<f32>) {
+  if (b < dims.batch) { state_out[b * dims.units + u] = state; }
+}
+
+fn step_row(s: u32, b: u32, u: u32, len: u32, recurrent: vec4<f32>, state: vec2<f32>) -> vec2<f32> {
+  if (b >= dims.batch) { return state; }
+  return advance(s, b, u, len, recurrent, state);
+}
+
+fn publish(half: u32, row: u32, u: u32, h: f32) {
+  h_tile[half][row][u / 4u][u % 4u] = h;
+}
+
+@compute @workgroup_size(kThreads)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let u = lid.x;
+  let H = dims.units;
+  let quads = (H + 3u) / 4u;
+  let active_unit = u < H;
+  let b0 = wg.x * kBatchTile;
+  let len0 = length_of(b0);
+  let len1 = length_of(b0 + 1u);
+  let len2 = length_of(b0 + 2u);
+  let len3 = length_of(b0 + 3u);
+  var state0 = vec2<f32>(0.0);
+  var state1 = vec2<f32>(0.0);
+  var state2 = vec2<f32>(0.0);
+  var state3 = vec2<f32>(0.0);
+  if (active_unit) {
+    state0 = initial_state(b0, u);
+    publish(0u, 0u, u, state0.x);
+    if (kBatchTile > 1u) {
+      state1 = initial_state(b0 + 1u, u);
+      publish(0u, 1u, u, state1.x);
+    }
+    if (kBatchTile > 2u) {
+      state2 = initial_state(b0 + 2u, u);
+      state3 = initial_state(b0 + 3u, u);
+      publish(0u, 2u, u, state2.x);
+      publish(0u, 3u, u, state3.x);
+    }
+  }
+  workgroupBarrier();
+
+  for (var s = 0u; s < dims.steps; s++) {
+    let read = s % 2u;
+    let write = 1u - read;
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    if (active_unit) {
+      // Four k per iteration: one vec4 of h per sequence, four W_hh rows.
+      for (var q = 0u; q < quads; q++) {
+        let k = 4u * q;
+        let w0 = w_hh[k * H + u];
+        let w1 = w_hh[(k + 1u) * H + u];
+        let w2 = w_hh[(k + 2u) * H + u];
+        let w3 = w_hh[(k + 3u) * H + u];
+        let h0 = h_tile[read][0][q];
+        acc0 = fma(vec4<f32>(h0.x), w0, fma(vec4<f32>(h0.y), w1, fma(vec4<f32>(h0.z), w2, fma(vec4<f32>(h0.w), w3, acc0))));
+        if (kBatchTile > 1u) {
+          let h1 = h_tile[read][1][q];
+          acc1 = fma(vec4<f32>(h1.x), w0, fma(vec4<f32>(h1.y), w1, fma(vec4<f32>(h1.z), w2, fma(vec4<f32>(h1.w), w3, acc1))));
+        }
+        if (kBatchTile > 2u) {
+          let h2 = h_tile[read][2][q];
+          let h3 = h_tile[read][3][q];
+          acc2 = fma(vec4<f32>(h2.x), w0, fma(vec4<f32>(h2.y), w1, fma(vec4<f32>(h2.z), w2, fma(vec4<f32>(h2.w), w3, acc2))));
+          acc3 = fma(vec4<f32>(h3.x), w0, fma(vec4<f32>(h3.y), w1, fma(vec4<f32>(h3.z), w2, fma(vec4<f32>(h3.w), w3, acc3))));
+        }
+      }
+      state0 = step_row(s, b0, u, len0, acc0, state0);
+      publish(write, 0u, u, state0.x);
+      if (kBatchTile > 1u) {
+        state1 = step_row(s, b0 + 1u, u, len1, acc1, state1);
+        publish(write, 1u, u, state1.x);
+      }
+      if (kBatchTile > 2u) {
+        state2 = step_row(s, b0 + 2u, u, len2, acc2, state2);
+        state3 = step_row(s, b0 + 3u, u, len3, acc3, state3);
+        publish(write, 2u, u, state2.x);
+        publish(write, 3u, u, state3.x);
+      }
+    }
+    // h_t is complete in the other half before anyone reads it in step s + 1.
+    workgroupBarrier();
+  }
+
+  if (active_unit) {
+    store_final(b0, u, state0);
+    if (kBatchTile > 1u) { store_final(b0 + 1u, u, state1); }
+    if (kBatchTile > 2u) {
+      store_final(b0 + 2u, u, state2);
+      store_final(b0 + 3u, u, state3);
+    }
+  }
+}

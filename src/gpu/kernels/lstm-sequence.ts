@@ -1,0 +1,54 @@
+import { kShaderSources } from '../shaders.js';
+import type { KernelSpec } from './kernel.js';
+
+/** Must match kMaxUnits and kMaxTile in lstm_sequence.wgsl. */
+export const kSequenceMaxUnits = 256;
+const kTileSizes = [4, 2, 1] as const;
+export type BatchTile = (typeof kTileSizes)[number];
+
+export interface SequenceKernelOptions {
+  readonly trace: boolean;
+  /** Workgroup size: H rounded up to a multiple of 32. */
+  readonly threads: number;
+  readonly batchTile: BatchTile;
+}
+
+/** All T steps of one layer and direction in one dispatch; a workgroup per tile of sequences. */
+export function lstmSequenceKernel(options: SequenceKernelOptions): KernelSpec {
+  return {
+    name: 'lstm_sequence',
+    source: kShaderSources.activations + kShaderSources.lstmCell + kShaderSources.lstmSequence,
+    entryPoint: 'main',
+    bindings: [
+      { name: 'dims', type: 'uniform' },
+      { name: 'g_in', type: 'read-only-storage' },
+      { name: 'w_hh', type: 'read-only-storage' },
+      { name: 'lengths', type: 'read-only-storage' },
+      { name: 'state_in', type: 'read-only-storage' },
+      { name: 'state_out', type: 'storage' },
+      { name: 'output', type: 'storage' },
+      { name: 'trace', type: 'storage' },
+    ],
+    constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile },
+  };
+}
+
+/** Whether one workgroup can hold every hidden unit (one invocation each). */
+export function sequenceKernelFits(hidden: number, maxInvocations: number): boolean {
+  return hidden <= Math.min(kSequenceMaxUnits, maxInvocations);
+}
+
+export function sequenceThreads(hidden: number): number {
+  return Math.ceil(hidden / 32) * 32;
+}
+
+/**
+ * The largest tile that still leaves at least `minWorkgroups` workgroups to run in parallel: a
+ * bigger tile reuses each W_hh load for more sequences, more workgroups keep more cores busy.
+ */
+export function chooseBatchTile(batch: number, minWorkgroups: number): BatchTile {
+  for (const tile of kTileSizes) {
+    if (tile <= batch && Math.ceil(batch / tile) >= Math.min(minWorkgroups, batch)) return tile;
+  }
+  return 1;
+}

@@ -1,0 +1,53 @@
+import type { PreparedInput } from '../api/forward-input.js';
+import { kTraceFields, type ForwardStats } from '../api/result.js';
+import { directionCount } from '../model/config.js';
+import { gatherRows, gatherStates, scatterRows, scatterStates, type ChunkMap } from './chunk-data.js';
+import { addStats, emptyTrace, type PartResult, type SplitHost } from './split-host.js';
+import { planSplit } from './split-plan.js';
+import { runTimeChunks } from './split-time.js';
+
+/**
+ * Runs a forward call in as many calls as the device's limits need (see SplitPlan): one call when
+ * it fits, and the same results as one call when it does not.
+ */
+export async function forwardSplit(host: SplitHost, input: PreparedInput): Promise<PartResult> {
+  const plan = planSplit(host.config, host.limits, host.stepStride, input.steps, input.batch, input.trace);
+  if (plan.kind === 'whole') return host.runWhole(input);
+  if (plan.kind === 'time') return runTimeChunks(host, input, plan);
+  return runBatchChunks(host, input, plan.batchPerCall);
+}
+
+/** Whole-model calls over consecutive groups of at most `batchPerCall` sequences. */
+async function runBatchChunks(host: SplitHost, input: PreparedInput, batchPerCall: number): Promise<PartResult> {
+  const { config } = host;
+  const { steps: T, batch: B } = input;
+  const H = config.hiddenSize;
+  const D = directionCount(config);
+  const LD = config.numLayers * D;
+  const output = new Float32Array(T * B * D * H);
+  const hN = new Float32Array(LD * B * H);
+  const cN = new Float32Array(LD * B * H);
+  const trace = input.trace ? emptyTrace(config, T * B * H) : null;
+  let stats: ForwardStats = { backend: 'webgpu', dispatches: 0, submits: 0, readbacks: 0 };
+  for (let b0 = 0; b0 < B; b0 += batchPerCall) {
+    const seqs = Array.from({ length: Math.min(batchPerCall, B - b0) }, (_, j) => b0 + j);
+    const map: ChunkMap = { steps: T, seqs, timeOf: (s) => s };
+    const part = await host.runWhole({
+      steps: T,
+      batch: seqs.length,
+      x: gatherRows(input.x, B, config.inputSize, map),
+      h0: input.h0 && gatherStates(input.h0, LD, B, H, seqs),
+      c0: input.c0 && gatherStates(input.c0, LD, B, H, seqs),
+      lengths: input.lengths && Int32Array.from(seqs, (b) => input.lengths![b]),
+      trace: input.trace,
+    });
+    scatterRows(output, B, D * H, 0, part.output, D * H, map);
+    scatterStates(hN, LD, B, H, seqs, part.hN);
+    scatterStates(cN, LD, B, H, seqs, part.cN);
+    trace?.forEach((entry, ld) => {
+      for (const field of kTraceFields) scatterRows(entry[field], B, H, 0, part.trace![ld][field], H, map);
+    });
+    stats = addStats(stats, part.stats);
+  }
+  return { output, hN, cN, trace, stats };
+}
