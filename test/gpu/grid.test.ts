@@ -35,6 +35,9 @@ const kGrid: [string, CaseSpec][] = [
   ['batchFirst with lengths', { inputSize: 7, hiddenSize: 11, batchFirst: true, steps: 10, batch: 3, lengths: [4, 10, 9] }],
   ['no bias', { inputSize: 3, hiddenSize: 70, bias: false, steps: 6, batch: 9 }],
   ['H=130: several 64-unit workgroups and tiles', { inputSize: 33, hiddenSize: 130, steps: 5, batch: 7 }],
+  // Batch tiles of the sequence kernel on a 2-core adapter: B = 16 takes 4 sequences per workgroup, B = 40 takes 8.
+  ['B=16', { inputSize: 5, hiddenSize: 21, steps: 9, batch: 16, withState: true }],
+  ['B=40 with lengths', { inputSize: 3, hiddenSize: 18, bidirectional: true, steps: 8, batch: 40, lengths: Array.from({ length: 40 }, (_, b) => 1 + ((b * 7) % 8)) }],
 ];
 
 // Every recurrence kernel is verified: the persistent sequence kernel (chosen by 'auto' wherever

@@ -72,7 +72,8 @@ describe('recurrence path', () => {
     [2, 1],
     [3, 2],
     [5, 4],
-    [64, 4],
+    [16, 8],
+    [64, 8],
   ])('B=%i: batch tile %i (never wider than the batch, at least two workgroups when B allows)', (batch, tile) => {
     expect(chooseBatchTile(batch, 2)).toBe(tile);
   });

@@ -1,9 +1,9 @@
 import { kShaderSources } from '../shaders.js';
 import type { KernelSpec } from './kernel.js';
 
-/** Must match kMaxUnits and kMaxTile in lstm_sequence.wgsl. */
+/** Must match kMaxUnits and kMaxTile (8) in lstm_sequence.wgsl. */
 export const kSequenceMaxUnits = 256;
-const kTileSizes = [4, 2, 1] as const;
+const kTileSizes = [8, 4, 2, 1] as const;
 export type BatchTile = (typeof kTileSizes)[number];
 
 export interface SequenceKernelOptions {
