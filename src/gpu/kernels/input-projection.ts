@@ -2,7 +2,7 @@ import { kShaderSources } from '../shaders.js';
 import type { KernelSpec } from './kernel.js';
 
 /** Units and rows one workgroup covers; must match kThreadsU and kThreadsM·kRowsPerThread in input_projection.wgsl. */
-export const kProjectionTileUnits = 16;
+export const kProjectionTileUnits = 32;
 export const kProjectionTileRows = 16;
 
 /** G[T·B, H] (vec4 gates) = X · W_ihᵀ + (b_ih + b_hh): all time steps of one layer-direction at once. */
