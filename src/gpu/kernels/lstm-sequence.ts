@@ -1,4 +1,5 @@
 import { kShaderSources } from '../shaders.js';
+import { cellKernelSource, kCellBindings } from './cell-bindings.js';
 import type { KernelSpec } from './kernel.js';
 
 /** Must match kMaxUnits and kMaxTile (8) in lstm_sequence.wgsl. */
@@ -17,18 +18,9 @@ export interface SequenceKernelOptions {
 export function lstmSequenceKernel(options: SequenceKernelOptions): KernelSpec {
   return {
     name: 'lstm_sequence',
-    source: kShaderSources.activations + kShaderSources.lstmCell + kShaderSources.lstmSequence,
+    source: cellKernelSource(kShaderSources.lstmSequence),
     entryPoint: 'main',
-    bindings: [
-      { name: 'dims', type: 'uniform' },
-      { name: 'g_in', type: 'read-only-storage' },
-      { name: 'w_hh', type: 'read-only-storage' },
-      { name: 'lengths', type: 'read-only-storage' },
-      { name: 'state_in', type: 'read-only-storage' },
-      { name: 'state_out', type: 'storage' },
-      { name: 'output', type: 'storage' },
-      { name: 'trace', type: 'storage' },
-    ],
+    bindings: kCellBindings,
     constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile },
   };
 }

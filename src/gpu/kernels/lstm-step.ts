@@ -1,4 +1,5 @@
 import { kShaderSources } from '../shaders.js';
+import { cellKernelSource, kCellBindings } from './cell-bindings.js';
 import type { KernelSpec } from './kernel.js';
 
 /** Must match kUnitsPerWorkgroup and kBatchPerThread in lstm_step.wgsl. */
@@ -9,19 +10,9 @@ export const kStepBatchPerWorkgroup = 4;
 export function lstmStepKernel(trace: boolean): KernelSpec {
   return {
     name: 'lstm_step',
-    source: kShaderSources.activations + kShaderSources.lstmCell + kShaderSources.lstmStep,
+    source: cellKernelSource(kShaderSources.lstmStep),
     entryPoint: 'main',
-    bindings: [
-      { name: 'step_params', type: 'uniform', dynamicOffset: true },
-      { name: 'dims', type: 'uniform' },
-      { name: 'g_in', type: 'read-only-storage' },
-      { name: 'w_hh', type: 'read-only-storage' },
-      { name: 'lengths', type: 'read-only-storage' },
-      { name: 'state_in', type: 'read-only-storage' },
-      { name: 'state_out', type: 'storage' },
-      { name: 'output', type: 'storage' },
-      { name: 'trace', type: 'storage' },
-    ],
+    bindings: [{ name: 'step_params', type: 'uniform', dynamicOffset: true }, ...kCellBindings],
     constants: { kTrace: trace },
   };
 }
