@@ -51,35 +51,10 @@ export function scatterRows(
   }
 }
 
-/** Rows `seqs` of each of `groups` blocks of [batch, width] (states [L·D, B, H] → [L·D, n, H]). */
-export function gatherStates(source: ArrayLike<number>, groups: number, batch: number, width: number, seqs: readonly number[]): Float64Array {
-  const n = seqs.length;
-  const out = new Float64Array(groups * n * width);
-  for (let g = 0; g < groups; g++) {
-    for (let j = 0; j < n; j++) {
-      const from = (g * batch + seqs[j]) * width;
-      const to = (g * n + j) * width;
-      for (let k = 0; k < width; k++) out[to + k] = source[from + k];
-    }
-  }
-  return out;
-}
-
-/** The inverse of gatherStates: a chunk's [groups, n, width] back into [groups, batch, width]. */
-export function scatterStates(
-  target: Float32Array | Float64Array,
-  groups: number,
-  batch: number,
-  width: number,
-  seqs: readonly number[],
-  part: ArrayLike<number>,
-): void {
-  const n = seqs.length;
-  for (let g = 0; g < groups; g++) {
-    for (let j = 0; j < n; j++) {
-      const from = (g * n + j) * width;
-      const to = (g * batch + seqs[j]) * width;
-      for (let k = 0; k < width; k++) target[to + k] = part[from + k];
-    }
-  }
+/**
+ * The map of a chunk that keeps every step and takes sequences `seqs`: for the batch split, and
+ * for states [L·D, B, H], which are laid out like [T, B, W] with L·D for T.
+ */
+export function sequencesOnly(steps: number, seqs: readonly number[]): ChunkMap {
+  return { steps, seqs, timeOf: (s) => s };
 }

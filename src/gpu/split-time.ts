@@ -1,7 +1,7 @@
 import type { PreparedInput } from '../api/forward-input.js';
 import { kTraceFields, type ForwardStats, type TraceEntry } from '../api/result.js';
 import { directionCount, layerInputSize } from '../model/config.js';
-import { gatherRows, gatherStates, scatterRows, scatterStates, type ChunkMap } from './chunk-data.js';
+import { gatherRows, scatterRows, sequencesOnly, type ChunkMap } from './chunk-data.js';
 import { addStats, emptyTrace, type LayerDirectionRunner, type PartResult, type SplitHost } from './split-host.js';
 import type { SplitPlan } from './split-plan.js';
 
@@ -94,18 +94,19 @@ async function runSequences(job: LayerDirectionJob, seqs: readonly number[]): Pr
       return direction === 0 ? step : length - 1 - step;
     };
     const map: ChunkMap = { steps, seqs: active, timeOf };
+    const states = sequencesOnly(1, active);
     const part = await job.runner.run({
       steps,
       batch: active.length,
       x: gatherRows(job.layerInput, B, job.width, map),
-      h0: gatherStates(job.h, 1, B, H, active),
-      c0: gatherStates(job.c, 1, B, H, active),
+      h0: gatherRows(job.h, B, H, states),
+      c0: gatherRows(job.c, B, H, states),
       lengths: Int32Array.from(active, (b) => Math.min(lengths[b] - s0, steps)),
       trace: input.trace,
     });
     scatterRows(job.output, B, job.stride, direction * H, part.output, H, map);
-    scatterStates(job.h, 1, B, H, active, part.hN);
-    scatterStates(job.c, 1, B, H, active, part.cN);
+    scatterRows(job.h, B, H, 0, part.hN, H, states);
+    scatterRows(job.c, B, H, 0, part.cN, H, states);
     if (job.trace) {
       for (const field of kTraceFields) scatterRows(job.trace[field], B, H, 0, part.trace![0][field], H, map);
     }

@@ -1,7 +1,7 @@
 import type { PreparedInput } from '../api/forward-input.js';
 import { kTraceFields, type ForwardStats } from '../api/result.js';
 import { directionCount } from '../model/config.js';
-import { gatherRows, gatherStates, scatterRows, scatterStates, type ChunkMap } from './chunk-data.js';
+import { gatherRows, scatterRows, sequencesOnly } from './chunk-data.js';
 import { addStats, emptyTrace, type PartResult, type SplitHost } from './split-host.js';
 import { planSplit } from './split-plan.js';
 import { runTimeChunks } from './split-time.js';
@@ -31,19 +31,20 @@ async function runBatchChunks(host: SplitHost, input: PreparedInput, batchPerCal
   let stats: ForwardStats = { backend: 'webgpu', dispatches: 0, submits: 0, readbacks: 0 };
   for (let b0 = 0; b0 < B; b0 += batchPerCall) {
     const seqs = Array.from({ length: Math.min(batchPerCall, B - b0) }, (_, j) => b0 + j);
-    const map: ChunkMap = { steps: T, seqs, timeOf: (s) => s };
+    const map = sequencesOnly(T, seqs);
+    const states = sequencesOnly(LD, seqs);
     const part = await host.runWhole({
       steps: T,
       batch: seqs.length,
       x: gatherRows(input.x, B, config.inputSize, map),
-      h0: input.h0 && gatherStates(input.h0, LD, B, H, seqs),
-      c0: input.c0 && gatherStates(input.c0, LD, B, H, seqs),
+      h0: input.h0 && gatherRows(input.h0, B, H, states),
+      c0: input.c0 && gatherRows(input.c0, B, H, states),
       lengths: input.lengths && Int32Array.from(seqs, (b) => input.lengths![b]),
       trace: input.trace,
     });
     scatterRows(output, B, D * H, 0, part.output, D * H, map);
-    scatterStates(hN, LD, B, H, seqs, part.hN);
-    scatterStates(cN, LD, B, H, seqs, part.cN);
+    scatterRows(hN, B, H, 0, part.hN, H, states);
+    scatterRows(cN, B, H, 0, part.cN, H, states);
     trace?.forEach((entry, ld) => {
       for (const field of kTraceFields) scatterRows(entry[field], B, H, 0, part.trace![ld][field], H, map);
     });

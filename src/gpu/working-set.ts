@@ -6,7 +6,7 @@ import type { ForwardLimits } from './limits.js';
 import { alignedBufferSize } from './memory.js';
 
 /** A buffer as the limits see it: bound as storage (both limits apply) or not (maxBufferSize only). */
-interface SizedBuffer {
+export interface SizedBuffer {
   readonly name: string;
   readonly bytes: number;
   readonly storage: boolean;
@@ -93,19 +93,22 @@ export function describeViolation(v: LimitViolation, context: string): string {
 }
 
 /**
- * Refuses, when a model is loaded, weights that no split can make fit: each layer-direction's
- * W_ih, W_hh and bias live in one buffer each (4 gates × 4 bytes per element).
+ * The weight buffers of each layer, as uploadModel packs them (4 gates × 4 bytes per element; W_hh
+ * padded to whole quads of rows). The same GPU test holds this to what a load creates.
  */
-export function checkWeightsFit(config: LstmConfig, limits: ForwardLimits): void {
+export function weightBuffers(config: LstmConfig): SizedBuffer[] {
   const H = config.hiddenSize;
-  for (let layer = 0; layer < config.numLayers; layer++) {
-    const weights: SizedBuffer[] = [
-      { name: `weight_ih_l${layer}`, bytes: layerInputSize(config, layer) * H * 4 * kFloat, storage: true },
-      { name: `weight_hh_l${layer}`, bytes: H * H * 4 * kFloat, storage: true },
-    ];
-    for (const buffer of weights) {
-      const violation = bufferViolation(limits, buffer);
-      if (violation) throw limitExceeded(`${describeViolation(violation, 'load')}; weights cannot be split, so this model needs a device with a larger limit (or the CPU)`);
-    }
+  return Array.from({ length: config.numLayers }, (_, layer) => [
+    { name: `weight_ih_l${layer}`, bytes: layerInputSize(config, layer) * H * 4 * kFloat, storage: true },
+    { name: `weight_hh_l${layer}`, bytes: Math.ceil(H / 4) * 4 * H * 4 * kFloat, storage: true },
+    { name: `bias of layer ${layer}`, bytes: H * 4 * kFloat, storage: true },
+  ]).flat();
+}
+
+/** Refuses, when a model is loaded, weights that no split can make fit. */
+export function checkWeightsFit(config: LstmConfig, limits: ForwardLimits): void {
+  for (const buffer of weightBuffers(config)) {
+    const violation = bufferViolation(limits, buffer);
+    if (violation) throw limitExceeded(`${describeViolation(violation, 'load')}; weights cannot be split, so this model needs a device with a larger limit (or the CPU)`);
   }
 }

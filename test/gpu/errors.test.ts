@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserSession } from '../../src/node/browser-session.js';
-import { openKitSession, type CheckReport, type KitWindow } from '../support/page-kit.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useKitSession, type CheckReport, type KitWindow } from '../support/page-kit.js';
 
 // The GPU runner's errors, in headless Chromium: the same validation as the CPU runner (before any
 // GPU work), the GPU's own failures (a kernel's validation error, limits no split can meet, a
 // disposed runner), and after each error a valid call on the same runner that matches the CPU.
 
-let session: BrowserSession;
-beforeAll(async () => {
-  ({ session } = await openKitSession());
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useKitSession();
 
 interface Outcome {
   readonly code: string | null;
@@ -23,7 +16,7 @@ interface Outcome {
 
 /** Runs the named error cases on one GPU runner, each followed by a valid call. */
 async function runCases(names: string[]): Promise<Record<string, Outcome>> {
-  return session.page.evaluate(async (caseNames: string[]) => {
+  return session().page.evaluate(async (caseNames: string[]) => {
     const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
     const backend = await lib.createBackend({ prefer: 'webgpu' });
     const model = lib.LSTM.random({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, seed: 3 });
@@ -102,7 +95,7 @@ describe('GPU runner errors, and the same runner afterwards', () => {
 
 describe('GPU-only errors', () => {
   it('a disposed runner refuses to run, frees its memory, and dispose is safe twice', async () => {
-    const result = await session.page.evaluate(async () => {
+    const result = await session().page.evaluate(async () => {
       const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
       const backend = await lib.createBackend({ prefer: 'webgpu' });
       const runner = await backend.load(lib.LSTM.random({ inputSize: 2, hiddenSize: 3, seed: 1 }));
@@ -120,7 +113,7 @@ describe('GPU-only errors', () => {
   });
 
   it('weights larger than a limit are refused at load, naming the limit, its value and the size', async () => {
-    const error = await session.page.evaluate(async () => {
+    const error = await session().page.evaluate(async () => {
       const { webgpuLstm: lib } = window as unknown as KitWindow;
       const backend = await lib.createBackend({ prefer: 'webgpu', limits: { maxStorageBufferBindingSize: 4096 } });
       try {
@@ -139,7 +132,7 @@ describe('GPU-only errors', () => {
   });
 
   it('a call not even one step of which fits is refused, naming the limit; a call that fits still runs', async () => {
-    const result = await session.page.evaluate(async () => {
+    const result = await session().page.evaluate(async () => {
       const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
       // One step's slot in the step-index buffer is 256 bytes; the weights (I = 8, H = 1) fit in 200.
       const backend = await lib.createBackend({ prefer: 'webgpu', limits: { maxBufferSize: 200 } });

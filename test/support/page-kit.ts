@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type * as Lib from '../../src/index.js';
 import type { BrowserSession } from '../../src/node/browser-session.js';
 import { openGpuSession } from './gpu-session.js';
@@ -47,4 +48,16 @@ export async function openKitSession(): Promise<{ session: BrowserSession; adapt
     };
   });
   return opened;
+}
+
+/** One kit session for a test file: opened before its tests, closed after. Call the getter inside tests. */
+export function useKitSession(): () => BrowserSession {
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    ({ session } = await openKitSession());
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return () => session!;
 }

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { alignedBufferSize } from '../../src/gpu/memory.js';
+import { weightBuffers, workingSetBuffers } from '../../src/gpu/working-set.js';
+import { normalizeConfig, type LstmConfigInput } from '../../src/model/config.js';
+import type { RequestedLimits } from '../../src/gpu/limits.js';
+import { useKitSession, type CheckReport, type KitWindow } from '../support/page-kit.js';
+
+// Calls too big for the device's limits are split, and give the CPU's results. SwiftShader offers
+// 1 GiB buffers, so the tests impose smaller limits (createBackend({ limits })) to run every split
+// path in CI: over the batch, over time (unidirectional and bidirectional, layer by layer), and
+// around the workgroup-count limit.
+
+const session = useKitSession();
+
+interface SplitCase {
+  readonly config: LstmConfigInput & { seed: number };
+  readonly steps: number;
+  readonly batch: number;
+  readonly limits?: RequestedLimits;
+  readonly recurrence?: 'auto' | 'steps' | 'sequence';
+  readonly lengths?: boolean;
+  readonly state?: boolean;
+  readonly trace?: boolean;
+}
+
+interface SplitOutcome {
+  readonly report: CheckReport;
+  /** Max |gpu − cpu| over every trace field, when traced. */
+  readonly traceError: number;
+  readonly finite: boolean;
+  readonly stats: { dispatches: number; submits: number; readbacks: number };
+}
+
+/** Runs one case in the page on a backend with the case's limits, and compares with the CPU there. */
+async function runSplitCase(c: SplitCase): Promise<SplitOutcome> {
+  return session().page.evaluate(async (spec: SplitCase) => {
+    const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
+    const backend = await lib.createBackend({ prefer: 'webgpu', limits: spec.limits });
+    const model = lib.LSTM.random(spec.config);
+    const { inputSize: I, hiddenSize: H, numLayers: L, bidirectional } = model.config;
+    const stateSize = L * (bidirectional ? 2 : 1) * spec.batch * H;
+    const options = {
+      steps: spec.steps,
+      batch: spec.batch,
+      trace: spec.trace === true,
+      // Lengths spread over 1..T, the longest first so the reverse direction's offsets differ.
+      ...(spec.lengths ? { lengths: Array.from({ length: spec.batch }, (_, b) => spec.steps - ((b * 7919) % spec.steps)) } : {}),
+      ...(spec.state ? { h0: kit.wave(stateSize, 1).map((v) => 0.5 * v), c0: kit.wave(stateSize, 2) } : {}),
+    };
+    const x = kit.wave(spec.steps * spec.batch * I);
+    const runner = await backend.load(model, { recurrence: spec.recurrence ?? 'auto' });
+    const result = await runner.forward(x, options);
+    runner.dispose();
+    let traceError = 0;
+    if (spec.trace) {
+      const expected = await (await (await lib.createBackend({ prefer: 'cpu' })).load(model)).forward(x, options);
+      result.trace!.forEach((entry, ld) => {
+        for (const field of ['i', 'f', 'g', 'o', 'c', 'h'] as const) {
+          entry[field].forEach((v, i) => (traceError = Math.max(traceError, Math.abs(v - expected.trace![ld][field][i]))));
+        }
+      });
+    }
+    const finite = [result.output, result.hN, result.cN].every((t) => t.data.every(Number.isFinite));
+    const report = await kit.check(model, x, options, result);
+    backend.dispose();
+    return { report, traceError, finite, stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks } };
+  }, c);
+}
+
+const kCases: [string, SplitCase][] = [
+  ['over the batch: 2 layers, bidirectional, lengths, h0/c0, trace', {
+    config: { inputSize: 8, hiddenSize: 32, numLayers: 2, bidirectional: true, seed: 1 },
+    steps: 40, batch: 48, lengths: true, state: true, trace: true, limits: { maxStorageBufferBindingSize: 256 * 1024 },
+  }],
+  ['over time: 3 layers, lengths, h0/c0, trace', {
+    config: { inputSize: 3, hiddenSize: 12, numLayers: 3, seed: 2 },
+    steps: 700, batch: 5, lengths: true, state: true, trace: true, limits: { maxBufferSize: 64 * 1024 },
+  }],
+  ['over time: bidirectional, batchFirst, lengths, h0/c0, trace, per-step kernel', {
+    config: { inputSize: 5, hiddenSize: 9, numLayers: 2, bidirectional: true, batchFirst: true, seed: 3 },
+    steps: 500, batch: 6, lengths: true, state: true, trace: true, recurrence: 'steps', limits: { maxBufferSize: 32 * 1024 },
+  }],
+  ['over time and batch: both limits at once', {
+    config: { inputSize: 4, hiddenSize: 16, numLayers: 2, bidirectional: true, seed: 4 },
+    steps: 300, batch: 20, lengths: true, limits: { maxBufferSize: 48 * 1024, maxStorageBufferBindingSize: 12 * 1024 },
+  }],
+  ['around the workgroup-count limit', {
+    config: { inputSize: 3, hiddenSize: 8, seed: 5 },
+    steps: 200, batch: 9, limits: { maxComputeWorkgroupsPerDimension: 3 },
+  }],
+];
+
+describe('calls split to fit the limits give the CPU results', () => {
+  it.each(kCases)('%s', async (_name, c) => {
+    const outcome = await runSplitCase(c);
+    expect(outcome.stats.submits, 'the call was split').toBeGreaterThan(1);
+    expect(outcome.report.passed, outcome.report.worst).toBe(true);
+    expect(outcome.traceError).toBeLessThan(1e-5);
+  });
+});
+
+describe('a long run: T = 100 000, small H', () => {
+  const long = { config: { inputSize: 2, hiddenSize: 8, seed: 11 }, steps: 100_000, batch: 4 } as const;
+
+  it('in one call, on the device limits, stays finite and matches the CPU', async () => {
+    const outcome = await runSplitCase(long);
+    expect(outcome.stats.submits).toBe(1);
+    expect(outcome.finite).toBe(true);
+    expect(outcome.report.passed, outcome.report.worst).toBe(true);
+  });
+
+  it('split over time (1 MiB buffers, one dispatch per step) stays finite and matches the CPU', async () => {
+    const outcome = await runSplitCase({ ...long, recurrence: 'steps', limits: { maxBufferSize: 1 << 20 } });
+    expect(outcome.stats.submits).toBeGreaterThan(1);
+    expect(outcome.stats.dispatches).toBeGreaterThan(100_000);
+    expect(outcome.finite).toBe(true);
+    expect(outcome.report.passed, outcome.report.worst).toBe(true);
+    console.log(`T=100000 B=4 H=8 split over time: ${outcome.stats.submits} calls, max |gpu − cpu| = ${outcome.report.maxAbs.toExponential(2)}`);
+  });
+});
+
+describe("the split's size model", () => {
+  it.each([
+    ['steps', false],
+    ['steps', true],
+    ['sequence', false],
+    ['sequence', true],
+  ] as const)('bounds every buffer a %s call creates (trace: %s)', async (recurrence, trace) => {
+    const config = { inputSize: 5, hiddenSize: 12, numLayers: 2, bidirectional: true };
+    const [steps, batch] = [7, 3];
+    const created = await session().page.evaluate(
+      async (spec: { config: LstmConfigInput; steps: number; batch: number; trace: boolean; recurrence: 'steps' | 'sequence' }) => {
+        const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
+        const backend = await lib.createBackend({ prefer: 'webgpu' });
+        const runner = await backend.load(lib.LSTM.random({ ...spec.config, seed: 1 }), { recurrence: spec.recurrence });
+        const sizes: { label: string; size: number; storage: boolean }[] = [];
+        const original = GPUDevice.prototype.createBuffer;
+        GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
+          sizes.push({ label: descriptor.label ?? '', size: descriptor.size, storage: (descriptor.usage & GPUBufferUsage.STORAGE) !== 0 });
+          return original.call(this, descriptor);
+        };
+        try {
+          await runner.forward(kit.wave(spec.steps * spec.batch * spec.config.inputSize), { steps: spec.steps, batch: spec.batch, trace: spec.trace });
+        } finally {
+          GPUDevice.prototype.createBuffer = original;
+          runner.dispose();
+          backend.dispose();
+        }
+        return sizes;
+      },
+      { config, steps, batch, trace, recurrence },
+    );
+    const model = workingSetBuffers(normalizeConfig(config), steps, batch, trace, 256);
+    const largest = (storage: boolean) => Math.max(...model.filter((b) => b.storage || !storage).map((b) => alignedBufferSize(b.bytes)));
+    expect(created.length).toBeGreaterThan(0);
+    for (const buffer of created) {
+      expect(buffer.size, `${buffer.label} (${buffer.storage ? 'storage' : 'not storage'})`).toBeLessThanOrEqual(largest(buffer.storage));
+    }
+  });
+
+  it('bounds the weight buffers a load creates (W_hh padded to whole quads of rows)', async () => {
+    // H = 13 makes the padded W_hh the largest weight buffer, so any padding the model missed shows.
+    const config = { inputSize: 2, hiddenSize: 13 };
+    const created = await session().page.evaluate(async (spec: LstmConfigInput) => {
+      const { webgpuLstm: lib } = window as unknown as KitWindow;
+      const backend = await lib.createBackend({ prefer: 'webgpu' });
+      const sizes: number[] = [];
+      const original = GPUDevice.prototype.createBuffer;
+      GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
+        sizes.push(descriptor.size);
+        return original.call(this, descriptor);
+      };
+      try {
+        (await backend.load(lib.LSTM.random({ ...spec, seed: 1 }))).dispose();
+      } finally {
+        GPUDevice.prototype.createBuffer = original;
+        backend.dispose();
+      }
+      return sizes;
+    }, config);
+    const modelled = weightBuffers(normalizeConfig(config)).map((b) => alignedBufferSize(b.bytes));
+    expect(created.sort((a, b) => a - b)).toEqual(modelled.sort((a, b) => a - b));
+  });
+});
