@@ -72,12 +72,18 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   if (!adapter) {
     throw unavailable('navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU is blocked for this GPU or driver).');
   }
-  const device = await adapter.requestDevice({
-    label: 'webgpu-lstm',
-    requiredLimits: {
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      maxBufferSize: adapter.limits.maxBufferSize,
-    },
-  });
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      label: 'webgpu-lstm',
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+  } catch (error) {
+    // An adapter that cannot give a device is as unusable as no adapter: 'auto' falls back on it.
+    throw unavailable(`the adapter refused to create a device: ${(error as Error).message}`);
+  }
   return { device, adapter: summarizeAdapter(adapter.info, adapter.features), ownsDevice: true, limits: effectiveLimits(device, requested) };
 }

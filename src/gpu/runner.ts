@@ -26,6 +26,15 @@ export interface RunnerOptions {
   readonly recurrence?: 'auto' | 'sequence' | 'steps';
 }
 
+interface ShapeKernels {
+  readonly path: RecurrencePath;
+  readonly kernels: { readonly projection: CompiledKernel; readonly recurrence: CompiledKernel };
+}
+
+function shapeKey(input: PreparedInput): string {
+  return `${input.steps}x${input.batch}${input.trace ? ' traced' : ''}`;
+}
+
 /** How many (T, B, trace) working sets a runner keeps before freeing the least recently used. */
 const kShapeCacheSize = 4;
 
@@ -133,12 +142,15 @@ export class GpuRunner {
   private async runOne(input: PreparedInput): Promise<PartResult> {
     this.checkUsable();
     const device = this.context.device;
+    // Error scopes belong to the whole device: nothing between push and pop may await, or another
+    // runner's call on the same device could push and pop in between and take our errors.
+    const kernels = this.shapes.has(shapeKey(input)) ? null : await this.kernelsFor(input);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let shape: ShapeResources | undefined;
     let dispatches = 0;
     try {
-      shape = await this.shapeFor(input);
+      shape = this.shapeFor(input, kernels);
       this.writeInputs(shape, input);
       dispatches = this.encodeAndSubmit(shape, input);
     } finally {
@@ -161,19 +173,27 @@ export class GpuRunner {
     shape.destroy();
   }
 
-  private async shapeFor(input: PreparedInput): Promise<ShapeResources> {
-    const key = `${input.steps}x${input.batch}${input.trace ? ' traced' : ''}`;
+  /** The recurrence path for a new shape and its compiled kernels. */
+  private async kernelsFor(input: PreparedInput): Promise<ShapeKernels> {
+    const path = this.recurrencePath(input.batch);
+    const [projection, recurrence] = await Promise.all([
+      getKernel(this.context.device, inputProjectionKernel),
+      getKernel(this.context.device, recurrenceKernel(path, input.trace)),
+    ]);
+    return { path, kernels: { projection, recurrence } };
+  }
+
+  /** The cached working set of this shape, or a new one built with `compiled` (given for new shapes). */
+  private shapeFor(input: PreparedInput, compiled: ShapeKernels | null): ShapeResources {
+    const key = shapeKey(input);
     const cached = this.shapes.get(key);
     if (cached) {
       this.shapes.delete(key); // re-inserted below: Map order is the LRU order
       this.shapes.set(key, cached);
       return cached;
     }
-    const path = this.recurrencePath(input.batch);
-    const kernels = {
-      projection: await getKernel(this.context.device, inputProjectionKernel),
-      recurrence: await getKernel(this.context.device, recurrenceKernel(path, input.trace)),
-    } satisfies Record<string, CompiledKernel>;
+    if (!compiled) throw new LstmError('GPU_ERROR', `forward: no kernels were prepared for shape ${key}`);
+    const { path, kernels } = compiled;
     const shape = new ShapeResources(this.context.device, this.model.config, this.weights.layers, kernels, path, input.steps, input.batch, input.trace);
     this.shapes.set(key, shape);
     if (this.shapes.size > kShapeCacheSize) {
