@@ -1,0 +1,120 @@
+// One run of the bench: open the page, print where it runs, measure the roofline, time every shape,
+// then tabulate, check the targets and write the outputs.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { environmentLines, rooflineLines } from './environment.mjs';
+import { formatError, formatMs, formatNumber, formatRatio } from './format.mjs';
+import { shapeLabel } from './grid.mjs';
+import { addSpeedups, applyPeaks, kSubject, makeRow } from './metrics.mjs';
+import { writeOutputs } from './outputs.mjs';
+import { runShape } from './protocol.mjs';
+import { openBenchPage } from './session.mjs';
+import { evaluateTargets } from './targets.mjs';
+import { renderTerminal } from './terminal.mjs';
+
+const kNodeModules = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
+
+/** Installed versions of the peers. */
+function peerVersions() {
+  const version = (name) => JSON.parse(readFileSync(resolve(kNodeModules, name, 'package.json'), 'utf8')).version;
+  return { '@tensorflow/tfjs': version('@tensorflow/tfjs'), 'onnxruntime-web': version('onnxruntime-web') };
+}
+
+/** The progress line of one backend × shape. */
+function cellLine(index, total, label, row) {
+  const head = `[${String(index).padStart(String(total).length)}/${total}] ${label} ${row.backend}`;
+  if (row.status === 'error') return `${head}: error: ${row.error}`;
+  if (row.status === 'mismatch') return `${head}: MISMATCH, max |err| ${formatError(row.max_abs_err_vs_cpu)}: not timed`;
+  if (row.status === 'over budget') return `${head}: OVER BUDGET, one run of ${formatMs(row.median_ms)}`;
+  const speedup = row.backend !== kSubject && row.speedup_of_webgpu_lstm ? `; webgpu-lstm/webgpu ${formatRatio(row.speedup_of_webgpu_lstm)} its speed` : '';
+  return `${head}: median ${formatMs(row.median_ms)} (${row.reps} run${row.reps === 1 ? '' : 's'}, ${formatMs(row.min_ms)}–${formatMs(row.max_ms)}), ${formatNumber(row.gflops)} GFLOP/s${speedup}`;
+}
+
+/**
+ * Measures the FMA peak again after the shapes: on a shared machine one measurement can land in a
+ * busy moment, and a peak is the best the adapter showed. Keeps both samples.
+ */
+async function remeasureFmaPeak(page, roofline, config, log) {
+  const again = await page.evaluate((c) => window.bench.fmaPeak(c), config);
+  roofline.fma_samples_gflops = [roofline.fma.gflops, again.gflops];
+  if (again.gflops > roofline.fma.gflops) roofline.fma = again;
+  log(`FMA peak measured again after the shapes: ${formatNumber(again.gflops)} GFLOP/s; the peak is the best of both, ${formatNumber(roofline.fma.gflops)}`);
+}
+
+/**
+ * @param {import('./args.mjs').BenchOptions} options
+ * @param {{ log?: (line: string) => void, command?: string }} [io]
+ * @returns {Promise<any>} the result written to latest.json
+ */
+export async function runBench(options, io = {}) {
+  const log = io.log ?? ((line) => console.log(line));
+  const bench = await openBenchPage();
+  try {
+    const env = await bench.page.evaluate((config) => window.bench.environment(config), { threads: options.threads });
+    const result = {
+      date: new Date().toISOString(),
+      command: io.command ?? 'npm run bench',
+      quick: options.quick,
+      adapter: env.adapter,
+      environment: {
+        adapter: env.adapter,
+        browser: bench.browserVersion,
+        user_agent: env.userAgent,
+        hardware_concurrency: env.hardwareConcurrency,
+        cross_origin_isolated: env.crossOriginIsolated,
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+      },
+      peers: peerVersions(),
+      protocol: {
+        reps: options.reps,
+        budget_s: options.budgetMs / 1000,
+        warmup_runs: 1,
+        wasm_threads: options.threads,
+        interleaved: true,
+        timed_region: 'one forward call: upload of x, compute, readback of the full output',
+      },
+      roofline: null,
+      rows: [],
+      targets: [],
+    };
+    environmentLines(result).forEach((line) => log(line));
+
+    if (options.roofline) {
+      log('Measuring the roofline…');
+      result.roofline = await bench.page.evaluate((config) => window.bench.roofline(config), options.roofline);
+      rooflineLines(result.roofline).forEach((line) => log(line));
+    }
+    const total = options.shapes.length * options.backends.length;
+    let done = 0;
+    for (const shape of options.shapes) {
+      const label = shapeLabel(shape);
+      log(`${label}:`);
+      let cells;
+      try {
+        cells = await runShape(bench.page, shape, options, log);
+      } catch (error) {
+        // The reference itself failed: every backend of the shape is reported, none dropped.
+        cells = options.backends.map((backend) => ({ backend, status: 'error', note: null, error: `the shape could not be prepared: ${error.message}`, first_result_ms: null, times_ms: [], max_abs_err_vs_cpu: null, stats: null }));
+      }
+      const rows = addSpeedups(cells.map((cell) => makeRow(shape, cell)));
+      for (const row of rows) log(cellLine(++done, total, label, row));
+      result.rows.push(...rows);
+    }
+    result.protocol.wasm_threads_reported = await bench.page.evaluate(() => window.bench.wasmThreads());
+    if (result.roofline) await remeasureFmaPeak(bench.page, result.roofline, options.roofline, log);
+    const peaks = { fmaGflops: result.roofline?.fma.gflops ?? null, gemmGflops: result.roofline?.gemm.gflops ?? null };
+    applyPeaks(result.rows, peaks);
+    result.targets = evaluateTargets(result.rows, peaks);
+    result.page_errors = bench.pageErrors().slice(0, 20);
+    log('');
+    log(renderTerminal(result));
+    writeOutputs(result, options.outputs);
+    log('');
+    log(`Wrote ${Object.values(options.outputs).join(', ')}`);
+    return result;
+  } finally {
+    await bench.close();
+  }
+}

@@ -1,0 +1,63 @@
+// The shapes the bench runs and the arithmetic it credits each one with.
+
+/**
+ * @typedef {{ batch: number, steps: number, inputSize: number, hiddenSize: number, layers: number, bidirectional: boolean }} Shape
+ */
+
+/** @param {number} batch @param {number} steps @param {number} inputSize @param {number} hiddenSize @param {number} [layers] @param {boolean} [bidirectional] @returns {Shape} */
+function shape(batch, steps, inputSize, hiddenSize, layers = 1, bidirectional = false) {
+  return { batch, steps, inputSize, hiddenSize, layers, bidirectional };
+}
+
+/** The grid of issue 3: (B, T, I, H), one layer unless stated. */
+export const kFullGrid = [
+  shape(1, 100, 32, 128),
+  shape(16, 100, 64, 128),
+  shape(64, 100, 128, 256),
+  shape(256, 50, 128, 256),
+  shape(1, 1000, 16, 64),
+  shape(32, 100, 64, 128, 2, true),
+];
+
+/** Tiny shapes for CI smoke runs: every code path (one layer, stacked, bidirectional), in seconds. */
+export const kQuickGrid = [shape(2, 8, 8, 16), shape(2, 4, 8, 16, 2, true)];
+
+/** "BxTxIxH", optionally followed by "xL" and "bi": 32x100x64x128x2bi. */
+const kShapePattern = /^(\d+)x(\d+)x(\d+)x(\d+)(?:x(\d+))?(bi)?$/;
+
+/** @param {string} text @returns {Shape} */
+export function parseShape(text) {
+  const m = kShapePattern.exec(text.trim());
+  if (!m) throw new Error(`--shapes: ${JSON.stringify(text)} is not BxTxIxH[xL][bi] (for example 16x100x64x128 or 32x100x64x128x2bi)`);
+  const [b, t, i, h, l] = [m[1], m[2], m[3], m[4], m[5] ?? '1'].map(Number);
+  if ([b, t, i, h, l].some((v) => v < 1)) throw new Error(`--shapes: ${text}: every size must be at least 1`);
+  return shape(b, t, i, h, l, m[6] === 'bi');
+}
+
+/** The spec form, which parseShape reads back: 32x100x64x128x2bi. @param {Shape} s */
+export function shapeSpec(s) {
+  const layers = s.layers > 1 || s.bidirectional ? `x${s.layers}` : '';
+  return `${s.batch}x${s.steps}x${s.inputSize}x${s.hiddenSize}${layers}${s.bidirectional ? 'bi' : ''}`;
+}
+
+/** For tables: (B,T,I,H) plus layers and direction when not the default. @param {Shape} s */
+export function shapeLabel(s) {
+  const extra = [s.layers > 1 ? `${s.layers} layers` : '', s.bidirectional ? 'bidir' : ''].filter(Boolean).join(' ');
+  return `(${s.batch},${s.steps},${s.inputSize},${s.hiddenSize})${extra ? ` ${extra}` : ''}`;
+}
+
+/** FLOPs of one forward: 2·B·T·4H·(I_k + H) for every layer k and direction. @param {Shape} s */
+export function forwardFlops(s) {
+  const D = s.bidirectional ? 2 : 1;
+  let flops = 0;
+  for (let k = 0; k < s.layers; k++) {
+    const inputWidth = k === 0 ? s.inputSize : D * s.hiddenSize;
+    flops += D * 2 * s.batch * s.steps * 4 * s.hiddenSize * (inputWidth + s.hiddenSize);
+  }
+  return flops;
+}
+
+/** The dispatch ceiling of issue 3: L·D·(T + 1) + 4. @param {Shape} s */
+export function dispatchCeiling(s) {
+  return s.layers * (s.bidirectional ? 2 : 1) * (s.steps + 1) + 4;
+}

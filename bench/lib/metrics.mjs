@@ -1,0 +1,88 @@
+// From timed runs to the figures the bench reports: one row per backend × shape.
+import { forwardFlops } from './grid.mjs';
+
+/** The backend every speed-up is stated for. */
+export const kSubject = 'webgpu-lstm/webgpu';
+
+/** @param {number[]} sorted ascending */
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The row of latest.json. A backend over budget reports its one time (the first result) as its
+ * min, median and max; a mismatched or failed one reports no time.
+ * @param {import('./grid.mjs').Shape} shape
+ * @param {import('./protocol.mjs').Cell} cell
+ */
+export function makeRow(shape, cell) {
+  const times = cell.status === 'over budget' && cell.times_ms.length === 0 ? [cell.first_result_ms] : cell.times_ms;
+  const timed = (cell.status === 'ok' || cell.status === 'over budget') && times.length > 0;
+  const sorted = timed ? [...times].sort((a, b) => a - b) : [];
+  const medianMs = timed ? median(sorted) : null;
+  const gflops = medianMs ? forwardFlops(shape) / medianMs / 1e6 : null;
+  return {
+    backend: cell.backend,
+    B: shape.batch,
+    T: shape.steps,
+    I: shape.inputSize,
+    H: shape.hiddenSize,
+    layers: shape.layers,
+    bidirectional: shape.bidirectional,
+    status: cell.status,
+    median_ms: medianMs,
+    min_ms: timed ? sorted[0] : null,
+    max_ms: timed ? sorted.at(-1) : null,
+    gflops,
+    max_abs_err_vs_cpu: cell.max_abs_err_vs_cpu,
+    reps: cell.times_ms.length,
+    times_ms: cell.times_ms,
+    first_result_ms: cell.first_result_ms,
+    seq_steps_per_s: medianMs ? (shape.batch * shape.steps) / (medianMs / 1000) : null,
+    pct_fma_peak: null,
+    pct_gemm: null,
+    speedup_of_webgpu_lstm: null,
+    dispatches: cell.stats?.dispatches ?? null,
+    submits: cell.stats?.submits ?? null,
+    note: cell.note,
+    error: cell.error,
+  };
+}
+
+/**
+ * Fills each row's GFLOP/s as a fraction of the adapter's FMA peak and of the GEMM yardstick.
+ * @param {ReturnType<typeof makeRow>[]} rows @param {{ fmaGflops: number|null, gemmGflops: number|null }} peaks
+ */
+export function applyPeaks(rows, peaks) {
+  for (const row of rows) {
+    row.pct_fma_peak = row.gflops && peaks.fmaGflops ? row.gflops / peaks.fmaGflops : null;
+    row.pct_gemm = row.gflops && peaks.gemmGflops ? row.gflops / peaks.gemmGflops : null;
+  }
+  return rows;
+}
+
+/** Same shape? @param {{B:number,T:number,I:number,H:number,layers:number,bidirectional:boolean}} a @param {typeof a} b */
+export function sameShape(a, b) {
+  return a.B === b.B && a.T === b.T && a.I === b.I && a.H === b.H && a.layers === b.layers && a.bidirectional === b.bidirectional;
+}
+
+/** A row's median when it may be compared: timed within budget and matching the reference. */
+export function comparableMedian(row) {
+  return row && row.status === 'ok' && row.median_ms ? row.median_ms : null;
+}
+
+/**
+ * Fills each row's speedup_of_webgpu_lstm: how many times faster webgpu-lstm on WebGPU ran than
+ * that row's backend, on the same shape in the same run (row median / webgpu-lstm median).
+ * @param {ReturnType<typeof makeRow>[]} rows
+ */
+export function addSpeedups(rows) {
+  for (const row of rows) {
+    const subject = rows.find((r) => r.backend === kSubject && sameShape(r, row));
+    const ours = comparableMedian(subject);
+    const theirs = row.status === 'ok' || row.status === 'over budget' ? row.median_ms : null;
+    row.speedup_of_webgpu_lstm = ours && theirs ? theirs / ours : null;
+  }
+  return rows;
+}

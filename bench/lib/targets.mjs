@@ -1,0 +1,128 @@
+// The targets of issue 3, checked against one run's rows: each with the measured figure, the
+// threshold, and whether it is met (null when the run did not measure it).
+import { rowShapeLabel } from './columns.mjs';
+import { dispatchCeiling } from './grid.mjs';
+import { formatMs, formatNumber, formatPercent, formatRatio } from './format.mjs';
+import { kSubject, sameShape } from './metrics.mjs';
+
+const kFmaShapes = [
+  { B: 64, T: 100, I: 128, H: 256, layers: 1, bidirectional: false },
+  { B: 256, T: 50, I: 128, H: 256, layers: 1, bidirectional: false },
+];
+
+/** A row's median if it was timed (within budget, or its one time when over budget). */
+function timedMedian(row) {
+  return row && (row.status === 'ok' || row.status === 'over budget') ? row.median_ms : null;
+}
+
+/** Measured facts about webgpu-lstm on WebGPU at one shape: what a reader needs to see what limits it. */
+function subjectFacts(row, fmaGflops) {
+  const steps = row.T * row.layers * (row.bidirectional ? 2 : 1);
+  return [
+    `${formatMs(row.median_ms)} median`,
+    `${formatMs(row.median_ms / steps)} per step of one layer and direction`,
+    row.dispatches != null ? `${row.dispatches} dispatches, ${row.submits} submit${row.submits === 1 ? '' : 's'}` : null,
+    row.gflops != null ? `${formatNumber(row.gflops)} GFLOP/s${fmaGflops ? ` (${formatPercent(row.gflops / fmaGflops)} of the FMA peak)` : ''}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Why a row has no comparable time (mismatch, error), or null when it has one. */
+function problem(row) {
+  if (row.status === 'ok' || row.status === 'over budget') return null;
+  return `${row.backend}: ${row.status}${row.error ? ` (${row.error})` : row.note ? ` (${row.note})` : ''}`;
+}
+
+/**
+ * A ratio target. `measured` is [ratio, detail], or null when a peer was not measured; a subject
+ * that mismatched or failed misses the target.
+ */
+function ratioResult(target, row, threshold, measured) {
+  const base = { target, shape: rowShapeLabel(row), threshold };
+  const failure = problem(row);
+  if (failure) return { ...base, measured: null, met: false, detail: failure };
+  if (!measured) return { ...base, measured: null, met: null, detail: 'the peer was not measured in this run' };
+  const [value, detail] = measured;
+  return { ...base, measured: value, met: value >= threshold, detail };
+}
+
+/**
+ * @param {ReturnType<typeof import('./metrics.mjs').makeRow>[]} rows
+ * @param {{ fmaGflops: number|null }} peaks
+ */
+export function evaluateTargets(rows, peaks) {
+  const results = [];
+  const subjects = rows.filter((r) => r.backend === kSubject);
+  const find = (backend, shapeRow) => rows.find((r) => r.backend === backend && sameShape(r, shapeRow));
+  for (const ours of subjects) {
+    const mine = timedMedian(ours);
+    const facts = subjectFacts(ours, peaks.fmaGflops);
+
+    const gpuPeers = ['tfjs/webgpu', 'ort/webgpu'].map((id) => find(id, ours)).filter((r) => timedMedian(r));
+    const fastest = gpuPeers.sort((a, b) => a.median_ms - b.median_ms)[0];
+    results.push(
+      ratioResult('≥ 4× faster than the faster of tfjs/webgpu and ort/webgpu', ours, 4, mine && fastest && [
+        fastest.median_ms / mine,
+        `${fastest.backend} ${formatMs(fastest.median_ms)} vs ${facts}`,
+      ]),
+    );
+
+    if (ours.B === 1) {
+      const tfjs = find('tfjs/webgpu', ours);
+      results.push(
+        ratioResult('≥ 30× faster than tfjs/webgpu at B = 1', ours, 30, mine && timedMedian(tfjs) && [
+          tfjs.median_ms / mine,
+          `tfjs/webgpu ${formatMs(tfjs.median_ms)} vs ${facts}`,
+        ]),
+      );
+    }
+
+    if (kFmaShapes.some((s) => sameShape(s, ours))) {
+      results.push(
+        ratioResult('≥ 30% of the adapter\'s FMA peak', ours, 0.3, mine && peaks.fmaGflops && [
+          ours.gflops / peaks.fmaGflops,
+          `${formatNumber(ours.gflops)} of ${formatNumber(peaks.fmaGflops)} GFLOP/s; ${facts}`,
+        ]),
+      );
+    }
+
+    const ceiling = dispatchCeiling({ steps: ours.T, layers: ours.layers, bidirectional: ours.bidirectional });
+    results.push({
+      target: '≤ L·D·(T+1)+4 dispatches and 1 submit per forward',
+      shape: rowShapeLabel(ours),
+      threshold: ceiling,
+      measured: ours.dispatches,
+      met: ours.dispatches == null ? null : ours.dispatches <= ceiling && ours.submits === 1,
+      detail:
+        ours.dispatches == null
+          ? 'not measured in this run'
+          : `${ours.dispatches} dispatches (ceiling ${ceiling}), ${ours.submits} submit(s)` +
+            (ours.dispatches <= 2 * ours.layers * (ours.bidirectional ? 2 : 1) ? '; within 2·L·D, the whole-sequence bound' : ''),
+    });
+  }
+  for (const cpu of rows.filter((r) => r.backend === 'webgpu-lstm/cpu')) {
+    const tfjs = find('tfjs/cpu', cpu);
+    const mine = timedMedian(cpu);
+    results.push(
+      ratioResult('webgpu-lstm/cpu no slower than tfjs/cpu', cpu, 1, mine && timedMedian(tfjs) && [
+        tfjs.median_ms / mine,
+        `tfjs/cpu ${formatMs(tfjs.median_ms)} vs webgpu-lstm/cpu ${formatMs(mine)} (float64 reference)`,
+      ]),
+    );
+  }
+  return results;
+}
+
+/** "met", "NOT met" or "not measured", for tables. @param {{ met: boolean|null }} result */
+export function verdict(result) {
+  return result.met === null ? 'not measured' : result.met ? 'met' : 'NOT met';
+}
+
+/** The measured figure in the target's unit. @param {{ target: string, measured: number|null }} result */
+export function formatMeasured(result) {
+  if (result.measured == null) return '—';
+  if (result.target.includes('FMA peak')) return formatPercent(result.measured);
+  if (result.target.includes('dispatches')) return String(result.measured);
+  return formatRatio(result.measured);
+}

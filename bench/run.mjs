@@ -1,0 +1,22 @@
+// `npm run bench`: see bench/lib/args.mjs for the options, BENCHMARKS.md for what it measures.
+import { kUsage, parseBenchArgs } from './lib/args.mjs';
+import { runBench } from './lib/bench.mjs';
+
+const argv = process.argv.slice(2);
+let options;
+try {
+  options = parseBenchArgs(argv);
+} catch (error) {
+  console.error(`bench: ${error.message}\n\n${kUsage}`);
+  process.exit(2);
+}
+if (options === 'help') {
+  console.log(kUsage);
+} else {
+  try {
+    await runBench(options, { command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ') });
+  } catch (error) {
+    console.error(`bench: ${error.stack ?? error}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const kRoot = resolve(__dirname, '../..');
+const kOut = resolve(kRoot, 'test-output/bench-smoke');
+const kBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'ort/webgpu', 'ort/wasm'];
+
+interface Row {
+  backend: string;
+  B: number;
+  T: number;
+  layers: number;
+  bidirectional: boolean;
+  status: string;
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  gflops: number;
+  max_abs_err_vs_cpu: number;
+  speedup_of_webgpu_lstm: number | null;
+}
+
+// The quick bench end to end, as CI runs it: every backend on the tiny shapes, outputs written to
+// test-output/ (never over the committed results). A generous budget keeps a loaded machine from
+// turning a slow peer into an 'over budget' row.
+describe('npm run bench -- --quick', () => {
+  it('times every backend after checking its output, and writes the JSON, the chart and BENCHMARKS.md', async () => {
+    rmSync(kOut, { recursive: true, force: true });
+    const { stdout } = await promisify(execFile)('node', ['bench/run.mjs', '--quick', '--budget', '150', '--out', kOut], {
+      cwd: kRoot,
+      maxBuffer: 16 << 20,
+      timeout: 280_000,
+    });
+    expect(stdout).toMatch(/^Adapter: /m);
+    expect(stdout).toMatch(/^\[ 1\/14\] \(2,8,8,16\) webgpu-lstm\/webgpu: median /m);
+
+    const result = JSON.parse(readFileSync(resolve(kOut, 'latest.json'), 'utf8'));
+    expect(result.adapter.architecture).toBeTypeOf('string');
+    expect(Date.parse(result.date)).not.toBeNaN();
+    expect(result.roofline.fma.gflops).toBeGreaterThan(0);
+    expect(result.roofline.gemm.max_abs_err_sampled).toBeLessThan(1e-3);
+
+    const rows = result.rows as Row[];
+    expect(rows).toHaveLength(2 * kBackends.length);
+    for (const shape of [{ layers: 1, bidirectional: false }, { layers: 2, bidirectional: true }]) {
+      const ofShape = rows.filter((r) => r.layers === shape.layers && r.bidirectional === shape.bidirectional);
+      expect(ofShape.map((r) => r.backend)).toEqual(kBackends);
+      for (const row of ofShape) {
+        expect(row.status, `${row.backend}`).toBe('ok');
+        expect(Number.isFinite(row.median_ms) && row.median_ms > 0, `${row.backend} median`).toBe(true);
+        expect(row.min_ms).toBeLessThanOrEqual(row.median_ms);
+        expect(row.max_ms).toBeGreaterThanOrEqual(row.median_ms);
+        expect(row.gflops).toBeGreaterThan(0);
+        expect(row.max_abs_err_vs_cpu, `${row.backend} vs the CPU reference`).toBeLessThan(1e-3);
+        if (row.backend !== 'webgpu-lstm/webgpu') expect(row.speedup_of_webgpu_lstm).toBeGreaterThan(0);
+      }
+    }
+    expect(result.targets.length).toBeGreaterThan(0);
+
+    const svg = readFileSync(resolve(kOut, 'chart.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const backend of kBackends) expect(svg).toContain(`>${backend}</text>`);
+    expect(svg).toContain('FMA peak');
+
+    const markdown = readFileSync(resolve(kOut, 'BENCHMARKS.md'), 'utf8');
+    expect(markdown).toContain('![GFLOP/s per shape and backend](chart.svg)');
+    expect(markdown).toMatch(/^\| ort\/wasm \| /m);
+  }, 300_000);
+});
