@@ -1,6 +1,9 @@
-/** The size BufferSet gives a buffer: WebGPU wants multiples of 4 and never 0 (an unused binding still needs a buffer). */
+/**
+ * The size BufferSet gives a buffer: never 0 (an unused binding still needs a buffer), and whole
+ * 16-byte vec4s, so a kernel that reads an f32 array four at a time can reach its last elements.
+ */
 export function alignedBufferSize(size: number): number {
-  return Math.max(16, Math.ceil(size / 4) * 4);
+  return Math.max(16, Math.ceil(size / 16) * 16);
 }
 
 /** Buffers owned together (one model's weights, one shape's working set): created, counted, freed as one. */

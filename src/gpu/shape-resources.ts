@@ -82,7 +82,7 @@ export class ShapeResources {
     const projectionDims: GPUBuffer[] = [];
     for (let layer = 0; layer < L; layer++) {
       const inner = layer === 0 ? config.inputSize : D * H;
-      projectionDims.push(uniform(device, set, `projection dims l${layer}`, [T * B, inner, H, 0]));
+      projectionDims.push(uniform(device, set, `projection dims l${layer}`, [T * B, inner, H, inner % 4 === 0 ? 1 : 0]));
     }
 
     for (const w of weights) {
