@@ -92,6 +92,8 @@ export function renderMarkdown(result, chartPath) {
       ['left', 'left', 'right', 'left', 'left'],
     ),
     '',
+    'What limits the targets not met, and the kernel measurements behind that: [docs/performance.md](docs/performance.md).',
+    '',
   );
   return out.join('\n');
 }
