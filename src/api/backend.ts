@@ -1,27 +1,17 @@
+import { describeValue } from '../core/describe.js';
 import { CpuRunner } from '../cpu/runner.js';
 import { acquireGpu, type AdapterSummary, type GpuOptions } from '../gpu/context.js';
 import { watchDevice, type DeviceLoss } from '../gpu/device-lost.js';
 import type { ForwardLimits } from '../gpu/limits.js';
 import { GpuRunner, type RunnerOptions } from '../gpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
-import { describeValue } from '../model/config.js';
-import { invalidArgument, LstmError } from './errors.js';
-import type { ForwardOptions } from './forward-input.js';
-import type { ForwardResult } from './result.js';
+import { invalidArgument, LstmError } from '../core/errors.js';
+import { frontRunner, type Runner } from './runner.js';
+
+export type { Runner };
 
 export type BackendKind = 'webgpu' | 'cpu';
 export type BackendPreference = BackendKind | 'auto';
-
-/** A model loaded on a backend, ready to run. */
-export interface Runner {
-  readonly kind: BackendKind;
-  readonly model: LSTM;
-  /** Bytes of GPU memory held (0 on the CPU). */
-  readonly gpuBytes: number;
-  forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult>;
-  /** Frees what the runner holds; safe to call twice. */
-  dispose(): void;
-}
 
 export interface Backend {
   readonly kind: BackendKind;
@@ -58,7 +48,7 @@ function cpuBackend(reason: string): Backend {
     device: null,
     limits: null,
     lost: new Promise<DeviceLoss>(() => {}),
-    load: async (model) => new CpuRunner(model),
+    load: async (model) => frontRunner(model, new CpuRunner(model)),
     dispose: () => {},
   };
 }
@@ -93,7 +83,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     device,
     limits: context.limits,
     lost: watchDevice(device).lost,
-    load: (model, runnerOptions) => GpuRunner.create(context, model, runnerOptions),
+    load: async (model, runnerOptions) => frontRunner(model, await GpuRunner.create(context, model, runnerOptions)),
     dispose: () => {
       if (context.ownsDevice) device.destroy();
     },

@@ -1,6 +1,6 @@
+import type { ForwardResult } from '../core/results.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
-import { unflatten } from './positions.js';
-import type { ForwardResult } from './result.js';
+import { unflatten } from '../core/positions.js';
 
 /**
  * How close a result must be to the float64 reference: each element must satisfy

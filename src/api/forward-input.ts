@@ -1,7 +1,9 @@
-import { formatShape, invalidArgument, invalidShape } from './errors.js';
-import { checkDimension, describeValue, directionCount, type LstmConfig } from '../model/config.js';
-import { checkNonFinitePolicy, enforceFinite, type NonFinitePolicy } from './non-finite.js';
-import { describePosition } from './positions.js';
+import { swapLeadingAxes, type PreparedInput } from '../core/prepared-input.js';
+import { formatShape, describeValue } from '../core/describe.js';
+import { invalidArgument, invalidShape } from '../core/errors.js';
+import { checkDimension, directionCount, type LstmConfig } from '../model/config.js';
+import { checkNonFinitePolicy, enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
+import { describePosition } from '../core/positions.js';
 
 /** Options of one forward call. x is [T, B, I] (or [B, T, I] with batchFirst), flat, row-major. */
 export interface ForwardOptions {
@@ -22,18 +24,6 @@ export interface ForwardOptions {
    * call naming the first one's position; 'propagate' passes them through (see NonFinitePolicy).
    */
   readonly nonFinite?: NonFinitePolicy;
-}
-
-/** A forward call's inputs after validation, in the kernels' time-major layout. */
-export interface PreparedInput {
-  readonly steps: number;
-  readonly batch: number;
-  /** [T, B, I], time-major whatever the caller's layout. */
-  readonly x: Float64Array;
-  readonly h0: Float64Array | null;
-  readonly c0: Float64Array | null;
-  readonly lengths: Int32Array | null;
-  readonly trace: boolean;
 }
 
 /** Upper bound on T·B: beyond it a forward call is refused as absurd rather than attempted. */
@@ -63,17 +53,6 @@ function toFloat64(
     out[i] = v;
   }
   enforceFinite(policy, name, out, expectedShape, axes, "nonFinite: 'propagate'");
-  return out;
-}
-
-/** Swaps the first two axes of a [A, C, W] array: [B, T, W] ↔ [T, B, W]. */
-export function swapLeadingAxes<A extends Float32Array | Float64Array>(data: A, a: number, c: number, width: number): A {
-  const out = new (data.constructor as { new (n: number): A })(data.length);
-  for (let i = 0; i < a; i++) {
-    for (let j = 0; j < c; j++) {
-      out.set(data.subarray((i * c + j) * width, (i * c + j + 1) * width), (j * a + i) * width);
-    }
-  }
   return out;
 }
 

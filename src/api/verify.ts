@@ -1,5 +1,5 @@
-import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
+import { referenceResult } from './runner.js';
 import { createBackend, type BackendOptions } from './backend.js';
 import { compareResults, type Tolerance, type VerifyReport } from './compare.js';
 import type { ForwardOptions } from './forward-input.js';
@@ -24,7 +24,7 @@ export async function verify(
   x: ArrayLike<number>,
   options: VerifyOptions,
 ): Promise<VerifyReport & { adapter: AdapterSummary | null }> {
-  const reference = new CpuRunner(model).forwardSync(x, options);
+  const reference = referenceResult(model, x, options);
   const backend = await createBackend({ ...options.gpu, prefer: 'webgpu' });
   try {
     const runner = await backend.load(model);

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../api/errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 export interface ParsedArgs {
   readonly command: string | undefined;

@@ -1,14 +1,14 @@
+import type { ForwardResult } from '../core/results.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/compare.js';
-import { invalidArgument, limitExceeded, LstmError } from '../api/errors.js';
-import type { ForwardResult } from '../api/result.js';
-import { CpuRunner } from '../cpu/runner.js';
+import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
+import { referenceResult } from '../api/runner.js';
 import type { AdapterSummary } from '../gpu/context.js';
-import { inputFromJSON, resultToJSON, type ParsedInput } from '../model/input-json.js';
-import { modelFromJSON } from '../model/json.js';
+import { inputFromJSON, resultToJSON, type ParsedInput } from '../formats/input-json.js';
+import { modelFromJSON } from '../formats/model-json.js';
 import type { LSTM } from '../model/lstm.js';
-import { BrowserSession } from '../node/browser-session.js';
-import { remoteForward } from '../node/remote.js';
+import { BrowserSession } from '../node/chromium/browser-session.js';
+import { remoteForward } from '../node/chromium/remote.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 
 export type Print = (line: string) => void;
@@ -75,7 +75,7 @@ export async function runCommand(args: ParsedArgs, print: Print): Promise<number
       reason = `auto: fell back to the CPU because ${error.message}`;
     }
   }
-  const result = gpu ? gpu.result : new CpuRunner(model).forwardSync(input.x, input.options);
+  const result = gpu ? gpu.result : referenceResult(model, input.x, input.options);
   const report = {
     ...resultToJSON(result),
     backend: result.stats.backend,
@@ -103,7 +103,7 @@ function formatError(name: string, e: VerifyReport['output']): string {
 export async function verifyCommand(args: ParsedArgs, print: Print): Promise<number> {
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
-  const reference = new CpuRunner(model).forwardSync(input.x, input.options);
+  const reference = referenceResult(model, input.x, input.options);
   const gpu = await runOnGpu(model, input);
   const report = compareResults(model.config, reference, gpu.result, tolerance);
   print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../core/errors.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
 

@@ -1,16 +1,5 @@
+import type { LayerWeights } from '../model/layer-weights.js';
 import { sigmoid, tanh } from './activations.js';
-
-/** One layer-direction's parameters as the equations use them (PyTorch layout, gate blocks i, f, g, o). */
-export interface CellWeights {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** W_i· [4H, I] */
-  readonly weightIh: Float64Array;
-  /** W_h· [4H, H] */
-  readonly weightHh: Float64Array;
-  /** b_i· + b_h· [4H], zeros for a model without bias */
-  readonly bias: Float64Array;
-}
 
 /** Everything one step computes for one sequence: the four gates and the new state, each [H]. */
 export interface CellStep {
@@ -32,7 +21,7 @@ export interface CellStep {
  * `x` is read from `xs` at `xOffset` (so a row of a [T, B, I] array can be passed without a copy).
  */
 export function cellStep(
-  w: CellWeights,
+  w: LayerWeights,
   xs: ArrayLike<number>,
   xOffset: number,
   h: ArrayLike<number>,
@@ -40,13 +29,20 @@ export function cellStep(
 ): CellStep {
   const I = w.inputSize;
   const H = w.hiddenSize;
-  // z = W_ih x + W_hh h + b: the four gate pre-activations stacked [z_i; z_f; z_g; z_o].
+  // z = (W_ih x + b_ih) + (W_hh h + b_hh): the four gate pre-activations stacked [z_i; z_f; z_g; z_o].
+  // Summed in PyTorch's order, products first and each bias after its product, so that products
+  // which cancel exactly (W x = 6e38 − 6e38) leave the biases intact.
   const z = new Float64Array(4 * H);
   for (let row = 0; row < 4 * H; row++) {
-    let sum = w.bias[row];
-    for (let k = 0; k < I; k++) sum += w.weightIh[row * I + k] * xs[xOffset + k];
-    for (let k = 0; k < H; k++) sum += w.weightHh[row * H + k] * h[k];
-    z[row] = sum;
+    let inputPart = 0;
+    for (let k = 0; k < I; k++) inputPart += w.weightIh[row * I + k] * xs[xOffset + k];
+    let hiddenPart = 0;
+    for (let k = 0; k < H; k++) hiddenPart += w.weightHh[row * H + k] * h[k];
+    if (w.biasIh && w.biasHh) {
+      inputPart += w.biasIh[row];
+      hiddenPart += w.biasHh[row];
+    }
+    z[row] = inputPart + hiddenPart;
   }
   const step: CellStep = {
     i: new Float64Array(H),

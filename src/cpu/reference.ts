@@ -1,9 +1,9 @@
-import type { PreparedInput } from '../api/forward-input.js';
-import { kTraceFields, type TraceEntry } from '../api/result.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { kTraceFields, type TraceEntry } from '../core/results.js';
 import { directionCount } from '../model/config.js';
 import type { LSTM } from '../model/lstm.js';
 import { cellStep } from './cell.js';
-import { cellWeights, forEachLayerDirection } from './weights.js';
+import { forEachLayerDirection, layerWeights } from '../model/layer-weights.js';
 
 /** The reference's results, time-major: output [T, B, D·H], hN and cN [L·D, B, H]. */
 export interface ReferenceResult {
@@ -34,7 +34,7 @@ export function referenceForward(model: LSTM, input: PreparedInput): ReferenceRe
       layerInput = output;
       output = new Float64Array(T * B * D * H);
     }
-    const w = cellWeights(model, layer, direction);
+    const w = layerWeights(model, layer, direction);
     const I = w.inputSize;
     const record = trace ? newTraceEntry(layer, direction, T * B * H) : null;
     const stateIndex = layer * D + direction;

@@ -1,7 +1,7 @@
-import { invalidShape } from '../api/errors.js';
+import { invalidShape } from '../core/errors.js';
 import type { LSTM } from '../model/lstm.js';
 import { cellStep, type CellStep } from './cell.js';
-import { cellWeights } from './weights.js';
+import { layerWeights } from '../model/layer-weights.js';
 
 function checkLength(name: string, value: ArrayLike<number>, expected: number): void {
   if (value?.length !== expected) {
@@ -21,5 +21,5 @@ export function cell(model: LSTM, x: ArrayLike<number>, h: ArrayLike<number>, c:
   checkLength('x', x, inputSize);
   checkLength('h', h, hiddenSize);
   checkLength('c', c, hiddenSize);
-  return cellStep(cellWeights(model, 0, 0), x, 0, h, c);
+  return cellStep(layerWeights(model, 0, 0), x, 0, h, c);
 }

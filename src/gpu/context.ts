@@ -1,4 +1,4 @@
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../core/errors.js';
 import { checkRequestedLimits, effectiveLimits, type ForwardLimits, type RequestedLimits } from './limits.js';
 
 /** What the adapter says about itself, as data (shown by the CLI, the bench and the demo). */

@@ -1,4 +1,4 @@
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../core/errors.js';
 
 /** Why a device was lost, as GPUDeviceLostInfo says it ('destroyed' after device.destroy()). */
 export interface DeviceLoss {

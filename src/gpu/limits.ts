@@ -1,5 +1,5 @@
-import { invalidArgument } from '../api/errors.js';
-import { describeValue } from '../model/config.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument } from '../core/errors.js';
 
 /**
  * The device limits a forward call is planned against. A call whose buffers or dispatches would

@@ -1,7 +1,7 @@
-import { cellWeights, forEachLayerDirection } from '../cpu/weights.js';
+import { forEachLayerDirection, layerWeights } from '../model/layer-weights.js';
 import type { LSTM } from '../model/lstm.js';
 import { BufferSet } from './memory.js';
-import { packCellWeights } from './pack.js';
+import { packLayerWeights } from './pack.js';
 
 /** One layer-direction's weights on the GPU, in the kernels' gate-interleaved layout. */
 export interface LayerDirectionBuffers {
@@ -18,8 +18,8 @@ export function uploadModel(device: GPUDevice, model: LSTM): { set: BufferSet; l
   const set = new BufferSet(device, 'weights');
   const layers: LayerDirectionBuffers[] = [];
   forEachLayerDirection(model, (layer, direction) => {
-    const w = cellWeights(model, layer, direction);
-    const packed = packCellWeights(w);
+    const w = layerWeights(model, layer, direction);
+    const packed = packLayerWeights(w);
     const name = `l${layer}d${direction}`;
     layers.push({
       layer,

@@ -1,4 +1,4 @@
-import type { CellWeights } from '../cpu/cell.js';
+import type { LayerWeights } from '../model/layer-weights.js';
 
 /**
  * The kernels' weight layout: the four gates of hidden unit u side by side (a vec4: i, f, g, o),
@@ -17,11 +17,12 @@ export function packGateColumns(weight: Float64Array, hidden: number, inner: num
   return out;
 }
 
-/** b_ih + b_hh (summed in float64) as one vec4 of gates per unit: [H, 4]. */
-export function packBias(bias: Float64Array, hidden: number): Float32Array<ArrayBuffer> {
+/** b_ih + b_hh (summed in float64) as one vec4 of gates per unit: [H, 4]; zeros without bias. */
+export function packBias(biasIh: Float64Array | null, biasHh: Float64Array | null, hidden: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(4 * hidden);
+  if (!biasIh || !biasHh) return out;
   for (let gate = 0; gate < 4; gate++) {
-    for (let u = 0; u < hidden; u++) out[u * 4 + gate] = bias[gate * hidden + u];
+    for (let u = 0; u < hidden; u++) out[u * 4 + gate] = biasIh[gate * hidden + u] + biasHh[gate * hidden + u];
   }
   return out;
 }
@@ -35,11 +36,11 @@ export interface PackedWeights {
   readonly bias: Float32Array;
 }
 
-export function packCellWeights(w: CellWeights): PackedWeights {
+export function packLayerWeights(w: LayerWeights): PackedWeights {
   return {
     inputWeights: packGateColumns(w.weightIh, w.hiddenSize, w.inputSize),
     recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize, Math.ceil(w.hiddenSize / 4) * 4),
-    bias: packBias(w.bias, w.hiddenSize),
+    bias: packBias(w.biasIh, w.biasHh, w.hiddenSize),
   };
 }
 

@@ -1,6 +1,7 @@
-import { LstmError } from '../api/errors.js';
-import { prepareInput, type ForwardOptions, type PreparedInput } from '../api/forward-input.js';
-import { finishResult, kTraceFields, type ForwardResult, type TraceEntry } from '../api/result.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { kTraceFields, type TraceEntry } from '../core/results.js';
+import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
+import { LstmError } from '../core/errors.js';
 import { directionCount } from '../model/config.js';
 import { layerDirectionModel } from '../model/layer-model.js';
 import type { LSTM } from '../model/lstm.js';
@@ -45,7 +46,7 @@ const kShapeCacheSize = 4;
  * too big for the device's limits becomes several calls (src/gpu/split.ts); a lost device makes
  * pending and later calls reject with DEVICE_LOST (src/gpu/device-lost.ts).
  */
-export class GpuRunner {
+export class GpuRunner implements BackendRunner {
   readonly kind = 'webgpu' as const;
   private readonly shapes = new Map<string, ShapeResources>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -80,8 +81,8 @@ export class GpuRunner {
     return bytes;
   }
 
-  forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
-    const run = this.queue.then(() => this.guarded(x, options));
+  run(input: PreparedInput): Promise<BackendResult> {
+    const run = this.queue.then(() => this.guarded(input));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -101,9 +102,9 @@ export class GpuRunner {
   }
 
   /** One call, raced against device loss (so none can hang), failing only with LstmErrors. */
-  private async guarded(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+  private async guarded(input: PreparedInput): Promise<BackendResult> {
     try {
-      return await this.watch.race(this.run(x, options), 'forward');
+      return await this.watch.race(this.runChecked(input), 'forward');
     } catch (error) {
       if (error instanceof LstmError) throw error;
       if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed during the call');
@@ -112,11 +113,9 @@ export class GpuRunner {
     }
   }
 
-  private async run(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+  private async runChecked(input: PreparedInput): Promise<BackendResult> {
     this.checkUsable();
-    const input = prepareInput(this.model.config, x, options);
-    const result = await forwardSplit(this.splitHost(), input);
-    return finishResult(this.model.config, input.steps, input.batch, result, result.stats);
+    return forwardSplit(this.splitHost(), input);
   }
 
   private splitHost(): SplitHost {

@@ -1,4 +1,4 @@
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../core/errors.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import { BufferSet } from './memory.js';
 import type { LayerDirectionBuffers } from './model-buffers.js';

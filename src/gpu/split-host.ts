@@ -1,5 +1,5 @@
-import type { PreparedInput } from '../api/forward-input.js';
-import { kTraceFields, type ForwardStats, type TimeMajorResult, type TraceEntry } from '../api/result.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { kTraceFields, type ForwardStats, type TimeMajorResult, type TraceEntry } from '../core/results.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import type { ForwardLimits } from './limits.js';
 

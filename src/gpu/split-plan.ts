@@ -1,4 +1,4 @@
-import { limitExceeded } from '../api/errors.js';
+import { limitExceeded } from '../core/errors.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import type { ForwardLimits } from './limits.js';
 import { callViolation, describeViolation } from './working-set.js';

@@ -1,5 +1,5 @@
-import type { PreparedInput } from '../api/forward-input.js';
-import { kTraceFields, type ForwardStats, type TraceEntry } from '../api/result.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { kTraceFields, type ForwardStats, type TraceEntry } from '../core/results.js';
 import { directionCount, layerInputSize } from '../model/config.js';
 import { gatherRows, scatterRows, sequencesOnly, type ChunkMap } from './chunk-data.js';
 import { addStats, emptyTrace, type LayerDirectionRunner, type PartResult, type SplitHost } from './split-host.js';

@@ -1,5 +1,5 @@
-import type { PreparedInput } from '../api/forward-input.js';
-import { kTraceFields, type ForwardStats } from '../api/result.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { kTraceFields, type ForwardStats } from '../core/results.js';
 import { directionCount } from '../model/config.js';
 import { gatherRows, scatterRows, sequencesOnly } from './chunk-data.js';
 import { addStats, emptyTrace, type PartResult, type SplitHost } from './split-host.js';

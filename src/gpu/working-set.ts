@@ -1,4 +1,4 @@
-import { limitExceeded } from '../api/errors.js';
+import { limitExceeded } from '../core/errors.js';
 import { directionCount, layerInputSize, type LstmConfig } from '../model/config.js';
 import { projectionWorkgroups } from './kernels/input-projection.js';
 import { stepWorkgroups } from './kernels/lstm-step.js';

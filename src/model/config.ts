@@ -1,4 +1,5 @@
-import { invalidArgument } from '../api/errors.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument } from '../core/errors.js';
 
 /**
  * What an LSTM is, independent of its weights. A config object rather than positional flags, so
@@ -26,13 +27,6 @@ export function checkDimension(name: string, value: unknown, max = kMaxDimension
     throw invalidArgument(`${name}: expected an integer in [1, ${max}], got ${describeValue(value)}`);
   }
   return value;
-}
-
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
 }
 
 function checkFlag(name: string, value: unknown, fallback: boolean): boolean {

@@ -1,7 +1,7 @@
+import type { Tensor } from '../core/tensor.js';
 import { layerInputSize } from './config.js';
 import { LSTM } from './lstm.js';
 import { paramName, type ParamKind } from './params.js';
-import type { Tensor } from './tensor.js';
 
 /**
  * One layer and direction of `model` as a model of its own: one layer, unidirectional, time-major,

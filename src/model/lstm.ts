@@ -1,8 +1,8 @@
-import { checkNonFinitePolicy, type NonFinitePolicy } from '../api/non-finite.js';
+import type { Tensor } from '../core/tensor.js';
+import { checkNonFinitePolicy, type NonFinitePolicy } from '../core/non-finite.js';
 import { normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
 import { paramSpecs, validateParams, type ParamMap } from './params.js';
 import { SeededRandom } from './random.js';
-import type { Tensor } from './tensor.js';
 
 export interface RandomInit {
   /** Seed of the generator: the same seed gives the same weights everywhere. Default 0. */

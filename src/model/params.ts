@@ -1,5 +1,6 @@
-import { formatShape, invalidParameter } from '../api/errors.js';
-import { enforceFinite, type NonFinitePolicy } from '../api/non-finite.js';
+import { formatShape } from '../core/describe.js';
+import { invalidParameter } from '../core/errors.js';
+import { enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
 import { directionCount, layerInputSize, type LstmConfig } from './config.js';
 
 /** The four gate blocks of every weight and bias, in PyTorch's row order. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserSession } from '../../src/node/browser-session.js';
+import { BrowserSession } from '../../src/node/chromium/browser-session.js';
 
 // The demo page (issue 4), built as it ships and loaded in headless Chromium. The browser must
 // have a WebGPU adapter (SwiftShader will do): without one this file fails, it never skips.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareResults, kDefaultTolerance } from '../../src/api/compare.js';
-import { CpuRunner } from '../../src/cpu/runner.js';
-import type { BrowserSession } from '../../src/node/browser-session.js';
-import { remoteForward } from '../../src/node/remote.js';
+import { referenceResult } from '../../src/api/runner.js';
+import type { BrowserSession } from '../../src/node/chromium/browser-session.js';
+import { remoteForward } from '../../src/node/chromium/remote.js';
 import { maxAbsDiff } from '../support/fixtures.js';
 import { openGpuSession } from '../support/gpu-session.js';
 import { randomCase, type CaseSpec } from '../support/random-case.js';
@@ -48,7 +48,7 @@ const kGridByPath = kPaths.flatMap((path) => kGrid.map(([name, spec]) => [`${pat
 describe('WebGPU vs the CPU reference over a grid of shapes and options', () => {
   it.each(kGridByPath)('%s', async (_name, spec, recurrence) => {
     const { model, x, options } = randomCase(spec);
-    const expected = new CpuRunner(model).forwardSync(x, options);
+    const expected = referenceResult(model, x, options);
     const { result } = await remoteForward(session, model, x, options, { recurrence });
     const report = compareResults(model.config, expected, result, kDefaultTolerance);
     expect(report.passed, JSON.stringify(report.output.worst)).toBe(true);
@@ -60,7 +60,7 @@ describe('WebGPU vs the CPU reference over a grid of shapes and options', () => 
       inputSize: 8, hiddenSize: 24, numLayers: 2, bidirectional: true, steps: 50, batch: 3,
       inputScale: 100, weightScale: 100, withState: true,
     });
-    const expected = new CpuRunner(model).forwardSync(x, options);
+    const expected = referenceResult(model, x, options);
     const { result } = await remoteForward(session, model, x, options);
     for (const part of [result.output, result.hN, result.cN]) expect(part.data.every(Number.isFinite)).toBe(true);
     const report = compareResults(model.config, expected, result, kLargeMagnitudeTolerance);
@@ -71,7 +71,7 @@ describe('WebGPU vs the CPU reference over a grid of shapes and options', () => 
     const { model, x, options } = randomCase({
       inputSize: 5, hiddenSize: 6, numLayers: 2, bidirectional: true, steps: 7, batch: 3, lengths: [7, 2, 5], trace: true,
     });
-    const expected = new CpuRunner(model).forwardSync(x, options);
+    const expected = referenceResult(model, x, options);
     const { result } = await remoteForward(session, model, x, options, { recurrence });
     expect(result.trace?.length).toBe(4);
     result.trace!.forEach((entry, k) => {

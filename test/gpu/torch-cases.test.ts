@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserSession } from '../../src/node/browser-session.js';
-import { remoteForward } from '../../src/node/remote.js';
+import type { BrowserSession } from '../../src/node/chromium/browser-session.js';
+import { remoteForward } from '../../src/node/chromium/remote.js';
 import { directionCount } from '../../src/model/config.js';
 import { loadTorchCase, maxAbsDiff, torchCaseNames } from '../support/fixtures.js';
 import { openGpuSession } from '../support/gpu-session.js';

@@ -1,9 +1,10 @@
+import type { Tensor } from '../../src/core/tensor.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inputFromJSON, type ParsedInput } from '../../src/model/input-json.js';
-import { modelFromJSON } from '../../src/model/json.js';
+import { inputFromJSON, type ParsedInput } from '../../src/formats/input-json.js';
+import { modelFromJSON } from '../../src/formats/model-json.js';
 import type { LSTM } from '../../src/model/lstm.js';
-import { parseTensor, type Tensor } from '../../src/model/tensor.js';
+import { parseTensor } from '../../src/formats/tensor-json.js';
 
 export const kTorchCasesDir = resolve(__dirname, '../fixtures/torch-cases');
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BrowserSession } from '../../src/node/browser-session.js';
+import { BrowserSession } from '../../src/node/chromium/browser-session.js';
 import type { AdapterSummary } from '../../src/gpu/context.js';
 
 export const kDistDir = resolve(__dirname, '../../dist');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import type * as Lib from '../../src/index.js';
-import type { BrowserSession } from '../../src/node/browser-session.js';
+import type { BrowserSession } from '../../src/node/chromium/browser-session.js';
 import { openGpuSession } from './gpu-session.js';
 
 /** How a GPU result compares with the float64 reference, in a form that survives the trip out of the page. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/api/backend.js';
-import { LstmError } from '../../src/api/errors.js';
+import { LstmError } from '../../src/core/errors.js';
+import { referenceResult } from '../../src/api/runner.js';
+import { prepareInput } from '../../src/api/forward-input.js';
 import { CpuRunner } from '../../src/cpu/runner.js';
-import { modelFromJSON, modelToJSON } from '../../src/model/json.js';
+import { modelFromJSON, modelToJSON } from '../../src/formats/model-json.js';
 import { LSTM } from '../../src/model/lstm.js';
 
 // The error table of docs/errors.md, case by case: every error is an LstmError with its code, the
@@ -11,13 +13,12 @@ import { LSTM } from '../../src/model/lstm.js';
 // on the GPU runner too.
 
 const model = LSTM.random({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, seed: 3 });
-const runner = new CpuRunner(model);
 const T = 5;
 const B = 2;
 const x = Float64Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i));
 const state = () => new Float64Array(4 * B * 4);
-const good = runner.forwardSync(x, { steps: T, batch: B });
-const run = (options: object, input: unknown = x) => () => runner.forwardSync(input as ArrayLike<number>, { steps: T, batch: B, ...options });
+const good = referenceResult(model, x, { steps: T, batch: B });
+const run = (options: object, input: unknown = x) => () => referenceResult(model, input as ArrayLike<number>, { steps: T, batch: B, ...options });
 const withValue = (at: number, value: unknown) => Array.from(x, (v, i) => (i === at ? value : v));
 
 const json = modelToJSON(model);
@@ -39,7 +40,7 @@ export const kForwardCases: Case[] = [
   ['B fractional', run({ batch: 1.5 }), 'INVALID_ARGUMENT', 'options.batch: expected an integer in [1, 268435456], got 1.5'],
   ['T absurdly large', run({ steps: 2 ** 40 }), 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got 1099511627776'],
   ['T × B absurdly large', run({ steps: 2 ** 20, batch: 2 ** 9 }), 'INVALID_ARGUMENT', 'options.steps × options.batch: expected at most 268435456, got 1048576 × 512'],
-  ['options not an object', () => runner.forwardSync(x, null as never), 'INVALID_ARGUMENT', 'options: expected { steps, batch, ... }, got null'],
+  ['options not an object', () => referenceResult(model, x, null as never), 'INVALID_ARGUMENT', 'options: expected { steps, batch, ... }, got null'],
   ['h0 of the wrong shape', run({ h0: new Float64Array(8) }), 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8'],
   ['c0 of the wrong shape', run({ c0: new Float64Array(33) }), 'INVALID_SHAPE', 'c0: expected 32 values for shape [4, 2, 4], got 33'],
   ['lengths of the wrong count', run({ lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 values (one per sequence), got 1 values'],
@@ -87,11 +88,11 @@ function expectLstmError(call: () => unknown, code: string, message: string): vo
 describe('errors of a forward call, and the runner afterwards', () => {
   it.each(kForwardCases)('%s', (_name, call, code, message) => {
     expectLstmError(call, code, message);
-    expect(runner.forwardSync(x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
+    expect(referenceResult(model, x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
   });
 
   it("'propagate' lets NaN through: it reaches its own sequence only", () => {
-    const result = runner.forwardSync(withValue(7, NaN) as number[], { steps: T, batch: B, nonFinite: 'propagate' });
+    const result = referenceResult(model, withValue(7, NaN) as number[], { steps: T, batch: B, nonFinite: 'propagate' });
     const H2 = 8;
     for (let t = 0; t < T; t++) {
       expect(result.output.data.subarray((t * B + 1) * H2, (t * B + 2) * H2), `sequence 1 at t=${t}`).toEqual(good.output.data.subarray((t * B + 1) * H2, (t * B + 2) * H2));
@@ -104,27 +105,27 @@ describe('errors of a forward call, and the runner afterwards', () => {
     const other = new CpuRunner(model);
     other.dispose();
     other.dispose();
-    expectLstmError(() => other.forwardSync(x, { steps: T, batch: B }), 'DISPOSED', 'forward: this runner was disposed; load the model again');
+    expectLstmError(() => other.runSync(prepareInput(model.config, x, { steps: T, batch: B })), 'DISPOSED', 'forward: this runner was disposed; load the model again');
   });
 });
 
 describe('errors of a model, and the model afterwards', () => {
   it.each(kModelCases)('%s', (_name, call, code, message) => {
     expectLstmError(call, code, message);
-    expect(runner.forwardSync(x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
+    expect(referenceResult(model, x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
   });
 
   it("'propagate' keeps a NaN weight, which reaches every sequence", () => {
     const p = model.tensors();
     p.get('weight_hh_l1_reverse')!.data[0] = NaN;
-    const result = new CpuRunner(new LSTM(model.config, p, { nonFinite: 'propagate' })).forwardSync(x, { steps: T, batch: B });
+    const result = referenceResult(new LSTM(model.config, p, { nonFinite: 'propagate' }), x, { steps: T, batch: B });
     expect(result.hN.data.some(Number.isNaN)).toBe(true);
     expect(result.output.data.slice(0, 4)).toEqual(good.output.data.slice(0, 4));
   });
 
   it("the parameters a model hands out are copies: changing them changes nothing", () => {
     model.tensors().get('weight_ih_l0')!.data.fill(NaN);
-    expect(runner.forwardSync(x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
+    expect(referenceResult(model, x, { steps: T, batch: B }).output.data).toEqual(good.output.data);
   });
 });
 

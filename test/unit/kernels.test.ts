@@ -53,8 +53,10 @@ describe('weight packing', () => {
     expect(packed.subarray(0, 3 * 2 * 4).every((v) => v !== 0)).toBe(true);
   });
 
-  it('packs biases per unit as (i, f, g, o)', () => {
-    expect([...packBias(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 2)]).toEqual([1, 3, 5, 7, 2, 4, 6, 8]);
+  it('packs b_ih + b_hh per unit as (i, f, g, o), and zeros without bias', () => {
+    const biasHh = Float64Array.from([10, 20, 30, 40, 50, 60, 70, 80]);
+    expect([...packBias(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]), biasHh, 2)]).toEqual([11, 33, 55, 77, 22, 44, 66, 88]);
+    expect([...packBias(null, null, 2)]).toEqual(new Array(8).fill(0));
   });
 });
 

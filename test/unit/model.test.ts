@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LstmError } from '../../src/api/errors.js';
-import { modelFromJSON, modelToJSON } from '../../src/model/json.js';
+import { LstmError } from '../../src/core/errors.js';
+import { modelFromJSON, modelToJSON } from '../../src/formats/model-json.js';
 import { LSTM } from '../../src/model/lstm.js';
 import { paramSpecs } from '../../src/model/params.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cell } from '../../src/cpu/single-step.js';
-import { modelFromGates } from '../../src/model/gates.js';
+import { modelFromGates } from '../../src/formats/gates.js';
 import { SeededRandom } from '../../src/model/random.js';
 
 // Seed 001's LSTMCell.forward, transcribed with its own formulation: one matrix per gate over the

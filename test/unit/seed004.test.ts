@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CpuRunner } from '../../src/cpu/runner.js';
-import { modelFromScalarGates } from '../../src/model/gates.js';
+import { referenceResult } from '../../src/api/runner.js';
+import { modelFromScalarGates } from '../../src/formats/gates.js';
 
 // Seed 004's printed table (its notebook's own output), to 4 decimals, and its prediction 4·h_T.
 const kSeed004Table = [
@@ -17,7 +17,7 @@ export const kSeed004Gates = {
 
 describe('seed 004: the scalar LSTM step by step on the CPU', () => {
   const model = modelFromScalarGates(kSeed004Gates);
-  const result = new CpuRunner(model).forwardSync([1, 2, 3], { steps: 3, batch: 1, trace: true });
+  const result = referenceResult(model, [1, 2, 3], { steps: 3, batch: 1, trace: true });
   const trace = result.trace![0];
 
   it.each(kSeed004Table.map((row, t) => [t + 1, row] as const))('step %i matches every printed gate and state', (step, row) => {

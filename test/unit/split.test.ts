@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LstmError } from '../../src/api/errors.js';
+import { LstmError } from '../../src/core/errors.js';
 import { prepareInput, type ForwardOptions } from '../../src/api/forward-input.js';
 import { referenceForward } from '../../src/cpu/reference.js';
 import type { ForwardLimits } from '../../src/gpu/limits.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuRunner } from '../../src/cpu/runner.js';
+import { referenceResult } from '../../src/api/runner.js';
 import { loadTorchCase, maxAbsDiff, torchCaseNames } from '../support/fixtures.js';
 
 // The CPU reference against an independent float64 NumPy implementation of torch.nn.LSTM
@@ -8,7 +8,7 @@ import { loadTorchCase, maxAbsDiff, torchCaseNames } from '../support/fixtures.j
 describe('CPU reference vs the float64 torch.nn.LSTM fixtures', () => {
   it.each(torchCaseNames())('%s', (name) => {
     const c = loadTorchCase(name);
-    const result = new CpuRunner(c.model).forwardSync(c.input.x, c.input.options);
+    const result = referenceResult(c.model, c.input.x, c.input.options);
     expect(result.output.shape).toEqual(c.expected.output.shape);
     expect(result.hN.shape).toEqual(c.expected.hN.shape);
     expect(maxAbsDiff(result.output.data, c.expected.output.data)).toBeLessThan(1e-10);

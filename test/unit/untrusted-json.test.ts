@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LstmError } from '../../src/api/errors.js';
-import { inputFromJSON } from '../../src/model/input-json.js';
-import { modelFromJSON, modelToJSON } from '../../src/model/json.js';
+import { LstmError } from '../../src/core/errors.js';
+import { inputFromJSON } from '../../src/formats/input-json.js';
+import { modelFromJSON, modelToJSON } from '../../src/formats/model-json.js';
 import { LSTM } from '../../src/model/lstm.js';
 
 // Model and input files are untrusted: they are parsed with JSON.parse and nothing else, every key

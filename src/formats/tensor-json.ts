@@ -1,17 +1,7 @@
-import { formatShape, invalidShape, type LstmError } from '../api/errors.js';
-import { describeValue } from './config.js';
+import { elementCount, type Tensor } from '../core/tensor.js';
+import { formatShape, describeValue } from '../core/describe.js';
+import { invalidShape, type LstmError } from '../core/errors.js';
 
-export type FloatArray = Float32Array | Float64Array;
-
-/** A dense row-major tensor: the {shape, data} form of the JSON format. */
-export interface Tensor<T extends ArrayLike<number> = FloatArray> {
-  readonly shape: readonly number[];
-  readonly data: T;
-}
-
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 /**
  * The declared shape of a {shape, data} object from untrusted JSON, checked before anything is

@@ -1,10 +1,12 @@
-import { formatShape, invalidArgument, invalidParameter } from '../api/errors.js';
-import type { NonFinitePolicy } from '../api/non-finite.js';
+import { formatShape, describeValue } from '../core/describe.js';
+import { elementCount, type Tensor } from '../core/tensor.js';
+import { invalidArgument, invalidParameter } from '../core/errors.js';
+import type { NonFinitePolicy } from '../core/non-finite.js';
 import { checkBudget, checkMaxBytes } from './budget.js';
-import { describeValue, normalizeConfig, type LstmConfigInput } from './config.js';
-import { LSTM } from './lstm.js';
-import { paramSpecs } from './params.js';
-import { declaredShape, elementCount, parseTensor, tensorToJSON, type Tensor } from './tensor.js';
+import { normalizeConfig, type LstmConfigInput } from '../model/config.js';
+import { LSTM } from '../model/lstm.js';
+import { paramSpecs } from '../model/params.js';
+import { declaredShape, parseTensor, tensorToJSON } from './tensor-json.js';
 
 /** The model file: PyTorch's constructor arguments and named parameters (see README, "JSON format"). */
 export interface ModelJSON {

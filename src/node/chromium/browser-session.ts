@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../../core/errors.js';
 import { chromeArgs, findChrome } from './chrome.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 

@@ -1,9 +1,11 @@
+import { formatShape, describeValue } from '../core/describe.js';
+import { elementCount, type Tensor } from '../core/tensor.js';
 import type { ForwardOptions } from '../api/forward-input.js';
-import { formatShape, invalidArgument, invalidShape } from '../api/errors.js';
+import { invalidArgument, invalidShape } from '../core/errors.js';
 import { checkBudget, checkMaxBytes } from './budget.js';
-import { describeValue, directionCount, type LstmConfig } from './config.js';
-import { isPlainObject } from './json.js';
-import { declaredShape, elementCount, parseTensor, tensorToJSON, type Tensor } from './tensor.js';
+import { directionCount, type LstmConfig } from '../model/config.js';
+import { isPlainObject } from './model-json.js';
+import { declaredShape, parseTensor, tensorToJSON } from './tensor-json.js';
 
 export interface ParsedInput {
   readonly x: Float64Array;

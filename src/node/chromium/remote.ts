@@ -1,10 +1,10 @@
-import { LstmError, type LstmErrorCode } from '../api/errors.js';
-import type { ForwardOptions } from '../api/forward-input.js';
-import type { ForwardResult, ForwardStats, TraceEntry } from '../api/result.js';
-import type { AdapterSummary } from '../gpu/context.js';
-import type { RunnerOptions } from '../gpu/runner.js';
-import { modelToJSON, type ModelJSON } from '../model/json.js';
-import type { LSTM } from '../model/lstm.js';
+import type { ForwardResult, ForwardStats, TraceEntry } from '../../core/results.js';
+import { LstmError, type LstmErrorCode } from '../../core/errors.js';
+import type { ForwardOptions } from '../../api/forward-input.js';
+import type { AdapterSummary } from '../../gpu/context.js';
+import type { RunnerOptions } from '../../gpu/runner.js';
+import { modelToJSON, type ModelJSON } from '../../formats/model-json.js';
+import type { LSTM } from '../../model/lstm.js';
 import type { BrowserSession } from './browser-session.js';
 import { decodeFloat32, encodeFloat64 } from './wire.js';
 
@@ -43,7 +43,7 @@ export async function remoteForward(
   const reply = await session.page.evaluate(
     async (modelJson: ModelJSON, xs: string, opts: ReturnType<typeof wireOptions>, load: RunnerOptions): Promise<WireResult> => {
       // Runs in the page: `webgpuLstm` is the library's public API.
-      const lib = (window as unknown as { webgpuLstm: typeof import('../index.js') }).webgpuLstm;
+      const lib = (window as unknown as { webgpuLstm: typeof import('../../index.js') }).webgpuLstm;
       const decode = (text: string) => new Float64Array(Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0)).buffer);
       const encode = (values: ArrayLike<number>) => {
         const bytes = new Uint8Array(Float32Array.from(values).buffer);

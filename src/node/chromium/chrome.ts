@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { LstmError } from '../api/errors.js';
+import { LstmError } from '../../core/errors.js';
 
 /** Environment variables that point at a Chrome or Chromium binary, in the order they are read. */
 export const kChromeEnvVars = ['WEBGPU_LSTM_CHROME', 'CHROME_PATH'] as const;

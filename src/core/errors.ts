@@ -45,8 +45,3 @@ export function invalidParameter(message: string): LstmError {
 export function limitExceeded(message: string): LstmError {
   return new LstmError('LIMIT_EXCEEDED', message);
 }
-
-/** Formats a shape the way messages quote it: [512, 128]. */
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}

@@ -1,5 +1,5 @@
-import { invalidArgument, limitExceeded } from '../api/errors.js';
-import { describeValue } from './config.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument, limitExceeded } from '../core/errors.js';
 
 /** Parsed files hold their numbers as float64: 8 bytes each. */
 export const kBytesPerValue = 8;

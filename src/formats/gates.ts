@@ -1,7 +1,7 @@
-import { formatShape, invalidParameter } from '../api/errors.js';
-import { describeValue } from './config.js';
-import { LSTM } from './lstm.js';
-import type { Tensor } from './tensor.js';
+import { formatShape, describeValue } from '../core/describe.js';
+import type { Tensor } from '../core/tensor.js';
+import { invalidParameter } from '../core/errors.js';
+import { LSTM } from '../model/lstm.js';
 
 type Matrix = readonly (readonly number[])[];
 type Vector = readonly number[] | Matrix; // [H] or a column [H, 1] as NumPy code writes it

@@ -1,0 +1,21 @@
+import type { PreparedInput } from './prepared-input.js';
+import type { ForwardStats, TimeMajorResult } from './results.js';
+
+/** What a backend's run gives back: time-major results and the counters of the call. */
+export interface BackendResult extends TimeMajorResult {
+  readonly stats: ForwardStats;
+}
+
+/**
+ * A model loaded on one backend (the CPU reference, WebGPU). It takes an input the front door has
+ * already checked and brought to time-major (src/api/forward-input.ts), and returns time-major
+ * results the front door puts in the caller's layout (src/api/result.ts).
+ */
+export interface BackendRunner {
+  readonly kind: 'webgpu' | 'cpu';
+  /** Bytes of GPU memory held (0 on the CPU). */
+  readonly gpuBytes: number;
+  run(input: PreparedInput): Promise<BackendResult>;
+  /** Frees what the runner holds; safe to call twice. */
+  dispose(): void;
+}

@@ -1,0 +1,37 @@
+import { directionCount, layerInputSize } from './config.js';
+import type { LSTM } from './lstm.js';
+import { paramName } from './params.js';
+
+/** One layer-direction's parameters as the equations use them (PyTorch layout, gate blocks i, f, g, o). */
+export interface LayerWeights {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** W_i· [4H, I] */
+  readonly weightIh: Float64Array;
+  /** W_h· [4H, H] */
+  readonly weightHh: Float64Array;
+  /** b_i· [4H], or null for a model without bias */
+  readonly biasIh: Float64Array | null;
+  /** b_h· [4H], or null for a model without bias */
+  readonly biasHh: Float64Array | null;
+}
+
+/** The parameters of one layer and direction: the model's own arrays, for reading. */
+export function layerWeights(model: LSTM, layer: number, direction: number): LayerWeights {
+  const { bias } = model.config;
+  return {
+    inputSize: layerInputSize(model.config, layer),
+    hiddenSize: model.config.hiddenSize,
+    weightIh: model.param(paramName('weight_ih', layer, direction)),
+    weightHh: model.param(paramName('weight_hh', layer, direction)),
+    biasIh: bias ? model.param(paramName('bias_ih', layer, direction)) : null,
+    biasHh: bias ? model.param(paramName('bias_hh', layer, direction)) : null,
+  };
+}
+
+/** Calls `fn` for every (layer, direction) in execution order: layer by layer, forward before reverse. */
+export function forEachLayerDirection(model: LSTM, fn: (layer: number, direction: number) => void): void {
+  for (let layer = 0; layer < model.config.numLayers; layer++) {
+    for (let direction = 0; direction < directionCount(model.config); direction++) fn(layer, direction);
+  }
+}
