@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useKitSession, type CheckReport, type KitWindow } from '../support/page-kit.js';
 
-// No leaks, no races. The page counts live GPU buffers by wrapping GPUDevice.createBuffer and
-// GPUBuffer.destroy; 1 000 forward calls of mixed shapes (more than the 4 a runner caches, with
-// traced calls, failing calls and split calls among them) must keep that count bounded and return
-// it to its baseline on dispose. 100 overlapping calls must each get their own result.
+// No leaks, no races. The page counts live GPU buffers from outside the library (lstmKit.trackBuffers);
+// 1 000 forward calls of mixed shapes (more than the 4 a runner caches, with traced calls, failing
+// calls and split calls among them) must keep that count bounded and return it to its baseline on
+// dispose. 100 overlapping calls must each get their own result.
 
 const session = useKitSession();
 
@@ -27,30 +27,16 @@ describe('GPU buffers across 1 000 forward calls', () => {
   beforeAll(async () => {
     outcome = await session().page.evaluate(async () => {
       const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
-      const live = new Map<GPUBuffer, number>();
-      let maxLive = 0;
-      const createBuffer = GPUDevice.prototype.createBuffer;
-      const destroy = GPUBuffer.prototype.destroy;
-      GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
-        const buffer = createBuffer.call(this, descriptor);
-        live.set(buffer, descriptor.size);
-        maxLive = Math.max(maxLive, live.size);
-        return buffer;
-      };
-      GPUBuffer.prototype.destroy = function () {
-        live.delete(this);
-        return destroy.call(this);
-      };
-      const liveBytes = () => [...live.values()].reduce((a, b) => a + b, 0);
+      const buffers = kit.trackBuffers();
       try {
         const backend = await lib.createBackend({ prefer: 'webgpu' });
-        const baseline = live.size;
+        const baseline = buffers.live;
         const model = lib.LSTM.random({ inputSize: 3, hiddenSize: 10, numLayers: 2, bidirectional: true, seed: 4 });
         const runner = await backend.load(model, { recurrence: 'steps' });
         // A second runner on the same device whose limits split every call over time.
         const small = await lib.createBackend({ prefer: 'webgpu', device: backend.device!, limits: { maxBufferSize: 4096 } });
         const splitting = await small.load(model, { recurrence: 'steps' });
-        const afterLoad = live.size;
+        const afterLoad = buffers.live;
         const shapes = [[3, 1], [5, 2], [2, 7], [9, 1], [4, 4], [1, 3], [6, 2]] as const;
         let failures = 0;
         let splitCalls = 0;
@@ -70,21 +56,20 @@ describe('GPU buffers across 1 000 forward calls', () => {
             const result = await runner.forward(x, options);
             if (call === 998) lastCheck = await kit.check(model, x, options, result);
           }
-          if (call % 97 === 0) gpuBytesMatched &&= runner.gpuBytes + splitting.gpuBytes === liveBytes();
+          if (call % 97 === 0) gpuBytesMatched &&= runner.gpuBytes + splitting.gpuBytes === buffers.liveBytes;
         }
-        const afterCalls = live.size;
+        const afterCalls = buffers.live;
         runner.dispose();
         splitting.dispose();
-        const afterDispose = live.size;
+        const afterDispose = buffers.live;
         runner.dispose();
         splitting.dispose();
-        const afterSecondDispose = live.size;
+        const afterSecondDispose = buffers.live;
         const gpuBytesAfterDispose = runner.gpuBytes + splitting.gpuBytes;
         backend.dispose();
-        return { baseline, afterLoad, maxLive, afterCalls, afterDispose, afterSecondDispose, gpuBytesMatched, gpuBytesAfterDispose, failures, splitCalls, lastCheck };
+        return { baseline, afterLoad, maxLive: buffers.maxLive, afterCalls, afterDispose, afterSecondDispose, gpuBytesMatched, gpuBytesAfterDispose, failures, splitCalls, lastCheck };
       } finally {
-        GPUDevice.prototype.createBuffer = createBuffer;
-        GPUBuffer.prototype.destroy = destroy;
+        buffers.stop();
       }
     });
     console.log(

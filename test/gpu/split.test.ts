@@ -133,20 +133,15 @@ describe("the split's size model", () => {
         const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
         const backend = await lib.createBackend({ prefer: 'webgpu' });
         const runner = await backend.load(lib.LSTM.random({ ...spec.config, seed: 1 }), { recurrence: spec.recurrence });
-        const sizes: { label: string; size: number; storage: boolean }[] = [];
-        const original = GPUDevice.prototype.createBuffer;
-        GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
-          sizes.push({ label: descriptor.label ?? '', size: descriptor.size, storage: (descriptor.usage & GPUBufferUsage.STORAGE) !== 0 });
-          return original.call(this, descriptor);
-        };
+        const buffers = kit.trackBuffers();
         try {
           await runner.forward(kit.wave(spec.steps * spec.batch * spec.config.inputSize), { steps: spec.steps, batch: spec.batch, trace: spec.trace });
         } finally {
-          GPUDevice.prototype.createBuffer = original;
+          buffers.stop();
           runner.dispose();
           backend.dispose();
         }
-        return sizes;
+        return buffers.created.map((b) => ({ label: b.label, size: b.size, storage: (b.usage & GPUBufferUsage.STORAGE) !== 0 }));
       },
       { config, steps, batch, trace, recurrence },
     );
@@ -162,21 +157,16 @@ describe("the split's size model", () => {
     // H = 13 makes the padded W_hh the largest weight buffer, so any padding the model missed shows.
     const config = { inputSize: 2, hiddenSize: 13 };
     const created = await session().page.evaluate(async (spec: LstmConfigInput) => {
-      const { webgpuLstm: lib } = window as unknown as KitWindow;
+      const { webgpuLstm: lib, lstmKit: kit } = window as unknown as KitWindow;
       const backend = await lib.createBackend({ prefer: 'webgpu' });
-      const sizes: number[] = [];
-      const original = GPUDevice.prototype.createBuffer;
-      GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
-        sizes.push(descriptor.size);
-        return original.call(this, descriptor);
-      };
+      const buffers = kit.trackBuffers();
       try {
         (await backend.load(lib.LSTM.random({ ...spec, seed: 1 }))).dispose();
       } finally {
-        GPUDevice.prototype.createBuffer = original;
+        buffers.stop();
         backend.dispose();
       }
-      return sizes;
+      return buffers.created.map((b) => b.size);
     }, config);
     const modelled = weightBuffers(normalizeConfig(config)).map((b) => alignedBufferSize(b.bytes));
     expect(created.sort((a, b) => a - b)).toEqual(modelled.sort((a, b) => a - b));

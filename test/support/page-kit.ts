@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type * as Lib from '../../src/index.js';
 import type { BrowserSession } from '../../src/node/chromium/browser-session.js';
+import { installBufferTracking, type BufferTracker } from './buffer-tracking.js';
 import { openGpuSession } from './gpu-session.js';
 
 /** How a GPU result compares with the float64 reference, in a form that survives the trip out of the page. */
@@ -20,6 +21,8 @@ export interface PageKit {
   wave(length: number, phase?: number): Float64Array;
   /** The same call on the CPU reference, in the page, compared with `actual`. */
   check(model: Lib.LSTM, x: ArrayLike<number>, options: Lib.ForwardOptions, actual: Lib.ForwardResult, tolerance?: Lib.Tolerance): Promise<CheckReport>;
+  /** Starts counting the page's GPU buffers (buffer-tracking.ts); stop() the tracker when done. */
+  trackBuffers(): BufferTracker;
 }
 
 /** The page's globals, for the functions tests evaluate there. */
@@ -36,6 +39,10 @@ export async function openKitSession(): Promise<{ session: BrowserSession; adapt
     const lib = w.webgpuLstm;
     let cpu: Promise<Lib.Backend> | null = null;
     w.lstmKit = {
+      // Replaced by installBufferTracking, which runs in the page next.
+      trackBuffers: () => {
+        throw new Error('trackBuffers: not installed');
+      },
       wave: (length, phase = 0) => Float64Array.from({ length }, (_, i) => Math.sin(0.37 * i + phase)),
       async check(model, x, options, actual, tolerance) {
         cpu ??= lib.createBackend({ prefer: 'cpu' });
@@ -47,6 +54,7 @@ export async function openKitSession(): Promise<{ session: BrowserSession; adapt
       },
     };
   });
+  await opened.session.page.evaluate(installBufferTracking);
   return opened;
 }
 
