@@ -8,9 +8,9 @@ export { modelFromGates, modelFromScalarGates, type GateMatrices, type ScalarGat
 export { parseTensor, tensorToJSON } from './formats/tensor-json.js';
 export type { Tensor, FloatArray } from './core/tensor.js';
 export { createBackend, type Backend, type BackendKind, type BackendOptions, type BackendPreference, type Runner } from './api/backend.js';
-export type { ForwardOptions } from './api/forward-input.js';
+export type { ForwardOptions } from './core/forward-options.js';
 export type { NonFinitePolicy } from './core/non-finite.js';
-export type { ForwardResult, ForwardStats, TraceEntry } from './core/results.js';
+export type { ForwardResult, ForwardStats, ResultStats, TraceEntry } from './core/results.js';
 export { compareResults, kDefaultTolerance, type Tolerance, type TensorError, type VerifyReport } from './api/compare.js';
 export { verify, type VerifyOptions } from './api/verify.js';
 export { LstmError, type LstmErrorCode } from './core/errors.js';

@@ -3,31 +3,11 @@ import { formatShape, describeValue } from '../core/describe.js';
 import { invalidArgument, invalidShape } from '../core/errors.js';
 import { checkDimension, directionCount, type LstmConfig } from '../model/config.js';
 import { checkNonFinitePolicy, enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
+import { kMaxStepsTimesBatch, type ForwardOptions } from '../core/forward-options.js';
 import { describePosition } from '../core/positions.js';
 
-/** Options of one forward call. x is [T, B, I] (or [B, T, I] with batchFirst), flat, row-major. */
-export interface ForwardOptions {
-  /** T: time steps in x. */
-  readonly steps: number;
-  /** B: sequences in x. */
-  readonly batch: number;
-  /** Initial hidden state [L·D, B, H]; zeros when absent. */
-  readonly h0?: ArrayLike<number>;
-  /** Initial cell state [L·D, B, H]; zeros when absent. */
-  readonly c0?: ArrayLike<number>;
-  /** Per-sequence lengths in 1..T (PyTorch packed-sequence semantics); all T when absent. */
-  readonly lengths?: ArrayLike<number>;
-  /** Record i, f, g, o, c, h of every step, layer and direction. */
-  readonly trace?: boolean;
-  /**
-   * NaN, ±Infinity or values beyond float32's range in x, h0 or c0: 'reject' (default) refuses the
-   * call naming the first one's position; 'propagate' passes them through (see NonFinitePolicy).
-   */
-  readonly nonFinite?: NonFinitePolicy;
-}
-
-/** Upper bound on T·B: beyond it a forward call is refused as absurd rather than attempted. */
-export const kMaxStepsTimesBatch = 1 << 28;
+export type { ForwardOptions };
+export { kMaxStepsTimesBatch };
 
 function toFloat64(
   name: string,
@@ -41,7 +21,7 @@ function toFloat64(
     throw invalidShape(`${name}: expected ${expected} numbers for shape ${formatShape(expectedShape)}, got ${describeValue(value)}`);
   }
   if (value.length !== expected) {
-    throw invalidShape(`${name}: expected ${expected} values for shape ${formatShape(expectedShape)}, got ${value.length}`);
+    throw invalidShape(`${name}: expected ${expected} values for shape ${formatShape(expectedShape)}, got ${value.length} values`);
   }
   const out = new Float64Array(expected);
   for (let i = 0; i < expected; i++) {
@@ -87,15 +67,15 @@ export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: 
 }
 
 function checkLengths(lengths: ArrayLike<number>, T: number, B: number): Int32Array {
-  if (lengths === null || typeof lengths !== 'object' || lengths.length !== B) {
-    const given = lengths !== null && typeof lengths === 'object' ? `${lengths.length} values` : describeValue(lengths);
-    throw invalidShape(`lengths: expected ${B} values (one per sequence), got ${given}`);
+  const isList = lengths !== null && typeof lengths === 'object' && typeof lengths.length === 'number';
+  if (!isList || lengths.length !== B) {
+    throw invalidShape(`lengths: expected ${B} integers (one per sequence), got ${describeValue(lengths)}`);
   }
   const out = new Int32Array(B);
   for (let b = 0; b < B; b++) {
-    const v = lengths[b];
-    if (!Number.isInteger(v) || v < 1 || v > T) {
-      throw invalidArgument(`lengths[${b}]: expected an integer in [1, ${T}], got ${v}`);
+    const v: unknown = lengths[b];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > T) {
+      throw invalidArgument(`lengths[${b}]: expected an integer in [1, ${T}], got ${describeValue(v)}`);
     }
     out[b] = v;
   }

@@ -1,3 +1,4 @@
+import { describeValue } from '../core/describe.js';
 import { invalidArgument } from '../core/errors.js';
 
 export interface ParsedArgs {
@@ -5,7 +6,13 @@ export interface ParsedArgs {
   readonly flags: ReadonlyMap<string, string>;
 }
 
-/** `command --name value ...`; each flag takes exactly one value and must be one the command knows. */
+/** Flags that take no value: present or absent (`run --trace`). A present switch reads as "true". */
+export const kSwitches: ReadonlySet<string> = new Set(['trace']);
+
+/**
+ * `command --name value ... --switch ...`; each flag takes exactly one value (a switch none) and
+ * must be one the command knows.
+ */
 export function parseArgs(argv: readonly string[], known: Readonly<Record<string, readonly string[]>>): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: undefined, flags: new Map() };
@@ -16,6 +23,11 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
     const name = flag.replace(/^--/, '');
     if (!flag.startsWith('--') || !known[command].includes(name)) {
       throw invalidArgument(`${command}: unknown option ${JSON.stringify(flag)}; expected ${known[command].map((f) => `--${f}`).join(', ') || 'none'}`);
+    }
+    if (kSwitches.has(name)) {
+      flags.set(name, 'true');
+      i--; // a switch takes no value
+      continue;
     }
     const value = rest[i + 1];
     if (value === undefined || value.startsWith('--')) throw invalidArgument(`${command}: ${flag} needs a value`);
@@ -34,6 +46,6 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
   const text = args.flags.get(name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw invalidArgument(`${args.command}: --${name} expects a non-negative number, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < 0) throw invalidArgument(`${args.command}: --${name} expects a non-negative number, got ${describeValue(text)}`);
   return value;
 }

@@ -4,7 +4,12 @@ import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/com
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
 import { referenceResult } from '../api/runner.js';
 import type { AdapterSummary } from '../gpu/context.js';
-import { inputFromJSON, resultToJSON, type ParsedInput } from '../formats/input-json.js';
+import { inputFromJSON, type ParsedInput } from '../formats/input-json.js';
+import { resultToJSON } from '../formats/result-json.js';
+import { prepareInput } from '../api/forward-input.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { describeValue } from '../core/describe.js';
+import { traceTable } from './trace-table.js';
 import { modelFromJSON } from '../formats/model-json.js';
 import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
@@ -34,11 +39,31 @@ function readJSON(path: string, what: string, maxBytes: number): unknown {
   }
 }
 
-function loadCase(args: ParsedArgs): { model: LSTM; input: ParsedInput } {
+interface Case {
+  readonly model: LSTM;
+  readonly input: ParsedInput;
+  /** The input as the front door prepares it: proof that it is complete and valid, made before any runtime starts. */
+  readonly prepared: PreparedInput;
+}
+
+/** Reads and checks model and input entirely (shapes, values, lengths) before any backend is started. */
+function loadCase(args: ParsedArgs, trace = false): Case {
   const maxBytes = numberFlag(args, 'max-bytes', kDefaultMaxBytes);
-  if (!Number.isInteger(maxBytes)) throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${maxBytes}`);
+  if (!Number.isInteger(maxBytes)) {
+    throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${describeValue(args.flags.get('max-bytes'))}`);
+  }
   const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model', maxBytes), { maxBytes });
-  return { model, input: inputFromJSON(readJSON(requireFlag(args, 'input'), 'input', maxBytes), model.config, { maxBytes }) };
+  const parsed = inputFromJSON(readJSON(requireFlag(args, 'input'), 'input', maxBytes), model.config, { maxBytes });
+  const input = { x: parsed.x, options: { ...parsed.options, trace } };
+  return { model, input, prepared: prepareInput(model.config, input.x, input.options) };
+}
+
+/** Non-finite results from finite files (which the default 'reject' policy guarantees) are overflow: say so. */
+function warnNonFinite(result: ForwardResult, warn: Print): void {
+  const count = result.stats.nonFiniteOutputs;
+  if (count === 0) return;
+  const where = result.stats.backend === 'webgpu' ? 'float32 on the GPU overflowed (|W x + b| beyond 3.4e38?)' : 'the float64 reference overflowed';
+  warn(`webgpu-lstm: warning: ${count} values of output, h_n and c_n are NaN or ±Infinity although every input and weight is finite: ${where}`);
 }
 
 interface GpuRun {
@@ -58,11 +83,11 @@ async function runOnGpu(model: LSTM, input: ParsedInput): Promise<GpuRun> {
 }
 
 /** `run`: one forward call on the chosen backend; writes the result file with backend, adapter and counters. */
-export async function runCommand(args: ParsedArgs, print: Print): Promise<number> {
-  const { model, input } = loadCase(args);
+export async function runCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
+  const { model, input, prepared } = loadCase(args, args.flags.has('trace'));
   const backend = args.flags.get('backend') ?? 'auto';
   if (!['cpu', 'webgpu', 'auto'].includes(backend)) {
-    throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${JSON.stringify(backend)}`);
+    throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
   }
   let gpu: GpuRun | null = null;
   let reason = 'the CPU backend was requested';
@@ -82,8 +107,11 @@ export async function runCommand(args: ParsedArgs, print: Print): Promise<number
     reason,
     adapter: gpu?.adapter ?? null,
     browser: gpu?.browser ?? null,
-    stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks },
+    stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks, nonFiniteOutputs: result.stats.nonFiniteOutputs },
   };
+  warnNonFinite(result, warn);
+  // The table goes to stderr, so that stdout (or --out) stays one machine-readable JSON document.
+  if (result.trace) for (const line of traceTable(model.config, prepared, result.trace)) warn(line);
   const out = args.flags.get('out');
   if (out) {
     writeFileSync(out, JSON.stringify(report));
@@ -100,12 +128,14 @@ function formatError(name: string, e: VerifyReport['output']): string {
 }
 
 /** `verify`: WebGPU against the float64 reference; exits 1 when any element is outside the tolerance. */
-export async function verifyCommand(args: ParsedArgs, print: Print): Promise<number> {
+export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
   const reference = referenceResult(model, input.x, input.options);
   const gpu = await runOnGpu(model, input);
   const report = compareResults(model.config, reference, gpu.result, tolerance);
+  warnNonFinite(reference, warn);
+  warnNonFinite(gpu.result, warn);
   print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser}`);
   print(`shape: T=${input.options.steps} B=${input.options.batch} I=${model.config.inputSize} H=${model.config.hiddenSize} layers=${model.config.numLayers}${model.config.bidirectional ? ' bidirectional' : ''}`);
   print(formatError('output', report.output));

@@ -5,15 +5,16 @@ import { infoCommand, runCommand, verifyCommand, type Print } from './commands.j
 
 const kUsage = `usage: webgpu-lstm <command> [options]
 
-  run     --model M.json --input X.json [--backend cpu|webgpu|auto] [--out R.json] [--max-bytes N]
+  run     --model M.json --input X.json [--backend cpu|webgpu|auto] [--out R.json] [--max-bytes N] [--trace]
           one forward call; writes output, h_n, c_n, the backend used, the adapter and counters
+          --trace: also every gate and state of every step, into the result and as a table on stderr
   verify  --model M.json --input X.json [--atol 1e-5] [--rtol 1e-5] [--max-bytes N]
           WebGPU against the float64 CPU reference; exits 1 outside the tolerance
           --max-bytes: memory budget for each file and what it declares (default 1 GiB)
   info    the WebGPU adapter (runs headless Chromium: $WEBGPU_LSTM_CHROME, $CHROME_PATH or /usr/bin/chromium)`;
 
-const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print) => Promise<number> }> = {
-  run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes'], run: runCommand },
+const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
+  run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace'], run: runCommand },
   verify: { flags: ['model', 'input', 'atol', 'rtol', 'max-bytes'], run: verifyCommand },
   info: { flags: [], run: infoCommand },
 };
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], print: Print = console.log, 
       print(kUsage);
       return argv.length === 0 ? 2 : 0;
     }
-    return await kCommands[args.command].run(args, print);
+    return await kCommands[args.command].run(args, print, printError);
   } catch (error) {
     // One readable line, never a stack trace: these are the user's files and flags.
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');

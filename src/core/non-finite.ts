@@ -1,4 +1,5 @@
 import { invalidArgument, LstmError } from './errors.js';
+import { describeValue } from './describe.js';
 import { describePosition } from './positions.js';
 
 /**
@@ -17,7 +18,7 @@ export const kFloat32Max = 3.4028234663852886e38;
 export function checkNonFinitePolicy(name: string, value: unknown): NonFinitePolicy {
   if (value === undefined) return 'reject';
   if (value === 'reject' || value === 'propagate') return value;
-  throw invalidArgument(`${name}: expected 'reject' or 'propagate', got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  throw invalidArgument(`${name}: expected 'reject' or 'propagate', got ${describeValue(value)}`);
 }
 
 /**
@@ -42,4 +43,11 @@ export function enforceFinite(
       `${name} at ${describePosition(i, shape, names)} is ${what}; values must be finite (${optionHint} passes them through)`,
     );
   }
+}
+
+/** How many values of `data` are NaN or ±Infinity. */
+export function countNonFinite(data: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) count++;
+  return count;
 }

@@ -15,12 +15,22 @@ export interface TraceEntry {
 export const kTraceFields = ['i', 'f', 'g', 'o', 'c', 'h'] as const;
 export type TraceField = (typeof kTraceFields)[number];
 
-/** What one forward call cost: the counters the GPU backend is held to. */
+/** What one forward call cost: the counters a backend reports, and the GPU backend is held to. */
 export interface ForwardStats {
   readonly backend: 'webgpu' | 'cpu';
   readonly dispatches: number;
   readonly submits: number;
   readonly readbacks: number;
+}
+
+/** The counters of a call, and what the front door found in its results. */
+export interface ResultStats extends ForwardStats {
+  /**
+   * NaN and ±Infinity values in output, h_n and c_n together. From finite inputs and weights they
+   * mean overflow: float32 on the GPU overflows where the float64 reference does not (|W x| past
+   * 3.4e38). Never silent: the CLI warns when it is above 0.
+   */
+  readonly nonFiniteOutputs: number;
 }
 
 export interface ForwardResult {
@@ -32,7 +42,13 @@ export interface ForwardResult {
   readonly cN: Tensor;
   /** Present when the call asked for `trace: true`; zeros past each sequence's length. */
   readonly trace?: readonly TraceEntry[];
-  readonly stats: ForwardStats;
+  /**
+   * The dense head's output, present when the model has a head (src/model/head.ts): [B, O] for
+   * over 'last'; [T, B, O] (or [B, T, O] with batchFirst) for over 'sequence', where steps past a
+   * sequence's length hold what the head gives on the zero vector.
+   */
+  readonly prediction?: Tensor;
+  readonly stats: ResultStats;
 }
 
 /** Time-major results of a backend, before they are put in the caller's layout. */
@@ -41,4 +57,6 @@ export interface TimeMajorResult {
   readonly hN: FloatArray;
   readonly cN: FloatArray;
   readonly trace: readonly TraceEntry[] | null;
+  /** The head's output, time-major ([B, O] or [T, B, O]); absent or null without a head. */
+  readonly prediction?: FloatArray | null;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../core/describe.js';
 import { invalidShape } from '../core/errors.js';
 import type { LSTM } from '../model/lstm.js';
 import { cellStep, type CellStep } from './cell.js';
@@ -5,7 +6,7 @@ import { layerWeights } from '../model/layer-weights.js';
 
 function checkLength(name: string, value: ArrayLike<number>, expected: number): void {
   if (value?.length !== expected) {
-    throw invalidShape(`${name}: expected ${expected} values, got ${value?.length ?? String(value)}`);
+    throw invalidShape(`${name}: expected ${expected} values, got ${typeof value?.length === 'number' ? `${value.length} values` : describeValue(value)}`);
   }
 }
 

@@ -1,11 +1,11 @@
 import { formatShape, describeValue } from '../core/describe.js';
-import { elementCount, type Tensor } from '../core/tensor.js';
-import type { ForwardOptions } from '../api/forward-input.js';
+import { elementCount } from '../core/tensor.js';
+import { kMaxStepsTimesBatch, type ForwardOptions } from '../core/forward-options.js';
 import { invalidArgument, invalidShape } from '../core/errors.js';
 import { checkBudget, checkMaxBytes } from './budget.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import { isPlainObject } from './model-json.js';
-import { declaredShape, parseTensor, tensorToJSON } from './tensor-json.js';
+import { declaredShape, parseTensor } from './tensor-json.js';
 
 export interface ParsedInput {
   readonly x: Float64Array;
@@ -43,11 +43,7 @@ export function inputFromJSON(json: unknown, config: LstmConfig, importOptions: 
   const has = (key: string) => Object.hasOwn(json, key);
   if (!has('x')) throw invalidArgument('input: missing "x" ({"shape": [T, B, I], "data": [...]})');
   const xShape = declaredShape('x', json.x);
-  const layout = config.batchFirst ? '[B, T, I]' : '[T, B, I]';
-  if (xShape.length !== 3 || xShape[2] !== config.inputSize) {
-    throw invalidShape(`x: expected shape ${layout} with I = ${config.inputSize}, got ${formatShape(xShape)}`);
-  }
-  const [T, B] = config.batchFirst ? [xShape[1], xShape[0]] : [xShape[0], xShape[1]];
+  const [T, B] = checkXShape(xShape, config);
   const D = directionCount(config);
   const stateShape = [config.numLayers * D, B, config.hiddenSize];
   for (const name of ['h0', 'c0']) {
@@ -81,7 +77,18 @@ export function inputFromJSON(json: unknown, config: LstmConfig, importOptions: 
   return { x: x.data, options };
 }
 
-/** The result file: {"output": {...}, "h_n": {...}, "c_n": {...}} in the {shape, data} form. */
-export function resultToJSON(result: { output: Tensor; hN: Tensor; cN: Tensor }) {
-  return { output: tensorToJSON(result.output), h_n: tensorToJSON(result.hN), c_n: tensorToJSON(result.cN) };
+/**
+ * x's declared shape gives T and B, so it is checked here, in the file's own terms (x and its
+ * shape), rather than later as the forward options it becomes.
+ */
+function checkXShape(shape: readonly number[], config: LstmConfig): [T: number, B: number] {
+  const layout = config.batchFirst ? '[B, T, I]' : '[T, B, I]';
+  const [T, B] = config.batchFirst ? [shape[1], shape[0]] : [shape[0], shape[1]];
+  if (shape.length !== 3 || !(T >= 1) || !(B >= 1) || shape[2] !== config.inputSize) {
+    throw invalidShape(`x: expected shape ${layout} with T ≥ 1, B ≥ 1 and I = ${config.inputSize}, got ${formatShape(shape)}`);
+  }
+  if (T * B > kMaxStepsTimesBatch) {
+    throw invalidArgument(`x: shape ${formatShape(shape)} holds T × B = ${T * B} steps of sequences, more than the ${kMaxStepsTimesBatch} a call may take`);
+  }
+  return [T, B];
 }

@@ -17,7 +17,7 @@ export function declaredShape(name: string, value: unknown, fail: (message: stri
   }
   const shape = Object.hasOwn(value, 'shape') ? (value as { shape: unknown }).shape : undefined;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw fail(`${name}.shape: expected a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw fail(`${name}.shape: expected a list of non-negative integers, got ${describeValue(shape)}`);
   }
   return shape as number[];
 }

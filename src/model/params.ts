@@ -1,4 +1,4 @@
-import { formatShape } from '../core/describe.js';
+import { describeValue, formatShape } from '../core/describe.js';
 import { invalidParameter } from '../core/errors.js';
 import { enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
 import { directionCount, layerInputSize, type LstmConfig } from './config.js';
@@ -83,7 +83,7 @@ export function validateParams(
     const data = new Float64Array(given.data.length);
     for (let i = 0; i < data.length; i++) {
       // Float64Array.from would read null as 0 and "1" as 1: wrong weights, silently.
-      if (typeof given.data[i] !== 'number') throw invalidParameter(`${spec.name}: value at flat index ${i} is ${String(given.data[i])}; expected a number`);
+      if (typeof given.data[i] !== 'number') throw invalidParameter(`${spec.name}: value at flat index ${i} is ${describeValue(given.data[i])}; expected a number`);
       data[i] = given.data[i];
     }
     const axes = spec.shape.length === 2 ? ['row', 'column'] : ['row'];

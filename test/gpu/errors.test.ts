@@ -30,6 +30,7 @@ async function runCases(names: string[]): Promise<Record<string, Outcome>> {
       'h0 of the wrong shape': () => runner.forward(x, { steps: T, batch: B, h0: new Float64Array(8) }),
       'a length above T': () => runner.forward(x, { steps: T, batch: B, lengths: [5, 6] }),
       'a fractional length': () => runner.forward(x, { steps: T, batch: B, lengths: [2.5, 5] }),
+      'a length given as a string': () => runner.forward(x, { steps: T, batch: B, lengths: ['3', 5] as never }),
       'NaN in x': () => runner.forward(withValue(7, NaN), { steps: T, batch: B }),
       'a kernel rejected by the GPU': async () => {
         // Fault injection: the bind groups of layer 0's reverse recurrence lose their last entry.
@@ -68,11 +69,12 @@ async function runCases(names: string[]): Promise<Record<string, Outcome>> {
 }
 
 const kCases: [string, string, string | RegExp][] = [
-  ['x of the wrong length', 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29'],
+  ['x of the wrong length', 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29 values'],
   ['T absurdly large', 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got 1099511627776'],
-  ['h0 of the wrong shape', 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8'],
+  ['h0 of the wrong shape', 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8 values'],
   ['a length above T', 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got 6'],
   ['a fractional length', 'INVALID_ARGUMENT', 'lengths[0]: expected an integer in [1, 5], got 2.5'],
+  ['a length given as a string', 'INVALID_ARGUMENT', 'lengths[0]: expected an integer in [1, 5], got "3"'],
   ['NaN in x', 'NON_FINITE', 'x at t=1, b=0, i=1 (flat index 7) is NaN'],
   // Dawn names the bind group (path, layer, direction) and its layout (the kernel).
   ['a kernel rejected by the GPU', 'GPU_ERROR', /^forward: the GPU rejected the work \(T=4, B=2\): .*(steps|sequence) l0d1.*lstm_(step|sequence) bind group layout/s],

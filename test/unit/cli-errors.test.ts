@@ -29,9 +29,9 @@ function edited(name: string, from: string | RegExp, to: string): string {
   return file(name, text);
 }
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [kCli, ...args]);
+    const { stdout, stderr } = await promisify(execFile)('node', [kCli, ...args], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -48,17 +48,21 @@ const kCases: [string, () => string[], string][] = [
   ['null in x', () => run(edited('null.json', '[1.0,2.0,3.0]', '[1.0,null,3.0]')), 'INVALID_SHAPE: x.data[1]: expected a number, got null'],
   ['1e999 (Infinity) in x', () => run(edited('inf-x.json', '[1.0,2.0,3.0]', '[1.0,2.0,1e999]')), 'NON_FINITE: x at t=2, b=0, i=0 (flat index 2) is Infinity'],
   ['1e999 in a weight', () => run(edited('inf-w.json', '[0.2,0.1,0.3,0.4]', '[0.2,-1e999,0.3,0.4]')), 'NON_FINITE: weight_hh_l0 at row=1, column=0 (flat index 1) is -Infinity'],
-  ['a top-level array', () => run(file('array.json', '[1, 2]')), 'INVALID_ARGUMENT: model: expected a JSON object, got an array of length 2'],
+  ['a top-level array', () => run(file('array.json', '[1, 2]')), 'INVALID_ARGUMENT: model: expected a JSON object, got [1, 2]'],
   ['no config', () => run(edited('no-config.json', /"config":\{[^}]*\},/, '')), 'INVALID_ARGUMENT: model: missing "config"'],
-  ['params not an object', () => run(edited('params-list.json', /"params":\{.*\}\},"x"/, '"params":[1,2],"x"')), 'INVALID_PARAMETER: params: expected an object of named tensors, got an array of length 2'],
+  ['params not an object', () => run(edited('params-list.json', /"params":\{.*\}\},"x"/, '"params":[1,2],"x"')), 'INVALID_PARAMETER: params: expected an object of named tensors, got [1, 2]'],
   ['an unknown parameter', () => run(edited('unknown.json', '"bias_hh_l0"', '"bias_hh_l9"')), 'INVALID_PARAMETER: params: unknown parameter "bias_hh_l9"'],
   ['a parameter of the wrong shape', () => run(edited('shape.json', '"weight_hh_l0":{"shape":[4,1]', '"weight_hh_l0":{"shape":[1,4]')), 'INVALID_PARAMETER: weight_hh_l0: expected shape [4, 1], got [1, 4]'],
   ['a __proto__ key', () => run(edited('proto.json', '{"config"', '{"__proto__":{"x":1},"config"')), 'INVALID_ARGUMENT: model: unknown top-level key "__proto__"'],
-  ['x with the wrong input size', () => run(edited('x-shape.json', '"shape":[3,1,1],"data":[1.0,2.0,3.0]', '"shape":[3,1,2],"data":[1,2,3,4,5,6]')), 'INVALID_SHAPE: x: expected shape [T, B, I] with I = 1, got [3, 1, 2]'],
+  ['x with the wrong input size', () => run(edited('x-shape.json', '"shape":[3,1,1],"data":[1.0,2.0,3.0]', '"shape":[3,1,2],"data":[1,2,3,4,5,6]')), 'INVALID_SHAPE: x: expected shape [T, B, I] with T ≥ 1, B ≥ 1 and I = 1, got [3, 1, 2]'],
   ['a bad length', () => run(edited('lengths.json', /\}\}\s*$/, '},"lengths":[4]}')), 'INVALID_ARGUMENT: lengths[0]: expected an integer in [1, 3], got 4'],
+  ['a length written as a string', () => run(edited('lengths-string.json', /\}\}\s*$/, '},"lengths":["3"]}')), 'INVALID_ARGUMENT: lengths[0]: expected an integer in [1, 3], got "3"'],
+  ['x with no time steps', () => run(edited('x-empty.json', '"shape":[3,1,1],"data":[1.0,2.0,3.0]', '"shape":[0,1,1],"data":[]')), 'INVALID_SHAPE: x: expected shape [T, B, I] with T ≥ 1, B ≥ 1 and I = 1, got [0, 1, 1]'],
+  ['x with no sequences', () => run(edited('x-no-batch.json', '"shape":[3,1,1],"data":[1.0,2.0,3.0]', '"shape":[3,0,1],"data":[]')), 'INVALID_SHAPE: x: expected shape [T, B, I] with T ≥ 1, B ≥ 1 and I = 1, got [3, 0, 1]'],
   ['a file over --max-bytes', () => run(seed004, seed004, '--max-bytes', '100'), 'LIMIT_EXCEEDED: --model'],
   ['a config declaring more than --max-bytes', () => run(edited('big.json', '"hidden_size":1', '"hidden_size":4096'), seed004, '--max-bytes', '100000'), 'LIMIT_EXCEEDED: model: the parameters this config declares take'],
   ['a bad --max-bytes', () => run(seed004, seed004, '--max-bytes', 'lots'), '--max-bytes expects a non-negative number, got "lots"'],
+  ['a fractional --max-bytes', () => run(seed004, seed004, '--max-bytes', '1.5'), '--max-bytes expects a whole number of bytes, got "1.5"'],
 ];
 
 describe('the CLI on untrusted files', () => {
@@ -78,3 +82,30 @@ describe('the CLI on untrusted files', () => {
     expect(JSON.parse(stdout).output.shape).toEqual([3, 1, 1]);
   });
 });
+
+describe('input is checked completely before any runtime starts', () => {
+  // No browser can start here: had the CLI launched one before checking the input, it would report
+  // the browser's error instead of the input's.
+  const noBrowser = { WEBGPU_LSTM_CHROME: '', CHROME_PATH: '/nonexistent/chrome' };
+  const kBadInputs: [string, () => string, string][] = [
+    ['a length written as a string', () => edited('early-lengths.json', /\}\}\s*$/, '},"lengths":["3"]}'), 'INVALID_ARGUMENT: lengths[0]: expected an integer in [1, 3], got "3"'],
+    ['a length above T', () => edited('early-length.json', /\}\}\s*$/, '},"lengths":[4]}'), 'INVALID_ARGUMENT: lengths[0]: expected an integer in [1, 3], got 4'],
+    ['x with no time steps', () => edited('early-t0.json', '"shape":[3,1,1],"data":[1.0,2.0,3.0]', '"shape":[0,1,1],"data":[]'), 'INVALID_SHAPE: x: expected shape [T, B, I] with T ≥ 1, B ≥ 1 and I = 1, got [0, 1, 1]'],
+  ];
+
+  it.concurrent.for(kBadInputs)('%s: --backend webgpu and verify refuse it as --backend cpu does, with no browser', async ([, path, message], { expect }) => {
+    const file = path();
+    const outcomes = await Promise.all([
+      cli(['run', '--backend', 'cpu', '--model', file, '--input', file], noBrowser),
+      cli(['run', '--backend', 'webgpu', '--model', file, '--input', file], noBrowser),
+      cli(['run', '--backend', 'auto', '--model', file, '--input', file], noBrowser),
+      cli(['verify', '--model', file, '--input', file], noBrowser),
+    ]);
+    for (const { code, stdout, stderr } of outcomes) {
+      expect(stdout).toBe('');
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toEqual([`webgpu-lstm: ${message}`]);
+    }
+  });
+});
+

@@ -32,7 +32,7 @@ const params = (change: (p: Map<string, { shape: readonly number[]; data: ArrayL
 type Case = [name: string, call: () => unknown, code: string, message: string];
 
 export const kForwardCases: Case[] = [
-  ['x of the wrong length', run({}, x.subarray(1)), 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29'],
+  ['x of the wrong length', run({}, x.subarray(1)), 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29 values'],
   ['x not an array', run({}, null), 'INVALID_SHAPE', 'x: expected 30 numbers for shape [5, 2, 3], got null'],
   ['x holding a non-number', run({}, withValue(4, null)), 'INVALID_ARGUMENT', 'x at t=0, b=1, i=1 (flat index 4) is null; expected a number'],
   ['T of zero', run({ steps: 0 }), 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got 0'],
@@ -41,10 +41,10 @@ export const kForwardCases: Case[] = [
   ['T absurdly large', run({ steps: 2 ** 40 }), 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got 1099511627776'],
   ['T × B absurdly large', run({ steps: 2 ** 20, batch: 2 ** 9 }), 'INVALID_ARGUMENT', 'options.steps × options.batch: expected at most 268435456, got 1048576 × 512'],
   ['options not an object', () => referenceResult(model, x, null as never), 'INVALID_ARGUMENT', 'options: expected { steps, batch, ... }, got null'],
-  ['h0 of the wrong shape', run({ h0: new Float64Array(8) }), 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8'],
-  ['c0 of the wrong shape', run({ c0: new Float64Array(33) }), 'INVALID_SHAPE', 'c0: expected 32 values for shape [4, 2, 4], got 33'],
-  ['lengths of the wrong count', run({ lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 values (one per sequence), got 1 values'],
-  ['lengths not a list', run({ lengths: 5 }), 'INVALID_SHAPE', 'lengths: expected 2 values (one per sequence), got 5'],
+  ['h0 of the wrong shape', run({ h0: new Float64Array(8) }), 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8 values'],
+  ['c0 of the wrong shape', run({ c0: new Float64Array(33) }), 'INVALID_SHAPE', 'c0: expected 32 values for shape [4, 2, 4], got 33 values'],
+  ['lengths of the wrong count', run({ lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 integers (one per sequence), got [5]'],
+  ['lengths not a list', run({ lengths: 5 }), 'INVALID_SHAPE', 'lengths: expected 2 integers (one per sequence), got 5'],
   ['a length above T', run({ lengths: [5, 6] }), 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got 6'],
   ['a length of zero', run({ lengths: [0, 5] }), 'INVALID_ARGUMENT', 'lengths[0]: expected an integer in [1, 5], got 0'],
   ['a negative length', run({ lengths: [5, -1] }), 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got -1'],
@@ -54,6 +54,13 @@ export const kForwardCases: Case[] = [
   ['Infinity in h0', run({ h0: state().fill(Infinity, 9, 10) }), 'NON_FINITE', 'h0 at layer·direction=1, b=0, unit=1 (flat index 9) is Infinity'],
   ['a value beyond float32 in c0', run({ c0: state().fill(-1e39, 31) }), 'NON_FINITE', "c0 at layer·direction=3, b=1, unit=3 (flat index 31) is -1e+39, beyond float32's range"],
   ['an unknown nonFinite policy', run({ nonFinite: 'ignore' }), 'INVALID_ARGUMENT', `options.nonFinite: expected 'reject' or 'propagate', got "ignore"`],
+  // Values of the wrong JSON type are quoted as what they are: the string "3" never reads as 3.
+  ['x holding a string', run({}, withValue(4, '1')), 'INVALID_ARGUMENT', 'x at t=0, b=1, i=1 (flat index 4) is "1"; expected a number'],
+  ['T given as a string', run({ steps: '5' }), 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got "5"'],
+  ['a length given as a string', run({ lengths: ['3', 5] }), 'INVALID_ARGUMENT', 'lengths[0]: expected an integer in [1, 5], got "3"'],
+  ['a length given as null', run({ lengths: [5, null] }), 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got null'],
+  ['lengths given as an object', run({ lengths: { 0: 5, 1: 5 } }), 'INVALID_SHAPE', 'lengths: expected 2 integers (one per sequence), got an object with keys "0", "1"'],
+  ['a nonFinite policy of the wrong type', run({ nonFinite: true }), 'INVALID_ARGUMENT', `options.nonFinite: expected 'reject' or 'propagate', got true`],
 ];
 
 export const kModelCases: Case[] = [
@@ -71,6 +78,11 @@ export const kModelCases: Case[] = [
   ['NaN in a weight', params((p) => (p.get('weight_hh_l0')!.data as Float64Array).fill(NaN, 6, 7)), 'NON_FINITE', "weight_hh_l0 at row=1, column=2 (flat index 6) is NaN; values must be finite (the model option nonFinite: 'propagate' passes them through)"],
   ['a model budget too small', () => modelFromJSON(json, { maxBytes: 1000 }), 'LIMIT_EXCEEDED', 'model: the parameters this config declares take 5888 bytes (736 values as float64), more than maxBytes = 1000'],
   ['a bad budget', () => modelFromJSON(json, { maxBytes: -1 }), 'INVALID_ARGUMENT', 'maxBytes: expected a non-negative integer number of bytes, got -1'],
+  ['I given as a string', () => LSTM.random({ inputSize: '3' as never, hiddenSize: 4 }), 'INVALID_ARGUMENT', 'config.inputSize: expected an integer in [1, 65536], got "3"'],
+  ['a flag given as a string', () => LSTM.random({ inputSize: 3, hiddenSize: 4, bidirectional: 'true' as never }), 'INVALID_ARGUMENT', 'config.bidirectional: expected true or false, got "true"'],
+  ['a string in a parameter given directly', params((p) => p.set('bias_ih_l0', { shape: [16], data: ['1' as never, ...new Array(15).fill(0)] })), 'INVALID_PARAMETER', 'bias_ih_l0: value at flat index 0 is "1"; expected a number'],
+  ['a budget given as a string', () => modelFromJSON(json, { maxBytes: '1000' as never }), 'INVALID_ARGUMENT', 'maxBytes: expected a non-negative integer number of bytes, got "1000"'],
+  ['a config given as a list', () => modelFromJSON({ ...json, config: [3, 4] }), 'INVALID_ARGUMENT', 'config: expected an object, got [3, 4]'],
 ];
 
 function expectLstmError(call: () => unknown, code: string, message: string): void {

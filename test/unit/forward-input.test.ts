@@ -13,11 +13,11 @@ describe('forward input validation', () => {
   const good = referenceResult(model, x, { steps: 5, batch: 2 });
 
   const cases: [string, () => unknown, string, string][] = [
-    ['x of the wrong length', () => referenceResult(model, x.subarray(1), { steps: 5, batch: 2 }), 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29'],
+    ['x of the wrong length', () => referenceResult(model, x.subarray(1), { steps: 5, batch: 2 }), 'INVALID_SHAPE', 'x: expected 30 values for shape [5, 2, 3], got 29 values'],
     ['zero steps', () => referenceResult(model, x, { steps: 0, batch: 2 }), 'INVALID_ARGUMENT', 'options.steps: expected an integer in [1, 268435456], got 0'],
     ['fractional batch', () => referenceResult(model, x, { steps: 5, batch: 1.5 }), 'INVALID_ARGUMENT', 'options.batch: expected an integer in [1, 268435456], got 1.5'],
     ['h0 of the wrong shape', () => referenceResult(model, x, { steps: 5, batch: 2, h0: new Float64Array(8) }), 'INVALID_SHAPE', 'h0: expected 32 values for shape [4, 2, 4], got 8'],
-    ['lengths of the wrong count', () => referenceResult(model, x, { steps: 5, batch: 2, lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 values (one per sequence), got 1 values'],
+    ['lengths of the wrong count', () => referenceResult(model, x, { steps: 5, batch: 2, lengths: [5] }), 'INVALID_SHAPE', 'lengths: expected 2 integers (one per sequence), got [5]'],
     ['a length out of range', () => referenceResult(model, x, { steps: 5, batch: 2, lengths: [5, 6] }), 'INVALID_ARGUMENT', 'lengths[1]: expected an integer in [1, 5], got 6'],
     ['NaN in x', () => referenceResult(model, Float64Array.from(x, (v, i) => (i === 7 ? NaN : v)), { steps: 5, batch: 2 }), 'NON_FINITE', 'x at t=1, b=0, i=1 (flat index 7) is NaN'],
   ];

@@ -3,15 +3,24 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LstmError } from '../../src/core/errors.js';
 import { inputFromJSON } from '../../src/formats/input-json.js';
-import { modelFromJSON, modelToJSON } from '../../src/formats/model-json.js';
-import { LSTM } from '../../src/model/lstm.js';
+import { modelFromJSON } from '../../src/formats/model-json.js';
 
 // Model and input files are untrusted: they are parsed with JSON.parse and nothing else, every key
 // must be known, "__proto__" and "constructor" keys are refused rather than followed, and declared
 // shapes are checked against the config, the data and the caller's budget before data is read.
 
-const model = LSTM.random({ inputSize: 2, hiddenSize: 3, seed: 1 });
-const modelText = JSON.stringify(modelToJSON(model));
+/** A model file written here (I = 2, H = 3, PyTorch's layout), not by the library's writer. */
+const values = (count: number, first: number) => Array.from({ length: count }, (_, k) => (first + k) / 100);
+const modelText = JSON.stringify({
+  config: { input_size: 2, hidden_size: 3, num_layers: 1, bidirectional: false, batch_first: false, bias: true },
+  params: {
+    weight_ih_l0: { shape: [12, 2], data: values(24, 0) },
+    weight_hh_l0: { shape: [12, 3], data: values(36, 24) },
+    bias_ih_l0: { shape: [12], data: values(12, 60) },
+    bias_hh_l0: { shape: [12], data: values(12, 72) },
+  },
+});
+const model = modelFromJSON(JSON.parse(modelText));
 const inputText = JSON.stringify({ x: { shape: [2, 1, 2], data: [1, 2, 3, 4] } });
 
 /** The text with `key: value` spliced in after the first `{` of `at` (a JSON-literal key, as an attacker writes it). */
@@ -65,8 +74,16 @@ describe('declared shapes are checked before any data is read or allocated', () 
   });
 
   it('an input declared enormous with no data is refused by its data length, not by an allocation', () => {
+    const json = { x: { shape: [1e4, 1e4, 2], data: [] } };
+    expect(codeAndMessage(() => inputFromJSON(json, model.config))).toEqual(['INVALID_SHAPE', 'x: shape [10000, 10000, 2] needs 200000000 values, data has 0']);
+  });
+
+  it('an input declaring more steps of sequences than a call may take is refused by its shape', () => {
     const json = { x: { shape: [1e6, 1e6, 2], data: [] } };
-    expect(codeAndMessage(() => inputFromJSON(json, model.config))).toEqual(['INVALID_SHAPE', 'x: shape [1000000, 1000000, 2] needs 2000000000000 values, data has 0']);
+    expect(codeAndMessage(() => inputFromJSON(json, model.config))).toEqual([
+      'INVALID_ARGUMENT',
+      'x: shape [1000000, 1000000, 2] holds T × B = 1000000000000 steps of sequences, more than the 268435456 a call may take',
+    ]);
   });
 
   it('a model whose config declares more than the budget is refused before its parameters are looked at', () => {

@@ -1,6 +1,6 @@
-import type { ForwardResult, ForwardStats, TraceEntry } from '../../core/results.js';
+import type { ForwardResult, ResultStats, TraceEntry } from '../../core/results.js';
 import { LstmError, type LstmErrorCode } from '../../core/errors.js';
-import type { ForwardOptions } from '../../api/forward-input.js';
+import type { ForwardOptions } from '../../core/forward-options.js';
 import type { AdapterSummary } from '../../gpu/context.js';
 import type { RunnerOptions } from '../../gpu/runner.js';
 import { modelToJSON, type ModelJSON } from '../../formats/model-json.js';
@@ -17,7 +17,7 @@ type WireResult =
       hN: WireTensor;
       cN: WireTensor;
       trace: WireTrace[] | null;
-      stats: ForwardStats;
+      stats: ResultStats;
       adapter: AdapterSummary;
     }
   | { ok: false; code: LstmErrorCode | null; message: string };
