@@ -26,9 +26,22 @@ describe('kernel specs agree with their WGSL', () => {
     expect(wgslBindings(source)).toEqual(spec.bindings.map((b) => b.name));
   });
 
-  it('derives distinct cache keys from the constants that specialise a pipeline', () => {
-    expect(kernelKey(lstmStepKernel(true))).not.toBe(kernelKey(lstmStepKernel(false)));
-    expect(kernelKey(lstmStepKernel(true))).toBe(kernelKey(lstmStepKernel(true)));
+  it('gives one cache key per pipeline: the same for the same name, entry point and constants in any order, another otherwise', () => {
+    const spec = (constants: KernelSpec['constants'], entryPoint = 'main'): KernelSpec => ({ name: 'k', source: '', entryPoint, bindings: [], constants });
+    expect(kernelKey(spec({ kTrace: true, kThreads: 64 }))).toBe(kernelKey(spec({ kThreads: 64, kTrace: true })));
+    expect(kernelKey(spec({ kTrace: true, kThreads: 64 }))).not.toBe(kernelKey(spec({ kTrace: false, kThreads: 64 })));
+    expect(kernelKey(spec({ kThreads: 64 }))).not.toBe(kernelKey(spec({ kThreads: 64 }, 'other')));
+    // Seven pipelines a runner may compile, each specialised differently: seven keys.
+    const pipelines = [
+      inputProjectionKernel,
+      lstmStepKernel(false),
+      lstmStepKernel(true),
+      lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 }),
+      lstmSequenceKernel({ trace: true, threads: 64, batchTile: 4 }),
+      lstmSequenceKernel({ trace: false, threads: 128, batchTile: 4 }),
+      lstmSequenceKernel({ trace: false, threads: 64, batchTile: 8 }),
+    ];
+    expect(new Set(pipelines.map(kernelKey)).size).toBe(7);
   });
 });
 
