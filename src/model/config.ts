@@ -1,5 +1,6 @@
 import { describeValue } from '../core/describe.js';
 import { invalidArgument } from '../core/errors.js';
+import { normalizeHead, type HeadConfig, type HeadConfigInput } from './head.js';
 
 /**
  * What an LSTM is, independent of its weights. A config object rather than positional flags, so
@@ -14,10 +15,12 @@ export interface LstmConfig {
   readonly bias: boolean;
   /** Whether x and output are [B, T, ·] instead of time-major [T, B, ·]. */
   readonly batchFirst: boolean;
+  /** Dense layers after the LSTM (src/model/head.ts); absent for a plain LSTM. */
+  readonly head?: HeadConfig;
 }
 
 export type LstmConfigInput = Pick<LstmConfig, 'inputSize' | 'hiddenSize'> &
-  Partial<Omit<LstmConfig, 'inputSize' | 'hiddenSize'>>;
+  Partial<Omit<LstmConfig, 'inputSize' | 'hiddenSize' | 'head'>> & { readonly head?: HeadConfigInput };
 
 /** Sizes above this are refused as absurd rather than attempted (4H·H floats would not fit anywhere). */
 export const kMaxDimension = 1 << 16;
@@ -47,6 +50,7 @@ export function normalizeConfig(input: LstmConfigInput): LstmConfig {
     bidirectional: checkFlag('config.bidirectional', input.bidirectional, false),
     bias: checkFlag('config.bias', input.bias, true),
     batchFirst: checkFlag('config.batchFirst', input.batchFirst, false),
+    ...(input.head === undefined ? {} : { head: normalizeHead(input.head) }),
   });
 }
 

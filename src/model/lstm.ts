@@ -1,8 +1,11 @@
 import type { Tensor } from '../core/tensor.js';
 import { checkNonFinitePolicy, type NonFinitePolicy } from '../core/non-finite.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument } from '../core/errors.js';
 import { normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
 import { paramSpecs, validateParams, type ParamMap } from './params.js';
 import { SeededRandom } from './random.js';
+import { initialParams, type InitScheme } from './initializers.js';
 
 export interface RandomInit {
   /** Seed of the generator: the same seed gives the same weights everywhere. Default 0. */
@@ -13,6 +16,12 @@ export interface RandomInit {
    */
   readonly distribution?: 'uniform' | 'normal';
   readonly std?: number;
+  /**
+   * 'pytorch' (default): the above for the LSTM, nn.Linear's U(−1/√in, 1/√in) for the head.
+   * 'keras': Keras's glorot-uniform / orthogonal / unit-forget-bias initialisers for the whole
+   * model (distribution and std are then unused). See src/model/initializers.ts.
+   */
+  readonly init?: InitScheme;
 }
 
 export interface ModelOptions {
@@ -42,7 +51,7 @@ export class LSTM {
     this.params = validateParams(this.config, params, checkNonFinitePolicy('nonFinite', options?.nonFinite));
   }
 
-  /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default. */
+  /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default (and nn.Linear's for a head). */
   static random(config: LstmConfigInput & RandomInit): LSTM {
     const normalized = normalizeConfig(config);
     const rng = new SeededRandom(config.seed ?? 0);
@@ -50,13 +59,9 @@ export class LSTM {
     const std = config.std ?? bound;
     const draw =
       config.distribution === 'normal' ? () => rng.normal(0, std) : () => rng.uniform(-bound, bound);
-    const params = new Map<string, Tensor<Float64Array>>();
-    for (const spec of paramSpecs(normalized)) {
-      const data = new Float64Array(spec.shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < data.length; i++) data[i] = draw();
-      params.set(spec.name, { shape: spec.shape, data });
-    }
-    return new LSTM(normalized, params);
+    const init = config.init ?? 'pytorch';
+    if (init !== 'pytorch' && init !== 'keras') throw invalidArgument(`init: expected 'pytorch' or 'keras', got ${describeValue(init)}`);
+    return new LSTM(normalized, initialParams(normalized, paramSpecs(normalized), rng, init, draw));
   }
 
   /**

@@ -2,6 +2,7 @@ import { describeValue, formatShape } from '../core/describe.js';
 import { invalidParameter } from '../core/errors.js';
 import { enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
 import { directionCount, layerInputSize, type LstmConfig } from './config.js';
+import { denseInputSizes, headInputSize, headParamName } from './head.js';
 
 /** The four gate blocks of every weight and bias, in PyTorch's row order. */
 export const kGates = ['i', 'f', 'g', 'o'] as const;
@@ -11,7 +12,9 @@ export type ParamKind = 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh';
 
 export interface ParamSpec {
   readonly name: string;
-  readonly kind: ParamKind;
+  /** An LSTM parameter's kind, or a dense head layer's 'head_weight' / 'head_bias'. */
+  readonly kind: ParamKind | 'head_weight' | 'head_bias';
+  /** The LSTM layer, or for a head parameter the dense layer K. */
   readonly layer: number;
   readonly direction: number;
   readonly shape: readonly number[];
@@ -22,7 +25,10 @@ export function paramName(kind: ParamKind, layer: number, direction: number): st
   return `${kind}_l${layer}${direction === 1 ? '_reverse' : ''}`;
 }
 
-/** Every parameter the config implies, in PyTorch's order (layer, direction, ih, hh, biases). */
+/**
+ * Every parameter the config implies, in PyTorch's order (layer, direction, ih, hh, biases), then
+ * the head's (head.K.weight [out, in], head.K.bias [out], K = 0, 1, ...).
+ */
 export function paramSpecs(config: LstmConfig): ParamSpec[] {
   const H = config.hiddenSize;
   const specs: ParamSpec[] = [];
@@ -37,6 +43,13 @@ export function paramSpecs(config: LstmConfig): ParamSpec[] {
         specs.push({ name: paramName(kind, layer, direction), kind, layer, direction, shape });
       }
     }
+  }
+  if (config.head) {
+    const inSizes = denseInputSizes(config.head, headInputSize(H, directionCount(config)));
+    config.head.layers.forEach((dense, k) => {
+      specs.push({ name: headParamName('weight', k), kind: 'head_weight', layer: k, direction: 0, shape: [dense.outFeatures, inSizes[k]] });
+      specs.push({ name: headParamName('bias', k), kind: 'head_bias', layer: k, direction: 0, shape: [dense.outFeatures] });
+    });
   }
   return specs;
 }
