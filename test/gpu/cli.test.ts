@@ -39,10 +39,38 @@ describe('webgpu-lstm CLI, end to end', () => {
     expect(result.backend).toBe(backend);
     if (backend === 'webgpu') {
       // The persistent path: one projection and one sequence dispatch for the one layer and direction.
-      expect(result.stats).toEqual({ dispatches: 2, submits: 1, readbacks: 1 });
+      expect(result.stats).toEqual({ dispatches: 2, submits: 1, readbacks: 1, nonFiniteOutputs: 0 });
       expect(result.adapter.architecture).toBeTruthy();
       expect(result.browser).toMatch(/Chrome/);
     }
+  });
+
+  it('run --backend webgpu --trace writes the GPU trace and prints the table', async () => {
+    const out = join(work, 'seed004-trace.json');
+    const { code, stderr } = await cli(['run', '--model', seed004, '--input', seed004, '--backend', 'webgpu', '--trace', '--out', out]);
+    expect(code).toBe(0);
+    const trace = JSON.parse(readFileSync(out, 'utf8')).trace;
+    expect(trace[0].h.shape).toEqual([3, 1, 1]);
+    expect(trace[0].h.data.map((v: number) => v.toFixed(4))).toEqual(kSeed004Hidden);
+    const rows = stderr.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/));
+    expect(rows.map((r) => r.at(-1))).toEqual(kSeed004Hidden);
+  });
+
+  it('warns when finite inputs give non-finite results (float32 overflow), and the CPU does not overflow', async () => {
+    const cancellation = resolve(__dirname, '../fixtures/pytorch/cancellation.json');
+    const gpu = await cli(['run', '--model', cancellation, '--input', cancellation, '--backend', 'webgpu']);
+    expect(gpu.code).toBe(0);
+    const count = JSON.parse(gpu.stdout).stats.nonFiniteOutputs;
+    expect(count).toBeGreaterThan(0);
+    expect(gpu.stderr.trim().split('\n')).toEqual([
+      `webgpu-lstm: warning: ${count} values of output, h_n and c_n are NaN or ±Infinity although every input and weight is finite: float32 on the GPU overflowed (|W x + b| beyond 3.4e38?)`,
+    ]);
+    const verify = await cli(['verify', '--model', cancellation, '--input', cancellation]);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(`webgpu-lstm: warning: ${count} values`);
+    const cpu = await cli(['run', '--model', cancellation, '--input', cancellation, '--backend', 'cpu']);
+    expect(cpu.stderr).toBe('');
+    expect(JSON.parse(cpu.stdout).stats.nonFiniteOutputs).toBe(0);
   });
 
   it('verify passes on the example model and prints errors and counters', async () => {
