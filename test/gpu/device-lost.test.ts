@@ -55,7 +55,8 @@ describe('device loss', () => {
       // The documented way on: a new backend, the same model object.
       const next = await lib.createBackend({ prefer: 'auto' });
       const nextRunner = await next.load(model);
-      const again = { kind: next.kind, report: await kit.check(model, x, options, await nextRunner.forward(x, options)) };
+      const nextResult = await nextRunner.forward(x, options);
+      const again = { kind: next.kind, report: await kit.check(model, x, options, nextResult) };
       nextRunner.dispose();
       next.dispose();
 
@@ -63,7 +64,9 @@ describe('device loss', () => {
       const noGpu = { requestAdapter: async () => null } as unknown as GPU;
       const cpu = await lib.createBackend({ prefer: 'auto', gpu: noGpu });
       const cpuResult = await (await cpu.load(model)).forward(x, options);
-      const fallback = { kind: cpu.kind, reason: cpu.reason, report: await kit.check(model, x, options, cpuResult) };
+      // Judged against the new GPU backend's result: kit.check would hold the CPU to itself.
+      const vsGpu = lib.compareResults(model.config, nextResult, cpuResult);
+      const fallback = { kind: cpu.kind, reason: cpu.reason, report: { passed: vsGpu.passed, maxAbs: vsGpu.maxAbs, worst: `max |cpu − gpu| = ${vsGpu.maxAbs}` } };
       return { pending, settledMs, later, load, lost, again, fallback };
     }, kSettleMs);
   });
@@ -93,10 +96,10 @@ describe('device loss', () => {
     expect(outcome.again.report.passed, outcome.again.report.worst).toBe(true);
   });
 
-  it("with 'auto' and no adapter left, the caller gets the CPU, and the reason", () => {
+  it("with 'auto' and no adapter left, the caller gets the CPU, and the reason; it agrees with the GPU", () => {
     expect(outcome.fallback.kind).toBe('cpu');
     expect(outcome.fallback.reason).toContain('auto: fell back to the CPU because WebGPU backend unavailable');
-    expect(outcome.fallback.report.passed).toBe(true);
+    expect(outcome.fallback.report.passed, outcome.fallback.report.worst).toBe(true);
   });
 });
 
