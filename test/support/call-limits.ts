@@ -33,7 +33,7 @@ const allocated = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
 
 /**
  * The first limit the call breaks, as `"<limit>: <what> needs <n>"`, or null when it fits. Counts
- * only buffers and grids every path needs, each in float32: x (T·B·I), the projection G (T·B·4H),
+ * only buffers and grids every path needs, each in float32: x (T·B·I), the input projection (T·B·4H),
  * one layer's output (T·B·D·H), the trace (L·D·6·T·B·H) when asked, the step-parameter slots
  * (T·stride, uniform), and the readback staging buffer (output, L·D·B·H·2 of h_n and c_n, trace).
  */
@@ -43,7 +43,7 @@ export function callBreaksLimits(c: CallShape, limits: CallLimits): string | nul
   const traceFloats = c.trace ? c.numLayers * D * 6 * T * B * H : 0;
   const storage: [string, number][] = [
     ['x', T * B * c.inputSize * f32],
-    ['G', T * B * 4 * H * f32],
+    ['input projection', T * B * 4 * H * f32],
     ['layer output', T * B * D * H * f32],
     ['trace', traceFloats * f32],
   ];
