@@ -1,6 +1,7 @@
 // Input projection of every time step at once, with both biases folded in:
-//   G[m, u] = bias[u] + Σ_k X[m, k] · W[k, u]       m = t·B + b over all T·B rows
-// where each element of G and W is a vec4 holding the four gates (i, f, g, o) of hidden unit u.
+//   z[m, u] = bias[u] + Σ_k X[m, k] · W[k, u]       m = t·B + b over all T·B rows
+// where each element of z and W is a vec4 holding the four gates (i, f, g, o) of hidden unit u:
+// z is the input's part of every gate's pre-activation (the recurrence adds h_{t−1}·W_hh).
 //
 // One invocation computes a 4-row × 2-unit block (32 outputs) in named registers: each W load
 // feeds four vec4 FMAs and each x load two. No workgroup memory and no barriers: on SwiftShader a barrier turns every
@@ -18,9 +19,10 @@ struct Dims {
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;           // [M, K] row-major f32, read four at a time
 @group(0) @binding(2) var<storage, read> w: array<vec4<f32>>;           // [K, H] gates of unit u at [k, u]
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;        // [H] b_ih + b_hh per unit
-@group(0) @binding(4) var<storage, read_write> g: array<vec4<f32>>;     // [M, H]
+@group(0) @binding(4) var<storage, read_write> z: array<vec4<f32>>;     // [M, H]
 
 const kRowsPerThread = 4u;
+// The host's dispatch size follows from these three (src/gpu/kernels/input-projection.ts; a unit test checks them).
 const kThreadsU = 16u;   // unit pairs per workgroup: 32 units
 const kThreadsM = 4u;    // row groups per workgroup: 16 rows
 
@@ -91,6 +93,6 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 
 fn store(row: u32, u: u32, at_u: vec4<f32>, at_next: vec4<f32>) {
   if (row >= dims.rows) { return; }
-  g[row * dims.units + u] = at_u;
-  if (u + 1u < dims.units) { g[row * dims.units + u + 1u] = at_next; }
+  z[row * dims.units + u] = at_u;
+  if (u + 1u < dims.units) { z[row * dims.units + u + 1u] = at_next; }
 }

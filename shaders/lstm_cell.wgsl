@@ -1,6 +1,6 @@
 // The cell update shared by lstm_step.wgsl and lstm_sequence.wgsl, prepended to each after
 // activations.wgsl (WGSL has no #include). It uses module-scope names that both kernels declare:
-// dims (Dims), g_in, output, trace and the override kTrace.
+// dims (Dims), z_in, output, trace and the override kTrace.
 
 struct Dims {
   batch: u32,        // B
@@ -37,7 +37,7 @@ fn advance(s: u32, b: u32, u: u32, len: u32, recurrent: vec4<f32>, prev: vec2<f3
     return prev;
   }
   let t = select(s, len - 1u - s, dims.reverse == 1u);
-  let z = g_in[(t * dims.batch + b) * dims.units + u] + recurrent;
+  let z = z_in[(t * dims.batch + b) * dims.units + u] + recurrent;
   let i = sigmoid_stable(z.x);
   let f = sigmoid_stable(z.y);
   let g = tanh_stable(z.z);

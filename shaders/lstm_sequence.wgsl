@@ -1,7 +1,7 @@
 // The persistent sequence kernel: one dispatch walks all T steps of one layer and direction.
 // Sequences are independent, so a workgroup that owns a tile of kBatchTile sequences needs no
 // other workgroup: between steps it synchronises with workgroup barriers only. Per step:
-//   z = G[t, b, u] + Σ_k h_{t−1}[b, k] · W_hh[k, u]     (vec4: the i, f, g, o gates of unit u)
+//   z = z_in[t, b, u] + Σ_k h_{t−1}[b, k] · W_hh[k, u]     (vec4: the i, f, g, o gates of unit u)
 // then `advance` (lstm_cell.wgsl) applies the gates and writes h_t into the output sequence.
 //
 // Each invocation owns one hidden unit (so H ≤ workgroup size ≤ 256) for the tile's sequences,
@@ -16,8 +16,8 @@ override kBatchTile: u32 = 4;   // 1, 2, 4 or 8 sequences per workgroup
 override kTrace: bool = false;
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> g_in: array<vec4<f32>>;         // [T, B, H] input projection + biases
-@group(0) @binding(2) var<storage, read> w_hh: array<vec4<f32>>;         // [H (k), H (u)] gates of unit u at [k, u]
+@group(0) @binding(1) var<storage, read> z_in: array<vec4<f32>>;         // [T, B, H] input projection + biases
+@group(0) @binding(2) var<storage, read> w_hh: array<vec4<f32>>;         // [⌈H/4⌉·4 (k), H (u)] gates of unit u at [k, u]; rows past H zero
 @group(0) @binding(3) var<storage, read> lengths: array<u32>;            // [B]
 @group(0) @binding(4) var<storage, read> state_in: array<vec2<f32>>;     // [B, H] (h0, c0)
 @group(0) @binding(5) var<storage, read_write> state_out: array<vec2<f32>>; // [B, H] (h, c) at each sequence's end

@@ -1,5 +1,5 @@
 // One fused LSTM time step for one layer and direction, for the whole batch:
-//   z = G[t, b, u] + Σ_k h_{t−1}[b, k] · W_hh[k, u]     (vec4: the i, f, g, o gates of unit u)
+//   z = z_in[t, b, u] + Σ_k h_{t−1}[b, k] · W_hh[k, u]     (vec4: the i, f, g, o gates of unit u)
 //   i, f, o = σ(z.x, z.y, z.w)   g = tanh(z.z)   c_t = f·c_{t−1} + i·g   h_t = o·tanh(c_t)
 // and h_t written straight into the output sequence. One dispatch per step; the host ping-pongs
 // state_in/state_out between two bind groups and selects the step index with a dynamic offset,
@@ -22,8 +22,8 @@ override kTrace: bool = false;
 
 @group(0) @binding(0) var<uniform> step_params: Step;
 @group(0) @binding(1) var<uniform> dims: Dims;
-@group(0) @binding(2) var<storage, read> g_in: array<vec4<f32>>;         // [T, B, H] input projection + biases
-@group(0) @binding(3) var<storage, read> w_hh: array<vec4<f32>>;         // [H (k), H (u)] gates of unit u at [k, u]
+@group(0) @binding(2) var<storage, read> z_in: array<vec4<f32>>;         // [T, B, H] input projection + biases
+@group(0) @binding(3) var<storage, read> w_hh: array<vec4<f32>>;         // [⌈H/4⌉·4 (k), H (u)] gates of unit u at [k, u]; rows past H zero
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;            // [B]
 @group(0) @binding(5) var<storage, read> state_in: array<vec2<f32>>;     // [B, H] (h, c) at t − 1
 @group(0) @binding(6) var<storage, read_write> state_out: array<vec2<f32>>; // [B, H] (h, c) at t

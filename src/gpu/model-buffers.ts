@@ -1,5 +1,6 @@
-import { forEachLayerDirection, layerWeights } from '../model/layer-weights.js';
+import { layerWeights } from '../model/layer-weights.js';
 import type { LSTM } from '../model/lstm.js';
+import { weightBuffers } from './buffers.js';
 import { BufferSet } from './memory.js';
 import { packLayerWeights } from './pack.js';
 
@@ -7,28 +8,23 @@ import { packLayerWeights } from './pack.js';
 export interface LayerDirectionBuffers {
   readonly layer: number;
   readonly direction: number;
-  readonly inputSize: number;
   readonly inputWeights: GPUBuffer;
   readonly recurrentWeights: GPUBuffer;
   readonly bias: GPUBuffer;
 }
 
-/** Converts and uploads every weight once, when the model is loaded. */
+/** Converts and uploads every weight once, when the model is loaded, into the buffers weightBuffers lists. */
 export function uploadModel(device: GPUDevice, model: LSTM): { set: BufferSet; layers: LayerDirectionBuffers[] } {
   const set = new BufferSet(device, 'weights');
-  const layers: LayerDirectionBuffers[] = [];
-  forEachLayerDirection(model, (layer, direction) => {
-    const w = layerWeights(model, layer, direction);
-    const packed = packLayerWeights(w);
-    const name = `l${layer}d${direction}`;
-    layers.push({
+  const layers = weightBuffers(model.config).map(({ layer, direction, ...specs }): LayerDirectionBuffers => {
+    const packed = packLayerWeights(layerWeights(model, layer, direction));
+    return {
       layer,
       direction,
-      inputSize: w.inputSize,
-      inputWeights: set.upload(`${name} W_ih`, packed.inputWeights),
-      recurrentWeights: set.upload(`${name} W_hh`, packed.recurrentWeights),
-      bias: set.upload(`${name} bias`, packed.bias),
-    });
+      inputWeights: set.upload(specs.inputWeights, packed.inputWeights),
+      recurrentWeights: set.upload(specs.recurrentWeights, packed.recurrentWeights),
+      bias: set.upload(specs.bias, packed.bias),
+    };
   });
   return { set, layers };
 }

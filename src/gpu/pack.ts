@@ -7,7 +7,7 @@ import type { LayerWeights } from '../model/layer-weights.js';
  * Rows from K up to `paddedInner` are zeros (kernels that read k four at a time need whole quads).
  */
 export function packGateColumns(weight: Float64Array, hidden: number, inner: number, paddedInner = inner): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(4 * hidden * paddedInner);
+  const out = new Float32Array(gateVectorFloats(paddedInner, hidden));
   for (let gate = 0; gate < 4; gate++) {
     for (let u = 0; u < hidden; u++) {
       const row = (gate * hidden + u) * inner;
@@ -17,9 +17,14 @@ export function packGateColumns(weight: Float64Array, hidden: number, inner: num
   return out;
 }
 
+/** Floats of a [rows, H] array of gate vec4s. */
+function gateVectorFloats(rows: number, hidden: number): number {
+  return rows * hidden * 4;
+}
+
 /** b_ih + b_hh (summed in float64) as one vec4 of gates per unit: [H, 4]; zeros without bias. */
 export function packBias(biasIh: Float64Array | null, biasHh: Float64Array | null, hidden: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(4 * hidden);
+  const out = new Float32Array(gateVectorFloats(1, hidden));
   if (!biasIh || !biasHh) return out;
   for (let gate = 0; gate < 4; gate++) {
     for (let u = 0; u < hidden; u++) out[u * 4 + gate] = biasIh[gate * hidden + u] + biasHh[gate * hidden + u];
@@ -27,19 +32,37 @@ export function packBias(biasIh: Float64Array | null, biasHh: Float64Array | nul
   return out;
 }
 
+/** One layer-direction's weights as the kernels read them, each a float32 array of gate vec4s. */
 export interface PackedWeights {
   /** [I_k, H, 4] */
-  readonly inputWeights: Float32Array;
-  /** [⌈H/4⌉·4, H, 4]: zero rows past H */
-  readonly recurrentWeights: Float32Array;
+  readonly inputWeights: Float32Array<ArrayBuffer>;
+  /** [⌈H/4⌉·4, H, 4]: zero rows past H (the sequence kernel reads h four units at a time) */
+  readonly recurrentWeights: Float32Array<ArrayBuffer>;
   /** [H, 4] */
-  readonly bias: Float32Array;
+  readonly bias: Float32Array<ArrayBuffer>;
+}
+
+/** Rows of the packed W_hh: H rounded up to whole quads. */
+export function recurrentRows(hidden: number): number {
+  return Math.ceil(hidden / 4) * 4;
+}
+
+/**
+ * Float counts of each packed array of a layer-direction with `inputSize` inputs and `hidden`
+ * units: what packLayerWeights allocates, and so what the GPU's weight buffers hold.
+ */
+export function packedFloats(inputSize: number, hidden: number): Record<keyof PackedWeights, number> {
+  return {
+    inputWeights: gateVectorFloats(inputSize, hidden),
+    recurrentWeights: gateVectorFloats(recurrentRows(hidden), hidden),
+    bias: gateVectorFloats(1, hidden),
+  };
 }
 
 export function packLayerWeights(w: LayerWeights): PackedWeights {
   return {
     inputWeights: packGateColumns(w.weightIh, w.hiddenSize, w.inputSize),
-    recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize, Math.ceil(w.hiddenSize / 4) * 4),
+    recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize, recurrentRows(w.hiddenSize)),
     bias: packBias(w.biasIh, w.biasHh, w.hiddenSize),
   };
 }

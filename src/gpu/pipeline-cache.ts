@@ -1,6 +1,8 @@
 import { bindGroupLayoutDescriptor, kernelKey, type KernelSpec } from './kernels/kernel.js';
 
 export interface CompiledKernel {
+  /** What it was built from: its bindings name the resources of its bind groups. */
+  readonly spec: KernelSpec;
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
 }
@@ -36,7 +38,7 @@ async function compile(device: GPUDevice, spec: KernelSpec): Promise<CompiledKer
     // WebGPU passes every override as a number; a bool override is true for any non-zero value.
     compute: { module, entryPoint: spec.entryPoint, constants: numericConstants(spec.constants) },
   });
-  return { pipeline, layout };
+  return { spec, pipeline, layout };
 }
 
 function numericConstants(constants: KernelSpec['constants']): Record<string, number> {

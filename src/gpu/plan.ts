@@ -1,6 +1,8 @@
+import { LstmError } from '../core/errors.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
+import type { GpuContext } from './context.js';
 import { projectionWorkgroups } from './kernels/input-projection.js';
-import { chooseBatchTile, sequenceKernelFits, sequenceThreads, type BatchTile } from './kernels/lstm-sequence.js';
+import { chooseBatchTile, kSequenceMaxUnits, sequenceKernelFits, sequenceThreads, type BatchTile } from './kernels/lstm-sequence.js';
 import { stepWorkgroups } from './kernels/lstm-step.js';
 
 type Workgroups = readonly [number, number, number];
@@ -13,7 +15,10 @@ export type RecurrencePath =
   | { readonly kind: 'sequence'; readonly threads: number; readonly batchTile: BatchTile }
   | { readonly kind: 'steps' };
 
-/** One dispatch of a forward call. The encoder turns each record into bind groups and a dispatch. */
+/**
+ * One dispatch of a forward call, by kernel, layer-direction and step. ShapeResources turns each
+ * into a DispatchCommand (pipeline, bind group, dynamic offsets, workgroups) once per shape.
+ */
 export type DispatchRecord =
   | { readonly kernel: 'input_projection'; readonly layer: number; readonly direction: number; readonly workgroups: Workgroups }
   | { readonly kernel: 'lstm_sequence'; readonly layer: number; readonly direction: number; readonly workgroups: Workgroups }
@@ -36,6 +41,30 @@ export function chooseRecurrencePath(config: LstmConfig, batch: number, limits: 
   const H = config.hiddenSize;
   if (!sequenceKernelFits(H, limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
   return { kind: 'sequence', threads: sequenceThreads(H), batchTile: chooseBatchTile(batch, limits.minWorkgroups) };
+}
+
+/** How the caller may choose the recurrence path (RunnerOptions.recurrence). */
+export type RecurrenceChoice = 'auto' | 'sequence' | 'steps';
+
+/**
+ * The persistent sequence kernel where the model fits it (unless the caller chose), else
+ * per-step dispatches; throws INVALID_ARGUMENT when 'sequence' was asked for and does not fit.
+ */
+export function recurrencePathFor(context: GpuContext, config: LstmConfig, batch: number, choice: RecurrenceChoice): RecurrencePath {
+  const { device, adapter } = context;
+  const path = chooseRecurrencePath(config, batch, {
+    maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    // A software adapter runs workgroups on CPU threads: two per core balanced best here (a
+    // tile of 8 sequences with 2 workgroups on 2 cores ran 1.6× slower than a tile of 4 with 4).
+    // A real GPU wants many more in flight.
+    minWorkgroups: adapter.isSoftware ? 2 * (globalThis.navigator?.hardwareConcurrency ?? 2) : 64,
+  });
+  if (choice === 'auto' || choice === path.kind) return path;
+  if (choice === 'steps') return { kind: 'steps' };
+  throw new LstmError(
+    'INVALID_ARGUMENT',
+    `recurrence: 'sequence' needs hiddenSize ≤ ${Math.min(kSequenceMaxUnits, device.limits.maxComputeInvocationsPerWorkgroup)} (one workgroup holds every unit), got ${config.hiddenSize}`,
+  );
 }
 
 /**

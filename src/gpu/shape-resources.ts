@@ -1,186 +1,162 @@
-import { LstmError } from '../core/errors.js';
-import { directionCount, type LstmConfig } from '../model/config.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import { directionCount, layerInputSize, type LstmConfig } from '../model/config.js';
+import { mapShapeBuffers, shapeBuffers, type ShapeBuffers } from './buffers.js';
+import type { CallCommands, CopyCommand, DispatchCommand } from './encode.js';
+import { kCellDims } from './kernels/cell-bindings.js';
+import { kProjectionDims, projectionDims } from './kernels/input-projection.js';
+import { packUniform, uniformBytes } from './kernels/kernel.js';
+import { kStepParams } from './kernels/lstm-step.js';
+import { kStateFloats, type ReadbackLayout } from './layout.js';
 import { BufferSet } from './memory.js';
 import type { LayerDirectionBuffers } from './model-buffers.js';
+import { interleaveState } from './pack.js';
 import type { CompiledKernel } from './pipeline-cache.js';
-import type { RecurrencePath } from './plan.js';
+import { planForward, type DispatchRecord, type RecurrencePath } from './plan.js';
 
-const kStateFloats = 2; // (h, c) per element
+const kFloat = 4;
 
-/** Where each part of a forward call's results lies in the one staging buffer, in floats. */
-export interface ReadbackLayout {
-  readonly outputFloats: number;
-  readonly stateFloats: number; // per layer-direction: B·H·2
-  readonly traceFloats: number; // per layer-direction: 6·T·B·H, 0 without trace
-  readonly totalBytes: number;
+/** The kernels of one shape's path: the input projection and the recurrence. */
+export interface ShapeKernels {
+  readonly projection: CompiledKernel;
+  readonly recurrence: CompiledKernel;
 }
 
 /**
- * Every buffer and bind group a forward call of one (T, B, trace) shape needs, created the first
- * time that shape is seen and reused by later calls of the same shape.
+ * Every buffer, bind group and command a forward call of one (T, B, trace) shape needs, created
+ * the first time that shape is seen (buffers exactly as shapeBuffers lists them) and reused by
+ * later calls of the same shape. A call then only writes its inputs and submits `commands`.
  */
 export class ShapeResources {
-  readonly buffers: BufferSet;
-  readonly x: GPUBuffer;
-  readonly lengths: GPUBuffer;
-  /** Per layer-direction, the ping-pong (h, c) state buffers; [0] holds h0/c0. */
-  readonly states: GPUBuffer[][] = [];
-  readonly finalSequence: GPUBuffer;
-  readonly trace: GPUBuffer | null;
-  readonly staging: GPUBuffer;
+  readonly memory: BufferSet;
+  readonly buffers: ShapeBuffers<GPUBuffer>;
   readonly readback: ReadbackLayout;
-  /**
-   * Per layer-direction: the projection's bind group, and the recurrence's — one for the sequence
-   * kernel, or two (by step parity) for the step kernel.
-   */
-  readonly projectionGroups: GPUBindGroup[] = [];
-  readonly recurrenceGroups: GPUBindGroup[][] = [];
-  /** Which buffer of each state pair holds h_n, c_n after the call. */
-  readonly finalStateIndex: number;
-  /** Byte stride between step parameter slots (the device's minUniformBufferOffsetAlignment). */
-  readonly stepStride: number;
+  readonly commands: CallCommands;
 
   constructor(
     device: GPUDevice,
-    config: LstmConfig,
+    private readonly config: LstmConfig,
     weights: readonly LayerDirectionBuffers[],
-    readonly kernels: { projection: CompiledKernel; recurrence: CompiledKernel },
-    readonly path: RecurrencePath,
+    kernels: ShapeKernels,
+    path: RecurrencePath,
     readonly steps: number,
     readonly batch: number,
-    traced: boolean,
+    trace: boolean,
+    stepStride: number,
   ) {
-    const T = steps;
-    const B = batch;
-    const H = config.hiddenSize;
-    const D = directionCount(config);
-    const L = config.numLayers;
-    const set = new BufferSet(device, `shape T=${T} B=${B}`);
-    this.buffers = set;
-    const storage = GPUBufferUsage.STORAGE;
-    const sequenceBytes = T * B * D * H * 4;
-    checkLimits(device, [
-      ['input x', T * B * config.inputSize * 4],
-      ['output sequence', sequenceBytes],
-      ['input projection G', T * B * 4 * H * 4],
-      ['trace', traced ? L * D * 6 * T * B * H * 4 : 0],
-    ]);
+    const [T, B, H, D] = [steps, batch, config.hiddenSize, directionCount(config)];
+    const plan = shapeBuffers(config, T, B, trace, path, stepStride);
+    this.readback = plan.readback;
+    this.memory = new BufferSet(device, `shape T=${T} B=${B}`);
+    const buffers = mapShapeBuffers(plan.buffers, (spec) => this.memory.create(spec));
+    this.buffers = buffers;
 
-    this.x = set.create('x', T * B * config.inputSize * 4, storage | GPUBufferUsage.COPY_DST);
-    this.lengths = set.create('lengths', B * 4, storage | GPUBufferUsage.COPY_DST);
-    const sequences = [set.create('sequence 0', sequenceBytes, storage | GPUBufferUsage.COPY_SRC)];
-    if (L > 1) sequences.push(set.create('sequence 1', sequenceBytes, storage | GPUBufferUsage.COPY_SRC));
-    this.finalSequence = sequences[(L - 1) % 2];
-    const projection = set.create('G', T * B * 4 * H * 4, storage);
-    const traceFloatsPerLd = traced ? 6 * T * B * H : 0;
-    this.trace = traced ? set.create('trace', L * D * traceFloatsPerLd * 4, storage | GPUBufferUsage.COPY_SRC) : null;
-    const traceBinding = this.trace ?? set.create('trace (unused)', 4, storage);
+    const queue = device.queue;
+    buffers.projectionDims.forEach((dims, layer) => queue.writeBuffer(dims, 0, packUniform(kProjectionDims, projectionDims(T * B, layerInputSize(config, layer), H))));
+    if (buffers.stepIndices) queue.writeBuffer(buffers.stepIndices, 0, stepIndices(T, stepStride));
+    const { traceLayout } = this.readback;
 
-    this.stepStride = device.limits.minUniformBufferOffsetAlignment;
-    const stepParams = path.kind === 'steps' ? stepIndexBuffer(device, set, T, this.stepStride) : null;
-
-    const projectionDims: GPUBuffer[] = [];
-    for (let layer = 0; layer < L; layer++) {
-      const inner = layer === 0 ? config.inputSize : D * H;
-      projectionDims.push(uniform(device, set, `projection dims l${layer}`, [T * B, inner, H, inner % 4 === 0 ? 1 : 0]));
-    }
-
+    const projectionGroups: GPUBindGroup[] = [];
+    const recurrenceGroups: GPUBindGroup[][] = [];
     for (const w of weights) {
       const ld = w.layer * D + w.direction;
-      const layerInput = w.layer === 0 ? this.x : sequences[(w.layer - 1) % 2];
-      const output = sequences[w.layer % 2];
-      this.projectionGroups.push(
-        bindGroup(device, kernels.projection, `projection l${w.layer}d${w.direction}`, [
-          projectionDims[w.layer],
-          layerInput,
-          w.inputWeights,
-          w.bias,
-          projection,
-        ]),
-      );
-      const stateBytes = B * H * kStateFloats * 4;
-      const pair = [0, 1].map((p) =>
-        set.create(`state l${w.layer}d${w.direction} #${p}`, stateBytes, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
-      );
-      this.states.push(pair);
-      const dims = uniform(device, set, `recurrence dims l${w.layer}d${w.direction}`, [
-        B, H, D * H, w.direction * H, w.direction, ld * traceFloatsPerLd, T * B * H, T,
-      ]);
-      const label = `${path.kind} l${w.layer}d${w.direction}`;
-      const shared = [projection, w.recurrentWeights, this.lengths];
-      this.recurrenceGroups.push(
-        path.kind === 'sequence'
-          ? [bindGroup(device, kernels.recurrence, label, [dims, ...shared, pair[0], pair[1], output, traceBinding])]
-          : [0, 1].map((parity) =>
-              bindGroup(device, kernels.recurrence, `${label} parity ${parity}`, [
-                { buffer: stepParams!, size: 16 },
-                dims,
-                ...shared,
-                pair[parity],
-                pair[1 - parity],
-                output,
-                traceBinding,
-              ]),
-            ),
+      const name = `l${w.layer}d${w.direction}`;
+      const { states, dims } = buffers.layerDirections[ld];
+      queue.writeBuffer(dims, 0, packUniform(kCellDims, {
+        batch: B,
+        units: H,
+        out_stride: D * H,
+        out_offset: w.direction * H,
+        reverse: w.direction,
+        trace_base: ld * traceLayout.perLayerDirection, // read only when tracing
+        trace_field: traceLayout.field,
+        steps: T,
+      }));
+      const layerInput = w.layer === 0 ? buffers.x : buffers.sequences[(w.layer - 1) % 2];
+      const output = buffers.sequences[w.layer % 2];
+      projectionGroups.push(bindGroup(device, kernels.projection, `projection ${name}`, {
+        dims: buffers.projectionDims[w.layer], x: layerInput, w: w.inputWeights, bias: w.bias, z: buffers.projection,
+      }));
+      const cell = { dims, z_in: buffers.projection, w_hh: w.recurrentWeights, lengths: buffers.lengths, output, trace: buffers.trace };
+      recurrenceGroups.push(
+        buffers.stepIndices
+          ? [0, 1].map((parity) =>
+              bindGroup(device, kernels.recurrence, `${path.kind} ${name} parity ${parity}`, {
+                step_params: { buffer: buffers.stepIndices!, size: uniformBytes(kStepParams) },
+                ...cell,
+                state_in: states[parity],
+                state_out: states[1 - parity],
+              }),
+            )
+          : [bindGroup(device, kernels.recurrence, `${path.kind} ${name}`, { ...cell, state_in: states[0], state_out: states[1] })],
       );
     }
-    this.finalStateIndex = path.kind === 'sequence' ? 1 : T % 2;
 
-    const outputFloats = T * B * D * H;
-    const stateFloats = B * H * kStateFloats;
-    this.readback = {
-      outputFloats,
-      stateFloats,
-      traceFloats: traceFloatsPerLd,
-      totalBytes: (outputFloats + L * D * (stateFloats + traceFloatsPerLd)) * 4,
+    const command = (record: DispatchRecord): DispatchCommand => {
+      const ld = record.layer * D + record.direction;
+      if (record.kernel === 'input_projection') return { pipeline: kernels.projection.pipeline, bindGroup: projectionGroups[ld], workgroups: record.workgroups };
+      if (record.kernel === 'lstm_sequence') return { pipeline: kernels.recurrence.pipeline, bindGroup: recurrenceGroups[ld][0], workgroups: record.workgroups };
+      const { step } = record;
+      return { pipeline: kernels.recurrence.pipeline, bindGroup: recurrenceGroups[ld][step % 2], dynamicOffsets: [step * stepStride], workgroups: record.workgroups };
     };
-    this.staging = set.create('staging', this.readback.totalBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.commands = {
+      label: 'lstm forward',
+      dispatches: planForward(config, T, B, path).map(command),
+      staging: buffers.staging,
+      copies: this.readbackCopies(path),
+    };
+  }
+
+  /** Writes a call's x, lengths and initial states; nothing else changes between calls of one shape. */
+  writeInputs(queue: GPUQueue, input: PreparedInput): void {
+    const { x, lengths, layerDirections } = this.buffers;
+    queue.writeBuffer(x, 0, Float32Array.from(input.x));
+    queue.writeBuffer(lengths, 0, input.lengths ? Uint32Array.from(input.lengths) : new Uint32Array(this.batch).fill(this.steps));
+    this.readback.states.forEach((region, ld) => {
+      const count = region.length / kStateFloats;
+      queue.writeBuffer(layerDirections[ld].states[0], 0, interleaveState(input.h0, input.c0, ld * count, count));
+    });
   }
 
   destroy(): void {
-    this.buffers.destroy();
+    this.memory.destroy();
+  }
+
+  /** The copies that fill the staging buffer as `readback` lays it out. */
+  private readbackCopies(path: RecurrencePath): CopyCommand[] {
+    const { sequences, layerDirections, trace } = this.buffers;
+    const layout = this.readback;
+    const copy = (source: GPUBuffer, offset: number, length: number): CopyCommand => ({ source, sourceOffset: 0, destinationOffset: offset * kFloat, size: length * kFloat });
+    // The sequence kernel leaves (h_n, c_n) in state_out; the step kernels ping-pong, ending in [T % 2].
+    const finalState = path.kind === 'sequence' ? 1 : this.steps % 2;
+    return [
+      copy(sequences[(this.config.numLayers - 1) % 2], layout.output.offset, layout.output.length),
+      ...layout.states.map((region, ld) => copy(layerDirections[ld].states[finalState], region.offset, region.length)),
+      ...(layout.trace ? [copy(trace, layout.trace[0].offset, layout.traceLayout.total)] : []),
+    ];
   }
 }
 
 /** One 16-byte slot per step at `stride` bytes, holding the step index, selected by dynamic offset. */
-function stepIndexBuffer(device: GPUDevice, set: BufferSet, steps: number, stride: number): GPUBuffer {
-  const buffer = set.create('step indices', steps * stride, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+function stepIndices(steps: number, stride: number): Uint32Array<ArrayBuffer> {
   const indices = new Uint32Array((steps * stride) / 4);
   for (let s = 0; s < steps; s++) indices[(s * stride) / 4] = s;
-  device.queue.writeBuffer(buffer, 0, indices);
-  return buffer;
+  return indices;
 }
 
-function uniform(device: GPUDevice, set: BufferSet, name: string, values: number[]): GPUBuffer {
-  const data = new Uint32Array(values);
-  const buffer = set.create(name, data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  device.queue.writeBuffer(buffer, 0, data);
-  return buffer;
-}
-
-function bindGroup(
-  device: GPUDevice,
-  kernel: CompiledKernel,
-  label: string,
-  resources: (GPUBuffer | GPUBufferBinding)[],
-): GPUBindGroup {
+/** A bind group of `kernel`, its resources given by the binding names of the kernel's spec. */
+function bindGroup(device: GPUDevice, kernel: CompiledKernel, label: string, resources: Record<string, GPUBuffer | GPUBufferBinding>): GPUBindGroup {
+  const names = kernel.spec.bindings.map((b) => b.name);
+  const unknown = Object.keys(resources).filter((name) => !names.includes(name));
+  if (unknown.length > 0 || names.some((name) => !(name in resources))) {
+    throw new Error(`${label}: bind group resources ${Object.keys(resources).join(', ')} do not match ${kernel.spec.name}'s bindings ${names.join(', ')}`);
+  }
   return device.createBindGroup({
     label,
     layout: kernel.layout,
-    entries: resources.map((resource, binding) => ({
-      binding,
-      resource: resource instanceof GPUBuffer ? { buffer: resource } : resource,
-    })),
+    entries: names.map((name, binding) => {
+      const resource = resources[name];
+      // A GPUBufferBinding names its buffer; a GPUBuffer (no `buffer` member) is bound whole.
+      return { binding, resource: 'buffer' in resource ? resource : { buffer: resource } };
+    }),
   });
-}
-
-/** Refuses, with the limit's name and both sizes, a buffer the device cannot bind. */
-function checkLimits(device: GPUDevice, sizes: [string, number][]): void {
-  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  for (const [name, bytes] of sizes) {
-    if (bytes > limit) {
-      const which = device.limits.maxStorageBufferBindingSize <= device.limits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize';
-      throw new LstmError('INVALID_ARGUMENT', `${name} needs ${bytes} bytes, more than the device's ${which} of ${limit} bytes; use fewer steps or a smaller batch per call`);
-    }
-  }
 }

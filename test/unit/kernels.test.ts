@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputProjectionKernel } from '../../src/gpu/kernels/input-projection.js';
+import { inputProjectionKernel, projectionWorkgroups } from '../../src/gpu/kernels/input-projection.js';
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
-import { chooseBatchTile, lstmSequenceKernel } from '../../src/gpu/kernels/lstm-sequence.js';
-import { lstmStepKernel } from '../../src/gpu/kernels/lstm-step.js';
+import { chooseBatchTile, kTileSizes, lstmSequenceKernel, sequenceKernelFits } from '../../src/gpu/kernels/lstm-sequence.js';
+import { lstmStepKernel, stepWorkgroups } from '../../src/gpu/kernels/lstm-step.js';
 import { packBias, packGateColumns } from '../../src/gpu/pack.js';
 import { chooseRecurrencePath, planForward } from '../../src/gpu/plan.js';
 import { normalizeConfig } from '../../src/model/config.js';
@@ -13,6 +13,20 @@ import { normalizeConfig } from '../../src/model/config.js';
 function wgslBindings(source: string): string[] {
   const found = [...source.matchAll(/@binding\((\d+)\)\s*var(?:<[^>]+>)?\s+(\w+)/g)];
   return found.sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]);
+}
+
+const kAccess: Record<string, string> = { uniform: 'uniform', 'storage, read': 'read-only-storage', 'storage, read_write': 'storage' };
+
+/** [name, access as a layout's buffer type] of every `@binding` of a WGSL source, in binding order. */
+function wgslAccess(source: string): [string, string][] {
+  const found = [...source.matchAll(/@binding\((\d+)\)\s*var<([^>]+)>\s+(\w+)/g)];
+  return found.sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => [m[3], kAccess[m[2].replace(/\s+/g, ' ')] ?? m[2]]);
+}
+
+/** [field, type] of `struct name { … }` in a WGSL source. */
+function wgslStruct(source: string, name: string): [string, string][] {
+  const body = new RegExp(`struct ${name}\\s*\\{([^}]*)\\}`).exec(source)?.[1] ?? '';
+  return [...body.replace(/\/\/.*$/gm, '').matchAll(/(\w+)\s*:\s*(\w+)/g)].map((m) => [m[1], m[2]]);
 }
 
 describe('kernel specs agree with their WGSL', () => {
@@ -26,8 +40,39 @@ describe('kernel specs agree with their WGSL', () => {
     expect(wgslBindings(source)).toEqual(spec.bindings.map((b) => b.name));
   });
 
+  it.each(specs)('%s: each binding has the access mode its layout declares (uniform, read, read_write)', (_file, spec) => {
+    expect(wgslAccess(spec.source)).toEqual(spec.bindings.map((b) => [b.name, b.type]));
+  });
+
+  it.each(specs)('%s: each uniform struct has the u32 fields, in the order, that the host writes by name', (_file, spec) => {
+    for (const binding of spec.bindings) {
+      if (binding.type !== 'uniform') continue;
+      const declared = new RegExp(`var<uniform>\\s+${binding.name}\\s*:\\s*(\\w+)`).exec(spec.source)?.[1];
+      expect(declared, binding.name).toBe(binding.struct.name);
+      expect(wgslStruct(spec.source, binding.struct.name)).toEqual(binding.struct.fields.map((field) => [field, 'u32']));
+    }
+  });
+
+  it.each(specs)('%s: the WGSL consts the dispatch sizes rely on have the values the host assumes', (_file, spec) => {
+    expect(Object.keys(spec.sourceConstants).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(spec.sourceConstants)) {
+      expect(new RegExp(`const ${name} = (\\d+)u;`).exec(spec.source)?.[1], name).toBe(String(value));
+    }
+  });
+
+  it('the host tiles follow from those consts: workgroup counts for hand-worked sizes', () => {
+    // input_projection: 16 invocations × 2 units = 32 units, 4 invocations × 4 rows = 16 rows.
+    expect(projectionWorkgroups(33, 65)).toEqual([3, 3, 1]);
+    // lstm_step: 64 units a workgroup, 4 sequences an invocation.
+    expect(stepWorkgroups(5, 65)).toEqual([2, 2, 1]);
+    // lstm_sequence: H up to kMaxUnits = 256 in one workgroup; tiles up to kMaxTile = 8.
+    expect(sequenceKernelFits(256, 1024)).toBe(true);
+    expect(sequenceKernelFits(257, 1024)).toBe(false);
+    expect(Math.max(...kTileSizes)).toBe(8);
+  });
+
   it('gives one cache key per pipeline: the same for the same name, entry point and constants in any order, another otherwise', () => {
-    const spec = (constants: KernelSpec['constants'], entryPoint = 'main'): KernelSpec => ({ name: 'k', source: '', entryPoint, bindings: [], constants });
+    const spec = (constants: KernelSpec['constants'], entryPoint = 'main'): KernelSpec => ({ name: 'k', source: '', entryPoint, bindings: [], constants, sourceConstants: {} });
     expect(kernelKey(spec({ kTrace: true, kThreads: 64 }))).toBe(kernelKey(spec({ kThreads: 64, kTrace: true })));
     expect(kernelKey(spec({ kTrace: true, kThreads: 64 }))).not.toBe(kernelKey(spec({ kTrace: false, kThreads: 64 })));
     expect(kernelKey(spec({ kThreads: 64 }))).not.toBe(kernelKey(spec({ kThreads: 64 }, 'other')));

@@ -5,10 +5,10 @@ import { prepareInput, type ForwardOptions } from '../../src/api/forward-input.j
 import { referenceForward } from '../../src/cpu/reference.js';
 import type { ForwardLimits } from '../../src/gpu/limits.js';
 import { effectiveLimits } from '../../src/gpu/limits.js';
-import { forwardSplit } from '../../src/gpu/split.js';
-import type { SplitHost } from '../../src/gpu/split-host.js';
-import { layerDirectionConfig, planSplit } from '../../src/gpu/split-plan.js';
-import { checkWeightsFit } from '../../src/gpu/working-set.js';
+import { forwardSplit } from '../../src/gpu/split/split.js';
+import type { SplitHost } from '../../src/gpu/split/host.js';
+import { layerDirectionConfig, planSplit } from '../../src/gpu/split/plan.js';
+import { checkWeightsFit } from '../../src/gpu/split/fit.js';
 import { directionCount, normalizeConfig, type LstmConfig } from '../../src/model/config.js';
 import { layerDirectionModel } from '../../src/model/layer-model.js';
 import { LSTM } from '../../src/model/lstm.js';
@@ -115,7 +115,7 @@ describe('planSplit', () => {
     const call = () => planSplit(config, limitsOf({ maxStorageBufferBindingSize: 64 }), kStride, 100, 10, false);
     expect(call).toThrow(LstmError);
     expect(call).toThrow(
-      "forward (T=100, B=10): input projection G needs 128 bytes, more than the device's maxStorageBufferBindingSize of 64 for a single step of a single sequence, so no split can make it fit",
+      "forward (T=100, B=10): input projection z needs 128 bytes, more than the device's maxStorageBufferBindingSize of 64 for a single step of a single sequence, so no split can make it fit",
     );
   });
 

@@ -2,9 +2,12 @@ import { kShaderSources } from '../shaders.js';
 import { cellKernelSource, kCellBindings } from './cell-bindings.js';
 import type { KernelSpec } from './kernel.js';
 
-/** Must match kMaxUnits and kMaxTile (8) in lstm_sequence.wgsl. */
-export const kSequenceMaxUnits = 256;
-const kTileSizes = [8, 4, 2, 1] as const;
+/** The WGSL `const`s that bound H and the tile (lstm_sequence.wgsl); checked against the source by a unit test. */
+const kSourceConstants = { kMaxUnits: 256, kMaxTile: 8 } as const;
+
+export const kSequenceMaxUnits = kSourceConstants.kMaxUnits;
+/** Tiles the kernel unrolls (kBatchTile), widest first; the widest is kMaxTile. */
+export const kTileSizes = [8, 4, 2, 1] as const;
 export type BatchTile = (typeof kTileSizes)[number];
 
 export interface SequenceKernelOptions {
@@ -22,6 +25,7 @@ export function lstmSequenceKernel(options: SequenceKernelOptions): KernelSpec {
     entryPoint: 'main',
     bindings: kCellBindings,
     constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile },
+    sourceConstants: kSourceConstants,
   };
 }
 

@@ -1,9 +1,9 @@
-import type { PreparedInput } from '../core/prepared-input.js';
-import { kTraceFields, type ForwardStats, type TraceEntry } from '../core/results.js';
-import { directionCount, layerInputSize } from '../model/config.js';
+import type { PreparedInput } from '../../core/prepared-input.js';
+import { kTraceFields, type ForwardStats, type TraceEntry } from '../../core/results.js';
+import { directionCount, layerInputSize } from '../../model/config.js';
 import { gatherRows, scatterRows, sequencesOnly, type ChunkMap } from './chunk-data.js';
-import { addStats, emptyTrace, type LayerDirectionRunner, type PartResult, type SplitHost } from './split-host.js';
-import type { SplitPlan } from './split-plan.js';
+import { addStats, emptyTrace, type LayerDirectionRunner, type PartResult, type SplitHost } from './host.js';
+import type { SplitPlan } from './plan.js';
 
 type TimePlan = Extract<SplitPlan, { kind: 'time' }>;
 
@@ -32,23 +32,19 @@ export async function runTimeChunks(host: SplitHost, input: PreparedInput, plan:
     const output = new Float32Array(T * B * D * H);
     for (let direction = 0; direction < D; direction++) {
       const ld = layer * D + direction;
-      const runner = await host.openLayerDirection(layer, direction);
-      try {
-        const job: LayerDirectionJob = {
-          runner, input, plan, lengths, direction, output, stride: D * H,
-          layerInput, width: layerInputSize(config, layer), hidden: H,
-          h: initialState(input.h0, ld, B * H), c: initialState(input.c0, ld, B * H),
-          trace: trace ? trace[ld] : null,
-        };
-        for (let b0 = 0; b0 < B; b0 += plan.batchPerCall) {
-          const seqs = Array.from({ length: Math.min(plan.batchPerCall, B - b0) }, (_, j) => b0 + j);
-          stats = addStats(stats, await runSequences(job, seqs));
-        }
-        hN.set(job.h, ld * B * H);
-        cN.set(job.c, ld * B * H);
-      } finally {
-        runner.dispose();
+      const job: LayerDirectionJob = {
+        runner: await host.openLayerDirection(layer, direction),
+        input, plan, lengths, direction, output, stride: D * H,
+        layerInput, width: layerInputSize(config, layer), hidden: H,
+        h: initialState(input.h0, ld, B * H), c: initialState(input.c0, ld, B * H),
+        trace: trace ? trace[ld] : null,
+      };
+      for (let b0 = 0; b0 < B; b0 += plan.batchPerCall) {
+        const seqs = Array.from({ length: Math.min(plan.batchPerCall, B - b0) }, (_, j) => b0 + j);
+        stats = addStats(stats, await runSequences(job, seqs));
       }
+      hN.set(job.h, ld * B * H);
+      cN.set(job.c, ld * B * H);
     }
     layerInput = output;
   }

@@ -1,17 +1,19 @@
-import type { PreparedInput } from '../core/prepared-input.js';
-import { kTraceFields, type ForwardStats, type TimeMajorResult, type TraceEntry } from '../core/results.js';
-import { directionCount, type LstmConfig } from '../model/config.js';
-import type { ForwardLimits } from './limits.js';
+import type { PreparedInput } from '../../core/prepared-input.js';
+import { kTraceFields, type ForwardStats, type TimeMajorResult, type TraceEntry } from '../../core/results.js';
+import { directionCount, type LstmConfig } from '../../model/config.js';
+import type { ForwardLimits } from '../limits.js';
 
 /** One call's time-major results and what it cost. */
 export interface PartResult extends TimeMajorResult {
   readonly stats: ForwardStats;
 }
 
-/** A runner of one layer and direction alone (a one-layer, unidirectional model), for time chunks. */
+/**
+ * A runner of one layer and direction alone (a one-layer, unidirectional model), for time chunks.
+ * The host owns it (and may keep it for later calls); the split only runs it.
+ */
 export interface LayerDirectionRunner {
   run(input: PreparedInput): Promise<PartResult>;
-  dispose(): void;
 }
 
 /** What the split needs from the runner it splits for. */

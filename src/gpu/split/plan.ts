@@ -1,7 +1,7 @@
-import { limitExceeded } from '../core/errors.js';
-import { directionCount, type LstmConfig } from '../model/config.js';
-import type { ForwardLimits } from './limits.js';
-import { callViolation, describeViolation } from './working-set.js';
+import { limitExceeded } from '../../core/errors.js';
+import { directionCount, type LstmConfig } from '../../model/config.js';
+import type { ForwardLimits } from '../limits.js';
+import { callViolation, describeViolation } from './fit.js';
 
 /**
  * How a forward call is run so that every buffer and dispatch fits the device:

@@ -1,10 +1,10 @@
-import type { PreparedInput } from '../core/prepared-input.js';
-import { kTraceFields, type ForwardStats } from '../core/results.js';
-import { directionCount } from '../model/config.js';
+import type { PreparedInput } from '../../core/prepared-input.js';
+import { kTraceFields, type ForwardStats } from '../../core/results.js';
+import { directionCount } from '../../model/config.js';
 import { gatherRows, scatterRows, sequencesOnly } from './chunk-data.js';
-import { addStats, emptyTrace, type PartResult, type SplitHost } from './split-host.js';
-import { planSplit } from './split-plan.js';
-import { runTimeChunks } from './split-time.js';
+import { addStats, emptyTrace, type PartResult, type SplitHost } from './host.js';
+import { planSplit } from './plan.js';
+import { runTimeChunks } from './time.js';
 
 /**
  * Runs a forward call in as many calls as the device's limits need (see SplitPlan): one call when

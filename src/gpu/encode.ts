@@ -1,0 +1,43 @@
+/**
+ * One dispatch, ready to encode: everything the encoder needs, so that any kernel (a backward
+ * kernel, an optimizer step) joins a call by adding records, without the encoder knowing its name.
+ */
+export interface DispatchCommand {
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  /** The bind group's dynamic offsets, in binding order; absent when it has none. */
+  readonly dynamicOffsets?: readonly number[];
+  readonly workgroups: readonly [number, number, number];
+}
+
+/** A copy into the staging buffer, in bytes. */
+export interface CopyCommand {
+  readonly source: GPUBuffer;
+  readonly sourceOffset: number;
+  readonly destinationOffset: number;
+  readonly size: number;
+}
+
+/** What one submission does: dispatches in order in one compute pass, then copies into `staging`. */
+export interface CallCommands {
+  readonly label: string;
+  readonly dispatches: readonly DispatchCommand[];
+  readonly staging: GPUBuffer;
+  readonly copies: readonly CopyCommand[];
+}
+
+/** Encodes `call` into one command buffer and submits it; the pipeline is set only when it changes. */
+export function encodeAndSubmit(device: GPUDevice, call: CallCommands): void {
+  const encoder = device.createCommandEncoder({ label: call.label });
+  const pass = encoder.beginComputePass({ label: call.label });
+  let current: GPUComputePipeline | null = null;
+  for (const dispatch of call.dispatches) {
+    if (dispatch.pipeline !== current) pass.setPipeline(dispatch.pipeline);
+    current = dispatch.pipeline;
+    pass.setBindGroup(0, dispatch.bindGroup, dispatch.dynamicOffsets);
+    pass.dispatchWorkgroups(...dispatch.workgroups);
+  }
+  pass.end();
+  for (const copy of call.copies) encoder.copyBufferToBuffer(copy.source, copy.sourceOffset, call.staging, copy.destinationOffset, copy.size);
+  device.queue.submit([encoder.finish()]);
+}
