@@ -7,7 +7,7 @@ let options;
 try {
   options = parseBenchArgs(argv);
 } catch (error) {
-  console.error(`bench: ${error.message}\n\n${kUsage}`);
+  console.error(`bench: ${error instanceof Error ? error.message : error}\n\n${kUsage}`);
   process.exit(2);
 }
 if (options === 'help') {
@@ -16,7 +16,7 @@ if (options === 'help') {
   try {
     await runBench(options, { command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ') });
   } catch (error) {
-    console.error(`bench: ${error.stack ?? error}`);
+    console.error(`bench: ${error instanceof Error ? error.stack : error}`);
     process.exitCode = 1;
   }
 }

@@ -6,6 +6,7 @@ export { modelFromJSON, modelToJSON, type ModelJSON, type ModelImportOptions } f
 export { inputFromJSON, type InputImportOptions, type ParsedInput } from './formats/input-json.js';
 export { modelFromGates, modelFromScalarGates, type GateMatrices, type ScalarGates } from './formats/gates.js';
 export { parseTensor, tensorToJSON } from './formats/tensor-json.js';
+export { kGateOrders, permuteGateBlocks, type Gate, type GateOrderName } from './formats/gate-order.js';
 export type { Tensor, FloatArray } from './core/tensor.js';
 export { createBackend, type Backend, type BackendKind, type BackendOptions, type BackendPreference, type Runner } from './api/backend.js';
 export type { ForwardOptions } from './core/forward-options.js';

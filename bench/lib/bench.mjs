@@ -52,6 +52,7 @@ export async function runBench(options, io = {}) {
   const bench = await openBenchPage();
   try {
     const env = await bench.page.evaluate((config) => window.bench.environment(config), { threads: options.threads });
+    /** @type {any} the result file, whose parts are typed where they are made */
     const result = {
       date: new Date().toISOString(),
       command: io.command ?? 'npm run bench',
@@ -91,12 +92,13 @@ export async function runBench(options, io = {}) {
     for (const shape of options.shapes) {
       const label = shapeLabel(shape);
       log(`${label}:`);
+      /** @type {import('./protocol.mjs').Cell[]} */
       let cells;
       try {
         cells = await runShape(bench.page, shape, options, log);
       } catch (error) {
         // The reference itself failed: every backend of the shape is reported, none dropped.
-        cells = options.backends.map((backend) => ({ backend, status: 'error', note: null, error: `the shape could not be prepared: ${error.message}`, first_result_ms: null, times_ms: [], max_abs_err_vs_cpu: null, stats: null }));
+        cells = options.backends.map((backend) => ({ backend, status: /** @type {const} */ ('error'), note: null, error: `the shape could not be prepared: ${error instanceof Error ? error.message : error}`, first_result_ms: null, times_ms: [], max_abs_err_vs_cpu: null, stats: null }));
       }
       const rows = addSpeedups(cells.map((cell) => makeRow(shape, cell)));
       for (const row of rows) log(cellLine(++done, total, label, row));

@@ -57,7 +57,7 @@ export function forwardFlops(s) {
   return flops;
 }
 
-/** The dispatch ceiling of issue 3: L·D·(T + 1) + 4. @param {Shape} s */
+/** The dispatch ceiling of issue 3: L·D·(T + 1) + 4. @param {Pick<Shape, 'steps' | 'layers' | 'bidirectional'>} s */
 export function dispatchCeiling(s) {
   return s.layers * (s.bidirectional ? 2 : 1) * (s.steps + 1) + 4;
 }

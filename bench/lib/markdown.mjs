@@ -19,7 +19,7 @@ function speedupTable(rows) {
       return `${formatRatio(row.speedup_of_webgpu_lstm)}${row.status === 'over budget' ? ' (peer over budget)' : ''}`;
     }),
   ]);
-  return markdownTable(['shape', ...others.map((id) => `vs ${id}`)], lines, ['left', ...others.map(() => 'right')]);
+  return markdownTable(['shape', ...others.map((id) => `vs ${id}`)], lines, ['left', ...others.map(() => /** @type {const} */ ('right'))]);
 }
 
 /** @param {any} result @param {string} chartPath the chart, relative to the Markdown file */

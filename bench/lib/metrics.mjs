@@ -17,7 +17,7 @@ function median(sorted) {
  * @param {import('./protocol.mjs').Cell} cell
  */
 export function makeRow(shape, cell) {
-  const times = cell.status === 'over budget' && cell.times_ms.length === 0 ? [cell.first_result_ms] : cell.times_ms;
+  const times = cell.status === 'over budget' && cell.times_ms.length === 0 && cell.first_result_ms !== null ? [cell.first_result_ms] : cell.times_ms;
   const timed = (cell.status === 'ok' || cell.status === 'over budget') && times.length > 0;
   const sorted = timed ? [...times].sort((a, b) => a - b) : [];
   const medianMs = timed ? median(sorted) : null;
@@ -40,9 +40,9 @@ export function makeRow(shape, cell) {
     times_ms: cell.times_ms,
     first_result_ms: cell.first_result_ms,
     seq_steps_per_s: medianMs ? (shape.batch * shape.steps) / (medianMs / 1000) : null,
-    pct_fma_peak: null,
-    pct_gemm: null,
-    speedup_of_webgpu_lstm: null,
+    pct_fma_peak: /** @type {number|null} */ (null),
+    pct_gemm: /** @type {number|null} */ (null),
+    speedup_of_webgpu_lstm: /** @type {number|null} */ (null),
     dispatches: cell.stats?.dispatches ?? null,
     submits: cell.stats?.submits ?? null,
     note: cell.note,
@@ -62,7 +62,9 @@ export function applyPeaks(rows, peaks) {
   return rows;
 }
 
-/** Same shape? @param {{B:number,T:number,I:number,H:number,layers:number,bidirectional:boolean}} a @param {typeof a} b */
+/** @typedef {{ B: number, T: number, I: number, H: number, layers: number, bidirectional: boolean }} RowShape */
+
+/** Same shape? @param {RowShape} a @param {RowShape} b */
 export function sameShape(a, b) {
   return a.B === b.B && a.T === b.T && a.I === b.I && a.H === b.H && a.layers === b.layers && a.bidirectional === b.bidirectional;
 }

@@ -22,7 +22,7 @@ export async function openBenchPage() {
     await session.page.waitForFunction('window.benchReady === true', { timeout: 120_000 });
   } catch (error) {
     await session.close();
-    throw new Error(`the bench page did not load: ${error.message}; page errors: ${session.consoleErrors.join(' | ') || 'none'}`);
+    throw new Error(`the bench page did not load: ${error instanceof Error ? error.message : error}; page errors: ${session.consoleErrors.join(' | ') || 'none'}`);
   }
   const errorsBefore = session.consoleErrors.length;
   return {

@@ -1,12 +1,16 @@
 // The bench page: `window.bench` is what the Node runner drives, one call per step of the protocol.
 // Every timed region is one whole forward call measured here with performance.now().
-import * as lib from '/lib/index.js';
+// @ts-expect-error the bench server serves the built library (dist/) at /lib/; its types are the source's.
+import * as served from '/lib/index.js';
 import { kBackendOpeners } from './backends/index.js';
 import { ortThreads } from './backends/ort.js';
 import { kReferenceId } from './backend-ids.js';
 import { maxAbsDiff } from './layout.js';
 import { measureFmaAgain, measureRoofline } from './roofline/roofline.js';
 import { makeWorkload } from './workload.js';
+
+/** @type {typeof import('../../src/index.js')} */
+const lib = served;
 
 /** @type {{ threads: number }} */
 const options = { threads: 1 };
@@ -35,7 +39,8 @@ function describe(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
-window.bench = {
+/** The page's protocol: one method per step the Node runner takes (bench/lib/protocol.mjs). */
+export const bench = {
   /** Sets the thread count of the wasm peers and reports the environment. */
   async environment(config) {
     options.threads = config.threads;
@@ -115,4 +120,5 @@ window.bench = {
     return { 'tfjs/wasm': tfjs, 'ort/wasm': ortThreads() };
   },
 };
+window.bench = bench;
 window.benchReady = true;

@@ -11,6 +11,7 @@ let loadedOrt = null;
 
 /** @param {{ threads: number }} options */
 function loadOrt(options) {
+  // @ts-expect-error the bench server serves onnxruntime-web's dist/ at /ort/; the peer is used untyped.
   ortModule ??= import('/ort/ort.webgpu.min.mjs').then((ort) => {
     ort.env.wasm.wasmPaths = '/ort/';
     ort.env.wasm.numThreads = options.threads;

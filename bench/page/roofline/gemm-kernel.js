@@ -40,7 +40,7 @@ export function gemmKernel(rows, quads) {
   };
 }
 
-/** The register blocks tried; the yardstick is the fastest. */
+/** The register blocks tried, [rows, quads]; the yardstick is the fastest. @type {[number, number][]} */
 export const kGemmBlocks = [
   [4, 1],
   [8, 2],

@@ -28,7 +28,7 @@ export async function timeDispatch(gpu, pipeline, bindGroup, workgroups) {
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(...workgroups);
   pass.end();
-  if (querySet) {
+  if (querySet && resolve && read) {
     encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
     encoder.copyBufferToBuffer(resolve, 0, read, 0, 16);
   }
@@ -37,7 +37,7 @@ export async function timeDispatch(gpu, pipeline, bindGroup, workgroups) {
   await device.queue.onSubmittedWorkDone();
   const wallMs = performance.now() - start;
   let gpuMs = null;
-  if (querySet) {
+  if (querySet && resolve && read) {
     await read.mapAsync(GPUMapMode.READ);
     const [begin, end] = new BigUint64Array(read.getMappedRange());
     gpuMs = end > begin ? Number(end - begin) / 1e6 : null;
