@@ -44,7 +44,7 @@ function referenceHost(model: LSTM, limits: ForwardLimits, calls: string[]): Spl
     limits,
     stepStride: kStride,
     runWhole: runOn(model, 'whole'),
-    openLayerDirection: async (layer, direction) => ({ run: runOn(layerDirectionModel(model, layer, direction), `l${layer}d${direction}`), dispose: () => {} }),
+    openLayerDirection: async (layer, direction) => ({ run: runOn(layerDirectionModel(model, layer, direction), `l${layer}d${direction}`) }),
   };
 }
 
