@@ -43,12 +43,20 @@ export async function startStaticServer(routes: Record<string, string>, pages: R
     response.setHeader('Content-Type', kContentTypes[extname(file)] ?? 'application/octet-stream');
     createReadStream(file).pipe(response);
   });
+  // Neither the server nor the browser's connections to it keep Node alive: a page load in
+  // progress is already kept alive by the DevTools request that waits for it.
+  server.on('connection', (socket) => socket.unref());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive connections would otherwise hold close() open
+      }),
   };
 }
 
