@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 // webgpu-lstm's public API. Everything a user imports comes from here.
 export { LSTM, type RandomInit, type ModelOptions } from './model/lstm.js';
 export type { LstmConfig, LstmConfigInput } from './model/config.js';
