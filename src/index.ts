@@ -1,6 +1,11 @@
 /// <reference types="@webgpu/types" preserve="true" />
 // webgpu-lstm's public API. Everything a user imports comes from here.
 export { LSTM, type RandomInit, type ModelOptions } from './model/lstm.js';
+export type { HeadConfig, HeadConfigInput, DenseLayerConfig, Activation, HeadOver } from './model/head.js';
+export type { InitScheme } from './model/initializers.js';
+export { Trainer } from './api/train/trainer.js';
+export type * from './api/train/types.js';
+export type { LossKind, OptimizerKind, OptimizerSettings, TrainingSetup } from './core/training.js';
 export type { LstmConfig, LstmConfigInput } from './model/config.js';
 export { paramSpecs, paramName, kGates, type ParamSpec } from './model/params.js';
 export { modelFromJSON, modelToJSON, type ModelJSON, type ModelImportOptions } from './formats/model-json.js';

@@ -7,6 +7,9 @@ import { GpuRunner, type RunnerOptions } from '../gpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import { frontRunner, type Runner } from './runner.js';
+import { CpuTrainingBackend } from '../cpu/training-backend.js';
+import { createTrainer, type Trainer } from './train/trainer.js';
+import type { TrainOptions } from './train/types.js';
 
 export type { Runner };
 
@@ -31,6 +34,11 @@ export interface Backend {
   readonly lost: Promise<DeviceLoss>;
   /** Uploads the model; `options` tune the GPU path and are ignored on the CPU. */
   load(model: LSTM, options?: RunnerOptions): Promise<Runner>;
+  /**
+   * Starts training a model that has a head (src/api/train/trainer.ts): checks `options` against
+   * the model and holds the parameters and optimizer state on this backend.
+   */
+  train(model: LSTM, options: TrainOptions): Promise<Trainer>;
   /** Destroys the device if the library created it. */
   dispose(): void;
 }
@@ -49,8 +57,17 @@ function cpuBackend(reason: string): Backend {
     limits: null,
     lost: new Promise<DeviceLoss>(() => {}),
     load: async (model) => frontRunner(model, new CpuRunner(model)),
+    train: (model, options) => createTrainer(model, options, (m, setup) => new CpuTrainingBackend(m, setup)),
     dispose: () => {},
   };
+}
+
+/** Until the WebGPU backend runs the dense head and trains (issue 9), it says so rather than skip the head. */
+function gpuHeadPending(what: string): LstmError {
+  return new LstmError(
+    'BACKEND_UNAVAILABLE',
+    `${what}: the webgpu backend does not run a model's dense head or train yet; use the CPU backend (createBackend({ prefer: 'cpu' }), --backend cpu)`,
+  );
 }
 
 /**
@@ -83,7 +100,14 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     device,
     limits: context.limits,
     lost: watchDevice(device).lost,
-    load: async (model, runnerOptions) => frontRunner(model, await GpuRunner.create(context, model, runnerOptions)),
+    load: async (model, runnerOptions) => {
+      if (model.config.head) throw gpuHeadPending('load');
+      return frontRunner(model, await GpuRunner.create(context, model, runnerOptions));
+    },
+    train: (model, options) =>
+      createTrainer(model, options, () => {
+        throw gpuHeadPending('train');
+      }),
     dispose: () => {
       if (context.ownsDevice) device.destroy();
     },

@@ -1,4 +1,5 @@
 import type { BackendRunner } from '../core/backend-runner.js';
+import { LstmError } from '../core/errors.js';
 import type { ForwardResult } from '../core/results.js';
 import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
@@ -34,6 +35,10 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
     async forward(x, options) {
       const input = prepareInput(model.config, x, options);
       const result = await backend.run(input);
+      // A backend that does not compute the head must never return a model's results without it.
+      if (model.config.head && !result.prediction) {
+        throw new LstmError('BACKEND_UNAVAILABLE', `forward: the ${backend.kind} backend did not compute the model's dense head`);
+      }
       return finishResult(model.config, input.steps, input.batch, result, result.stats);
     },
     dispose: () => backend.dispose(),

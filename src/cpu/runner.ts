@@ -3,6 +3,7 @@ import { LstmError } from '../core/errors.js';
 import type { PreparedInput } from '../core/prepared-input.js';
 import type { LSTM } from '../model/lstm.js';
 import { referenceForward } from './reference.js';
+import { headOverResults } from './head.js';
 
 /** The CPU backend: the float64 reference, behind the same interface as the GPU runner. */
 export class CpuRunner implements BackendRunner {
@@ -19,10 +20,13 @@ export class CpuRunner implements BackendRunner {
   /** The same computation without a promise, for callers that want the reference synchronously. */
   runSync(input: PreparedInput): BackendResult {
     if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed; load the model again');
-    return { ...referenceForward(this.model, input), stats: { backend: 'cpu', dispatches: 0, submits: 0, readbacks: 0 } };
+    const result = referenceForward(this.model, input);
+    const prediction = this.model.config.head ? headOverResults(this.model, result.output, result.hN, input.steps, input.batch).prediction : null;
+    return { ...result, prediction, stats: { backend: 'cpu', dispatches: 0, submits: 0, readbacks: 0 } };
   }
 
   dispose(): void {
     this.disposed = true;
   }
 }
+

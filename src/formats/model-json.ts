@@ -6,6 +6,7 @@ import { checkBudget, checkMaxBytes } from './budget.js';
 import { normalizeConfig, type LstmConfigInput } from '../model/config.js';
 import { LSTM } from '../model/lstm.js';
 import { paramSpecs } from '../model/params.js';
+import { headFromJSON, headToJSON, type HeadJSON } from './head-json.js';
 import { declaredShape, parseTensor, tensorToJSON } from './tensor-json.js';
 
 /** The model file: PyTorch's constructor arguments and named parameters (see README, "JSON format"). */
@@ -17,6 +18,8 @@ export interface ModelJSON {
     bidirectional?: boolean;
     batch_first?: boolean;
     bias?: boolean;
+    /** Dense layers after the LSTM (src/formats/head-json.ts); absent for a plain LSTM. */
+    head?: HeadJSON;
   };
   params: Record<string, { shape: number[]; data: number[] }>;
 }
@@ -28,6 +31,7 @@ const kConfigKeys: Record<string, keyof LstmConfigInput | null> = {
   bidirectional: 'bidirectional',
   batch_first: 'batchFirst',
   bias: 'bias',
+  head: 'head', // read by headFromJSON: snake_case keys inside
   proj_size: null, // accepted only as 0 (no projection), PyTorch's default
   dropout: null, // training-only in PyTorch; accepted and ignored at inference
 };
@@ -47,7 +51,8 @@ function parseConfig(value: unknown): LstmConfigInput {
       throw invalidArgument(`config.${key}: unknown key; expected some of ${Object.keys(kConfigKeys).join(', ')}`);
     }
     const target = kConfigKeys[key];
-    if (target) config[target] = value[key];
+    if (target === 'head') config.head = headFromJSON(value[key]);
+    else if (target) config[target] = value[key];
     else if (key === 'proj_size' && value[key] !== 0) {
       throw invalidArgument(`config.proj_size: only 0 (no projection) is supported, got ${describeValue(value[key])}`);
     }
@@ -107,6 +112,7 @@ export function modelToJSON(model: LSTM): ModelJSON {
       bidirectional: c.bidirectional,
       batch_first: c.batchFirst,
       bias: c.bias,
+      ...(c.head ? { head: headToJSON(c.head) } : {}),
     },
     params,
   };

@@ -1,0 +1,92 @@
+import { LstmError } from '../core/errors.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../core/training.js';
+import { LSTM } from '../model/lstm.js';
+import { paramSpecs } from '../model/params.js';
+import { clipGradNorm, Optimizer } from './optimizers.js';
+import { gradientsOf, lossOf, modelForward } from './training-pass.js';
+
+/**
+ * Training on the CPU in float64: the reference every training backend is judged by. It holds the
+ * parameters by name and rebuilds a read-only LSTM from them for each pass (the copy is O(P),
+ * the pass O(T·B·P)), so the forward code is the reference's own.
+ */
+export class CpuTrainingBackend implements TrainingBackend {
+  readonly kind = 'cpu' as const;
+  private readonly params: Map<string, Float64Array>;
+  /** Parameters the optimizer changes: all, or all but bias_hh under singleBias. */
+  private readonly trained: ReadonlySet<string>;
+  private readonly optimizer: Optimizer;
+  private disposed = false;
+
+  constructor(
+    private readonly start: LSTM,
+    private readonly setup: TrainingSetup,
+  ) {
+    this.params = new Map([...start.tensors()].map(([name, tensor]) => [name, tensor.data]));
+    const specs = paramSpecs(start.config);
+    if (setup.singleBias) foldRecurrentBias(this.params, specs);
+    this.trained = new Set(specs.filter((s) => !(setup.singleBias && s.kind === 'bias_hh')).map((s) => s.name));
+    this.optimizer = new Optimizer(setup.optimizer);
+  }
+
+  private model(): LSTM {
+    if (this.disposed) throw new LstmError('DISPOSED', 'trainer: this CPU training backend was disposed');
+    const tensors = new Map(paramSpecs(this.start.config).map((spec) => [spec.name, { shape: spec.shape, data: this.params.get(spec.name)! }]));
+    // Parameters may leave float32's range or turn NaN while training; passes carry them through.
+    return new LSTM(this.start.config, tensors, { nonFinite: 'propagate' });
+  }
+
+  private trainedGradients(batch: TrainingBatch): GradientResult {
+    const result = gradientsOf(this.model(), this.setup.loss, batch);
+    const grads = new Map([...result.grads].filter(([name]) => this.trained.has(name)));
+    return { ...result, grads };
+  }
+
+  async step(batch: TrainingBatch): Promise<number> {
+    const { loss, grads } = this.trainedGradients(batch);
+    if (this.setup.clipNorm !== null) clipGradNorm(grads, this.setup.clipNorm);
+    this.optimizer.update(this.params, grads);
+    return loss;
+  }
+
+  async evaluate(batch: TrainingBatch): Promise<number> {
+    return lossOf(this.model(), this.setup.loss, batch);
+  }
+
+  async gradients(batch: TrainingBatch): Promise<GradientResult> {
+    return this.trainedGradients(batch);
+  }
+
+  async predict(input: PreparedInput): Promise<Float64Array> {
+    return modelForward(this.model(), input, false).head.prediction;
+  }
+
+  async readParameters(): Promise<Map<string, Float64Array>> {
+    this.model(); // throws when disposed
+    return new Map([...this.params].map(([name, data]) => [name, data.slice()]));
+  }
+
+  async writeParameters(params: ReadonlyMap<string, ArrayLike<number>>): Promise<void> {
+    this.model();
+    for (const [name, data] of params) this.params.get(name)!.set(data);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+/**
+ * Keras keeps one bias per gate; PyTorch two that only ever act as their sum. Moving bias_hh into
+ * bias_ih (b_ih ← b_ih + b_hh, b_hh ← 0) keeps the model's function and leaves one bias to train.
+ */
+function foldRecurrentBias(params: Map<string, Float64Array>, specs: ReturnType<typeof paramSpecs>): void {
+  for (const spec of specs) {
+    if (spec.kind !== 'bias_hh') continue;
+    const recurrent = params.get(spec.name)!;
+    const input = params.get(spec.name.replace('bias_hh', 'bias_ih'))!;
+    for (let k = 0; k < recurrent.length; k++) input[k] += recurrent[k];
+    recurrent.fill(0);
+  }
+}
