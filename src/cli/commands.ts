@@ -52,10 +52,20 @@ function loadCase(args: ParsedArgs, trace = false): Case {
   if (!Number.isInteger(maxBytes)) {
     throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${describeValue(args.flags.get('max-bytes'))}`);
   }
-  const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model', maxBytes), { maxBytes });
-  const parsed = inputFromJSON(readJSON(requireFlag(args, 'input'), 'input', maxBytes), model.config, { maxBytes });
+  const modelPath = requireFlag(args, 'model');
+  const modelFile = readJSON(modelPath, 'model', maxBytes);
+  const model = modelFromJSON(modelFile, { maxBytes });
+  const parsed = inputFromJSON(inputFile(args, modelPath, modelFile, maxBytes), model.config, { maxBytes });
   const input = { x: parsed.x, options: { ...parsed.options, trace } };
   return { model, input, prepared: prepareInput(model.config, input.x, input.options) };
+}
+
+/** --input's file; without --input, the --model file when it holds the input too ("x"), read once. */
+function inputFile(args: ParsedArgs, modelPath: string, modelFile: unknown, maxBytes: number): unknown {
+  const path = args.flags.get('input');
+  if (path !== undefined) return readJSON(path, 'input', maxBytes);
+  if (typeof modelFile === 'object' && modelFile !== null && Object.hasOwn(modelFile, 'x')) return modelFile;
+  throw invalidArgument(`${args.command}: --input is required: the --model file ${modelPath} holds no input ("x")`);
 }
 
 /** Non-finite results from finite files (which the default 'reject' policy guarantees) are overflow: say so. */
@@ -98,6 +108,8 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
     } catch (error) {
       if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       reason = `auto: fell back to the CPU because ${error.message}`;
+      // Never a silent CPU run: said on stderr too, not only inside the result.
+      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${error.message}`);
     }
   }
   const result = gpu ? gpu.result : referenceResult(model, input.x, input.options);

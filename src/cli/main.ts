@@ -1,19 +1,10 @@
 #!/usr/bin/env node
-import { LstmError } from '../core/errors.js';
+import { invalidArgument, LstmError } from '../core/errors.js';
 import { parseArgs, type ParsedArgs } from './args.js';
+import { commandHelp, packageVersion, usageText } from './help.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
 
-const kUsage = `usage: webgpu-lstm <command> [options]
-
-  run     --model M.json --input X.json [--backend cpu|webgpu|auto] [--out R.json] [--max-bytes N] [--trace]
-          one forward call; writes output, h_n, c_n, the backend used, the adapter and counters
-          --trace: also every gate and state of every step, into the result and as a table on stderr
-  verify  --model M.json --input X.json [--atol 1e-5] [--rtol 1e-5] [--max-bytes N]
-          WebGPU against the float64 CPU reference; exits 1 outside the tolerance
-          --max-bytes: memory budget for each file and what it declares (default 1 GiB)
-  info    the WebGPU adapter (runs headless Chromium: $WEBGPU_LSTM_CHROME, $CHROME_PATH or /usr/bin/chromium)`;
-
-const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
+export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace'], run: runCommand },
   verify: { flags: ['model', 'input', 'atol', 'rtol', 'max-bytes'], run: verifyCommand },
   info: { flags: [], run: infoCommand },
@@ -22,9 +13,23 @@ const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print
 /** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */
 export async function main(argv: readonly string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
   try {
+    const names = Object.keys(kCommands);
+    if (argv[0] === '--version') {
+      print(packageVersion());
+      return 0;
+    }
+    // `help COMMAND` and `COMMAND --help` (anywhere among its options) show that command's options.
+    const helpFor = argv[0] === 'help' ? argv[1] : argv.includes('--help') || argv.includes('-h') ? argv[0] : undefined;
+    if (argv[0] === 'help' && helpFor !== undefined && !Object.hasOwn(kCommands, helpFor)) {
+      throw invalidArgument(`help: unknown command ${JSON.stringify(helpFor)}; expected one of ${names.join(', ')}`);
+    }
+    if (helpFor !== undefined && Object.hasOwn(kCommands, helpFor)) {
+      print(commandHelp(helpFor));
+      return 0;
+    }
     const args = parseArgs(argv, Object.fromEntries(Object.entries(kCommands).map(([name, c]) => [name, c.flags])));
     if (args.command === undefined) {
-      print(kUsage);
+      print(usageText(names));
       return argv.length === 0 ? 2 : 0;
     }
     return await kCommands[args.command].run(args, print, printError);

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+
+/** One option of a command: `--name VALUE` (or a switch, which has no value), and what it does. */
+export interface FlagHelp {
+  readonly name: string;
+  /** The value's placeholder (`M.json`, `cpu|webgpu|auto`); absent for a switch such as --trace. */
+  readonly value?: string;
+  readonly text: string;
+  /** Shown without brackets in the synopsis. */
+  readonly required?: boolean;
+}
+
+export interface CommandHelp {
+  /** One line: what the command does. */
+  readonly summary: string;
+  readonly flags: readonly FlagHelp[];
+  /** More lines after the options: defaults, exit codes. */
+  readonly notes?: readonly string[];
+}
+
+const model: FlagHelp = {
+  name: 'model',
+  required: true,
+  value: 'M.json',
+  text: 'the model file (PyTorch state_dict names). A file that also holds "x" is the whole case: --input may then be left out',
+};
+const input: FlagHelp = { name: 'input', value: 'X.json', text: 'the input file ("x", optional "lengths", "h0", "c0"); default: the --model file' };
+const maxBytes: FlagHelp = { name: 'max-bytes', value: 'N', text: 'memory budget for each file and for what it declares (default 1073741824, 1 GiB)' };
+const backend: FlagHelp = {
+  name: 'backend',
+  value: 'cpu|webgpu|auto',
+  text: 'where to compute (default auto: WebGPU where an adapter is found, else the CPU, said on stderr)',
+};
+const runtime: FlagHelp = {
+  name: 'runtime',
+  value: 'chromium|dawn|auto',
+  text:
+    'where WebGPU runs. chromium (default): headless Chromium ($WEBGPU_LSTM_CHROME, $CHROME_PATH or /usr/bin/chromium; ' +
+    'needs the puppeteer-core package); dawn: in this process through the `webgpu` package (needs libvulkan1 and a Vulkan ' +
+    'driver; without a GPU, VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json); auto: Dawn, else Chromium',
+};
+
+const trainingBackend: FlagHelp = {
+  name: 'backend',
+  value: 'cpu|webgpu|auto',
+  text: 'auto (default) trains on the CPU in float64 and says so on stderr; webgpu is refused (exit 3) until the WebGPU backend trains',
+};
+const loss: FlagHelp = { name: 'loss', value: 'mse|mae|huber|binary-cross-entropy|cross-entropy', text: 'the loss (default mse; definitions in docs/training.md)' };
+
+/**
+ * The help of every command the CLI can have, by name. A command appears in the usage only once
+ * main.ts registers it; test/unit/cli-help.test.ts checks that each registered command has help
+ * here listing exactly the flags its parser accepts.
+ */
+export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
+  run: {
+    summary: 'one forward call; writes output, h_n, c_n, the backend used (and why), the adapter and counters as JSON',
+    flags: [
+      model,
+      input,
+      backend,
+      runtime,
+      { name: 'out', value: 'R.json', text: 'write the result there and print one line instead of the JSON' },
+      maxBytes,
+      { name: 'trace', text: 'also every gate and state of every step: into the result, and as a table on stderr' },
+    ],
+  },
+  verify: {
+    summary: 'WebGPU against the float64 CPU reference, element by element',
+    flags: [
+      model,
+      input,
+      { name: 'atol', value: 'A', text: 'absolute tolerance (default 1e-5)' },
+      { name: 'rtol', value: 'R', text: 'relative tolerance (default 1e-5): passes where |gpu − cpu| ≤ atol + rtol·|cpu|' },
+      maxBytes,
+      runtime,
+    ],
+    notes: ['exit status 1 when any element is outside the tolerance'],
+  },
+  info: {
+    summary: 'the WebGPU adapter the webgpu backend would use, its limits, and where it runs',
+    flags: [runtime],
+  },
+  // Training (src/cli/train-commands.ts). Training runs on the CPU until the WebGPU backend trains.
+  grad: {
+    summary: 'the loss and the gradient of every model parameter for one batch, as {"loss", "grads": {name: {shape, data}}}',
+    flags: [
+      { ...model, text: 'the model file; its config needs a "head" (see docs/training.md)' },
+      {
+        required: true,
+        name: 'input',
+        value: 'D.json',
+        text: 'the batch: "x", "y" ([B, O] for a "last" head; [T, B, O] for "sequence"), optional "lengths", "h0", "c0"',
+      },
+      trainingBackend,
+      loss,
+      { name: 'out', value: 'G.json', text: 'write the gradients there and print one line instead of the JSON' },
+    ],
+  },
+  train: {
+    summary: 'trains the model on a data file: a line per epoch (loss, validation loss, time), then the trained model file',
+    flags: [
+      { ...model, text: 'the model file to start from; its config needs a "head" (see docs/training.md)' },
+      { required: true, name: 'data', value: 'D.json', text: 'the training data: "x", "y", optional "lengths" and "validation" (the same keys)' },
+      { required: true, name: 'epochs', value: 'E', text: 'passes over the data (an integer ≥ 1)' },
+      { required: true, name: 'batch-size', value: 'N', text: 'sequences per optimizer step, each step on its minibatch\'s mean loss' },
+      { name: 'optimizer', value: 'adam|sgd', text: 'as torch.optim.Adam or torch.optim.SGD (default adam)' },
+      { name: 'lr', value: 'RATE', text: 'the learning rate (default 1e-3 for adam, 1e-2 for sgd)' },
+      { name: 'momentum', value: 'M', text: "SGD's momentum (sgd only)" },
+      { name: 'clip-norm', value: 'C', text: 'clip the gradients to this global norm first (as torch.nn.utils.clip_grad_norm_)' },
+      loss,
+      { name: 'no-shuffle', text: 'minibatches are consecutive slices of the batch axis, in order (the last one may be smaller)' },
+      { name: 'seed', value: 'S', text: 'the seed of the shuffling (default 0)' },
+      trainingBackend,
+      { required: true, name: 'out', value: 'M2.json', text: 'where the trained model is written' },
+    ],
+  },
+};
+
+/** The package's version, from its package.json (next to dist/ when installed, two folders up in the source tree). */
+export function packageVersion(): string {
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'webgpu-lstm' && pkg.version) return pkg.version;
+    } catch {
+      // not this folder: try the next
+    }
+  }
+  return 'unknown';
+}
+
+function flagLine(flag: FlagHelp): string {
+  return `  --${flag.name}${flag.value ? ` ${flag.value}` : ''}\n      ${flag.text}`;
+}
+
+/** `webgpu-lstm help COMMAND` and `webgpu-lstm COMMAND --help`. */
+export function commandHelp(name: string): string {
+  const help = kCommandHelp[name];
+  const synopsis = help.flags.map((f) => (f.required ? `--${f.name} ${f.value}` : `[--${f.name}${f.value ? ` ${f.value}` : ''}]`)).join(' ');
+  return [`usage: webgpu-lstm ${name} ${synopsis}`, '', help.summary, '', 'options:', ...help.flags.map(flagLine), ...(help.notes ?? []).map((n) => `\n${n}`)].join('\n');
+}
+
+/** `webgpu-lstm`, `webgpu-lstm help`, `webgpu-lstm --help`: the registered commands, one line each. */
+export function usageText(commands: readonly string[]): string {
+  const width = Math.max(...commands.map((c) => c.length));
+  return [
+    'usage: webgpu-lstm <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.padEnd(width)}  ${kCommandHelp[c]?.summary ?? ''}`),
+    '',
+    'webgpu-lstm help <command> (or <command> --help): the options of a command',
+    'webgpu-lstm --version: the version',
+    'exit status: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors (no backend, GPU errors)',
+  ].join('\n');
+}
