@@ -22,7 +22,7 @@ export type Print = (line: string) => void;
 export const kDefaultMaxBytes = 2 ** 30;
 
 /** Reads a JSON file (never evaluated: JSON.parse only), refusing one larger than the budget before reading it. */
-function readJSON(path: string, what: string, maxBytes: number): unknown {
+export function readJSON(path: string, what: string, maxBytes: number): unknown {
   let text: string;
   try {
     const size = statSync(path).size;

@@ -3,11 +3,14 @@ import { invalidArgument, LstmError } from '../core/errors.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { commandHelp, packageVersion, usageText } from './help.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
+import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace'], run: runCommand },
   verify: { flags: ['model', 'input', 'atol', 'rtol', 'max-bytes'], run: verifyCommand },
   info: { flags: [], run: infoCommand },
+  grad: { flags: kGradFlags, run: gradCommand },
+  train: { flags: kTrainFlags, run: trainCommand },
 };
 
 /** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */

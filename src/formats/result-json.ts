@@ -12,16 +12,19 @@ export interface ResultJSON {
   h_n: TensorJSON;
   c_n: TensorJSON;
   trace?: TraceEntryJSON[];
+  /** The dense head's output, when the model has a head: [B, O], or [T, B, O] ([B, T, O] batch-first). */
+  prediction?: TensorJSON;
 }
 
 /**
  * The result file's tensors. A trace is written per layer and direction, each field time-major
  * [T, B, H] by actual time step (zeros past a sequence's length), whatever the model's layout.
  */
-export function resultToJSON(result: Pick<ForwardResult, 'output' | 'hN' | 'cN' | 'trace'>): ResultJSON {
+export function resultToJSON(result: Pick<ForwardResult, 'output' | 'hN' | 'cN' | 'trace' | 'prediction'>): ResultJSON {
   const json: ResultJSON = { output: tensorToJSON(result.output), h_n: tensorToJSON(result.hN), c_n: tensorToJSON(result.cN) };
   // h_n is [L·D, B, H] in every layout, so it gives B and H; T follows from a trace field's size.
   const [, batch, hidden] = result.hN.shape;
+  if (result.prediction) json.prediction = tensorToJSON(result.prediction);
   if (result.trace) json.trace = result.trace.map((entry) => traceEntryToJSON(entry, batch, hidden));
   return json;
 }
