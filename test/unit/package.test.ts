@@ -29,8 +29,9 @@ describe('the built package', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const code = readFileSync(resolve(root, 'dist', file), 'utf8');
-      expect(code, file).not.toMatch(/from "node:|puppeteer/);
-      for (const [, chunk] of code.matchAll(/from "\.\/([^"]+)"/g)) visit(chunk);
+      // No import (static or dynamic) of Node's modules, puppeteer-core or Dawn's `webgpu` package.
+      expect(code, file).not.toMatch(/(?:from|import)\s*\(?\s*["'](?:node:|puppeteer|webgpu["'])|puppeteer|\brequire\(/);
+      for (const [, chunk] of code.matchAll(/(?:from|import)\s*\(?\s*"\.\/([^"]+)"/g)) visit(chunk);
     };
     visit('index.js');
     expect(seen.size).toBeGreaterThan(1);
