@@ -14,7 +14,8 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, 'puppeteer-core'],
+      // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use.
+      external: [/^node:/, 'puppeteer-core', 'webgpu'],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },

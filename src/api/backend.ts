@@ -44,8 +44,29 @@ export interface Backend {
 }
 
 export interface BackendOptions extends GpuOptions {
-  /** 'auto' (default) takes WebGPU where an adapter exists, else the CPU; 'webgpu' fails without one. */
+  /**
+   * 'auto' (default) takes WebGPU where an adapter exists, else the CPU; 'webgpu' fails without one.
+   * With `allowSoftwareAdapter: false`, a software adapter counts as none.
+   */
   readonly prefer?: BackendPreference;
+}
+
+/** The `prefer` option, checked; 'auto' when not given. */
+export function checkPreference(prefer: unknown): BackendPreference {
+  if (prefer === undefined) return 'auto';
+  if (prefer !== 'auto' && prefer !== 'webgpu' && prefer !== 'cpu') {
+    throw invalidArgument(`prefer: expected 'webgpu', 'cpu' or 'auto', got ${describeValue(prefer)}`);
+  }
+  return prefer;
+}
+
+/** What 'auto' adds when the adapter it found is a software one, so no one mistakes it for a GPU. */
+const kSoftwareNote = ', a software adapter: CPU speed behind a GPU API (allowSoftwareAdapter: false takes the CPU instead)';
+
+/** Why WebGPU was chosen, in words: requested, or found by 'auto' (saying so when it is software). */
+export function webgpuReason(prefer: BackendPreference, adapter: AdapterSummary): string {
+  if (prefer === 'webgpu') return 'the WebGPU backend was requested';
+  return `auto: a WebGPU adapter was found (${adapter.vendor} ${adapter.architecture})${adapter.isSoftware ? kSoftwareNote : ''}`;
 }
 
 function cpuBackend(reason: string): Backend {
@@ -79,10 +100,7 @@ function gpuHeadPending(what: string): LstmError {
  * const runner = await backend.load(model);
  */
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
-  const prefer = options.prefer ?? 'auto';
-  if (prefer !== 'auto' && prefer !== 'webgpu' && prefer !== 'cpu') {
-    throw invalidArgument(`prefer: expected 'webgpu', 'cpu' or 'auto', got ${describeValue(prefer)}`);
-  }
+  const prefer = checkPreference(options.prefer);
   if (prefer === 'cpu') return cpuBackend('the CPU backend was requested');
   let context;
   try {
@@ -95,7 +113,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   const { device, adapter } = context;
   return {
     kind: 'webgpu',
-    reason: prefer === 'webgpu' ? 'the WebGPU backend was requested' : `auto: a WebGPU adapter was found (${adapter.vendor} ${adapter.architecture})`,
+    reason: webgpuReason(prefer, adapter),
     adapter,
     device,
     limits: context.limits,

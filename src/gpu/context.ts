@@ -29,6 +29,12 @@ export interface GpuOptions {
   readonly powerPreference?: GPUPowerPreference;
   /** Smaller buffer or dispatch limits to plan forward calls against (each min(device's, this)). */
   readonly limits?: RequestedLimits;
+  /**
+   * Whether a software adapter (SwiftShader, llvmpipe, WARP, or one marked as fallback: CPU speed
+   * behind a GPU API) may serve; true by default. When false such an adapter is
+   * BACKEND_UNAVAILABLE, so 'auto' takes the CPU. A caller's `device` is always used as given.
+   */
+  readonly allowSoftwareAdapter?: boolean;
 }
 
 const kSoftwareAdapters = /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i;
@@ -72,6 +78,12 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   if (!adapter) {
     throw unavailable('navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU is blocked for this GPU or driver).');
   }
+  const summary = summarizeAdapter(adapter.info, adapter.features);
+  if (summary.isSoftware && options.allowSoftwareAdapter === false) {
+    throw unavailable(
+      `the adapter found is a software one (${summary.vendor} ${summary.architecture}${summary.description ? `, ${summary.description}` : ''}) and allowSoftwareAdapter is false`,
+    );
+  }
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({
@@ -85,5 +97,5 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
     // An adapter that cannot give a device is as unusable as no adapter: 'auto' falls back on it.
     throw unavailable(`the adapter refused to create a device: ${(error as Error).message}`);
   }
-  return { device, adapter: summarizeAdapter(adapter.info, adapter.features), ownsDevice: true, limits: effectiveLimits(device, requested) };
+  return { device, adapter: summary, ownsDevice: true, limits: effectiveLimits(device, requested) };
 }

@@ -1,0 +1,84 @@
+import { checkPreference, createBackend, webgpuReason, type Backend, type BackendOptions } from '../api/backend.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument, LstmError } from '../core/errors.js';
+import type { BrowserSessionOptions } from './chromium/browser-session.js';
+import { dawnGpu, type DawnOptions } from './dawn/gpu.js';
+
+/** Where WebGPU runs in Node: Dawn in this process, or a headless Chromium page. */
+export type NodeRuntime = 'dawn' | 'chromium';
+
+export interface NodeBackendOptions extends Omit<BackendOptions, 'gpu' | 'device'> {
+  /**
+   * 'dawn' (Dawn's `webgpu` package, in this process), 'chromium' (a headless Chromium page), or
+   * 'auto' (default): Dawn where it finds an adapter, else Chromium. What was chosen, and why, is
+   * in `reason`. Ignored when `prefer` is 'cpu'.
+   */
+  readonly runtime?: NodeRuntime | 'auto';
+  readonly dawn?: DawnOptions;
+  readonly chromium?: BrowserSessionOptions;
+}
+
+export interface NodeBackend extends Backend {
+  /** Where the WebGPU work runs; null on the CPU. */
+  readonly runtime: NodeRuntime | null;
+  /** The browser's version for the 'chromium' runtime; null otherwise. */
+  readonly browser: string | null;
+  /** dispose(), then waits until a browser the backend started has exited. */
+  close(): Promise<void>;
+}
+
+const kRuntimes = ['auto', 'dawn', 'chromium'] as const;
+
+/**
+ * createBackend for Node: WebGPU through Dawn or headless Chromium, else (for 'auto') the CPU.
+ * Never silent: `reason` says which runtime ran and why the others did not. With prefer 'webgpu',
+ * no usable runtime is BACKEND_UNAVAILABLE naming what each one lacked and how to install it.
+ *
+ * @example
+ * const backend = await createNodeBackend({ prefer: 'webgpu' }); // runtime 'auto': Dawn first
+ * console.log(backend.runtime, backend.adapter?.description, backend.reason);
+ */
+export async function createNodeBackend(options: NodeBackendOptions = {}): Promise<NodeBackend> {
+  const { runtime = 'auto', dawn, chromium, ...backendOptions } = options;
+  if (!kRuntimes.includes(runtime)) throw invalidArgument(`runtime: expected 'dawn', 'chromium' or 'auto', got ${describeValue(runtime)}`);
+  const prefer = checkPreference(backendOptions.prefer);
+  if (prefer === 'cpu') return onCpu(await createBackend(backendOptions));
+  const failures: string[] = [];
+  const attempts: NodeRuntime[] = runtime === 'auto' ? ['dawn', 'chromium'] : [runtime];
+  for (const attempt of attempts) {
+    try {
+      const backend = attempt === 'dawn' ? await openDawn(backendOptions, dawn) : await openChromium(backendOptions, chromium);
+      const why = runtime === 'auto' ? `runtime auto: ${failures.length ? `${failures.join('; ')}, so ` : ''}${describeRuntime(backend)}` : `runtime '${attempt}' was requested`;
+      return { ...backend, reason: `${webgpuReason(prefer, backend.adapter!)}; ${why}` };
+    } catch (error) {
+      if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      // The one runtime asked for fails as itself; 'auto' names each runtime it tried.
+      if (runtime !== 'auto' && prefer === 'webgpu') throw error;
+      failures.push(runtime === 'auto' ? `${attempt === 'dawn' ? 'Dawn' : 'Chromium'} is unavailable (${error.message})` : error.message);
+    }
+  }
+  const missing = failures.join('; ');
+  if (prefer === 'webgpu') throw new LstmError('BACKEND_UNAVAILABLE', missing);
+  const cpu = onCpu(await createBackend({ prefer: 'cpu' }));
+  return { ...cpu, reason: `auto: fell back to the CPU because ${missing}` };
+}
+
+function describeRuntime(backend: NodeBackend): string {
+  return backend.runtime === 'dawn' ? 'Dawn found an adapter in this process' : `headless Chromium runs it (${backend.browser})`;
+}
+
+function onCpu(backend: Backend): NodeBackend {
+  return { ...backend, runtime: null, browser: null, close: async () => backend.dispose() };
+}
+
+async function openDawn(options: BackendOptions, dawn: DawnOptions | undefined): Promise<NodeBackend> {
+  const backend = await createBackend({ ...options, prefer: 'webgpu', gpu: await dawnGpu(dawn) });
+  return { ...backend, runtime: 'dawn', browser: null, close: async () => backend.dispose() };
+}
+
+async function openChromium(options: BackendOptions, chromium: BrowserSessionOptions | undefined): Promise<NodeBackend> {
+  // Imported here, so a Dawn or CPU user never loads puppeteer-core.
+  const { openPageBackend } = await import('./page-backend.js');
+  const backend = await openPageBackend(options, chromium);
+  return { ...backend, runtime: 'chromium' };
+}
