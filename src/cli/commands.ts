@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/compare.js';
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
 import { referenceResult } from '../api/runner.js';
+import { webgpuReason } from '../api/backend.js';
 import type { AdapterSummary } from '../gpu/context.js';
 import { inputFromJSON, type ParsedInput } from '../formats/input-json.js';
 import { resultToJSON } from '../formats/result-json.js';
@@ -13,7 +14,7 @@ import { traceTable } from './trace-table.js';
 import { modelFromJSON } from '../formats/model-json.js';
 import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
-import { remoteForward } from '../node/chromium/remote.js';
+import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 
 export type Print = (line: string) => void;
@@ -79,16 +80,30 @@ function warnNonFinite(result: ForwardResult, warn: Print): void {
 interface GpuRun {
   readonly result: ForwardResult;
   readonly adapter: AdapterSummary;
-  readonly browser: string;
+  readonly runtime: NodeRuntime;
+  readonly browser: string | null;
 }
 
-async function runOnGpu(model: LSTM, input: ParsedInput): Promise<GpuRun> {
-  const session = await BrowserSession.open();
+/** --runtime: where WebGPU runs. Chromium by default for now; 'auto' is Dawn where it finds an adapter, else Chromium. */
+function runtimeFlag(args: ParsedArgs): NodeRuntime | 'auto' {
+  const runtime = args.flags.get('runtime') ?? 'chromium';
+  if (runtime !== 'dawn' && runtime !== 'chromium' && runtime !== 'auto') {
+    throw invalidArgument(`${args.command}: --runtime expects dawn, chromium or auto, got ${JSON.stringify(runtime)}`);
+  }
+  return runtime;
+}
+
+async function runOnGpu(model: LSTM, input: ParsedInput, runtime: NodeRuntime | 'auto'): Promise<GpuRun> {
+  const backend = await createNodeBackend({ prefer: 'webgpu', runtime });
   try {
-    const { result, adapter } = await remoteForward(session, model, input.x, input.options);
-    return { result, adapter, browser: session.browserVersion };
+    const runner = await backend.load(model);
+    try {
+      return { result: await runner.forward(input.x, input.options), adapter: backend.adapter!, runtime: backend.runtime!, browser: backend.browser };
+    } finally {
+      runner.dispose();
+    }
   } finally {
-    await session.close();
+    await backend.close();
   }
 }
 
@@ -99,12 +114,13 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   if (!['cpu', 'webgpu', 'auto'].includes(backend)) {
     throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
   }
+  const runtime = runtimeFlag(args);
   let gpu: GpuRun | null = null;
   let reason = 'the CPU backend was requested';
   if (backend !== 'cpu') {
     try {
-      gpu = await runOnGpu(model, input);
-      reason = backend === 'webgpu' ? 'the WebGPU backend was requested' : 'auto: a WebGPU adapter was found';
+      gpu = await runOnGpu(model, input, runtime);
+      reason = `${webgpuReason(backend as 'webgpu' | 'auto', gpu.adapter)}; runtime: ${gpu.runtime}`;
     } catch (error) {
       if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       reason = `auto: fell back to the CPU because ${error.message}`;
@@ -117,7 +133,10 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
     ...resultToJSON(result),
     backend: result.stats.backend,
     reason,
+    runtime: gpu?.runtime ?? null,
     adapter: gpu?.adapter ?? null,
+    // The adapter's own words for its driver (Dawn on Vulkan: e.g. "SwiftShader driver 5.0.0").
+    driver: gpu?.adapter.description || null,
     browser: gpu?.browser ?? null,
     stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks, nonFiniteOutputs: result.stats.nonFiniteOutputs },
   };
@@ -144,11 +163,11 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
   const reference = referenceResult(model, input.x, input.options);
-  const gpu = await runOnGpu(model, input);
+  const gpu = await runOnGpu(model, input, runtimeFlag(args));
   const report = compareResults(model.config, reference, gpu.result, tolerance);
   warnNonFinite(reference, warn);
   warnNonFinite(gpu.result, warn);
-  print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser}`);
+  print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser ?? `Dawn in Node${gpu.adapter.description ? `, ${gpu.adapter.description}` : ''}`}`);
   print(`shape: T=${input.options.steps} B=${input.options.batch} I=${model.config.inputSize} H=${model.config.hiddenSize} layers=${model.config.numLayers}${model.config.bidirectional ? ' bidirectional' : ''}`);
   print(formatError('output', report.output));
   print(formatError('h_n', report.hN));
@@ -159,8 +178,15 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   return report.passed ? 0 : 1;
 }
 
-/** `info`: the adapter the webgpu backend would use, and the browser it runs in. */
-export async function infoCommand(_args: ParsedArgs, print: Print): Promise<number> {
+/** `info`: the adapter the webgpu backend would use, and the runtime (Dawn, or the browser) it runs in. */
+export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {
+  if (runtimeFlag(args) === 'dawn') {
+    const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+    const { maxStorageBufferBindingSize, maxBufferSize } = backend.device!.limits;
+    await backend.close();
+    print(JSON.stringify({ runtime: 'dawn', ...backend.adapter, limits: { maxStorageBufferBindingSize, maxBufferSize } }, null, 2));
+    return 0;
+  }
   const session = await BrowserSession.open();
   try {
     const info = await session.page.evaluate(async () => {
@@ -175,7 +201,7 @@ export async function infoCommand(_args: ParsedArgs, print: Print): Promise<numb
       }
     });
     if (!info.ok) throw new LstmError('BACKEND_UNAVAILABLE', info.message);
-    print(JSON.stringify({ browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
+    print(JSON.stringify({ runtime: 'chromium', browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
     return 0;
   } finally {
     await session.close();

@@ -6,9 +6,9 @@ import { infoCommand, runCommand, verifyCommand, type Print } from './commands.j
 import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
-  run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace'], run: runCommand },
-  verify: { flags: ['model', 'input', 'atol', 'rtol', 'max-bytes'], run: verifyCommand },
-  info: { flags: [], run: infoCommand },
+  run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: runCommand },
+  verify: { flags: ['model', 'input', 'atol', 'rtol', 'max-bytes', 'runtime'], run: verifyCommand },
+  info: { flags: ['runtime'], run: infoCommand },
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
 };
