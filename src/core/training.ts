@@ -96,8 +96,6 @@ export interface TrainingBackend {
   predict(input: PreparedInput): Promise<FloatArray>;
   /** Every parameter (trained or not) by PyTorch name, float64, row-major in its own shape. */
   readParameters(): Promise<Map<string, Float64Array>>;
-  /** Replaces parameters by name (same shapes as the model's); optimizer state is kept. */
-  writeParameters(params: ReadonlyMap<string, ArrayLike<number>>): Promise<void>;
   /** Frees what the backend holds; safe to call twice. */
   dispose(): void;
 }

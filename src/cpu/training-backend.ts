@@ -67,11 +67,6 @@ export class CpuTrainingBackend implements TrainingBackend {
     return new Map([...this.params].map(([name, data]) => [name, data.slice()]));
   }
 
-  async writeParameters(params: ReadonlyMap<string, ArrayLike<number>>): Promise<void> {
-    this.model();
-    for (const [name, data] of params) this.params.get(name)!.set(data);
-  }
-
   dispose(): void {
     this.disposed = true;
   }
