@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { createBackend } from '../api/backend.js';
 import { targetShape } from '../api/train/data.js';
-import type { Trainer } from '../api/train/trainer.js';
+import { createTrainer, type Trainer } from '../api/train/trainer.js';
+import { CpuTrainingBackend } from '../cpu/training-backend.js';
 import type { OptimizerOptions } from '../api/train/types.js';
 import { describeValue, formatShape } from '../core/describe.js';
 import { invalidArgument, invalidShape, LstmError } from '../core/errors.js';
@@ -44,8 +44,8 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
     throw new LstmError('BACKEND_UNAVAILABLE', `${args.command}: the webgpu backend does not train yet; use --backend cpu`);
   }
   if (backend === 'auto') warn(`${args.command}: auto: training on the CPU (float64), as the webgpu backend does not train yet`);
-  const cpu = await createBackend({ prefer: 'cpu' });
-  return cpu.train(model, { loss, ...rest });
+  // The CPU's trainer directly: the CLI's CPU path never loads the GPU code (nor its kernels).
+  return createTrainer(model, { loss, ...rest }, (m, setup) => new CpuTrainingBackend(m, setup));
 }
 
 interface LoadedData {
