@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,9 @@ export class BrowserSession {
     const timeoutMs = options.timeoutMs ?? 60_000;
     const server = await startStaticServer({ ...options.routes, '/lib/': libraryDir }, { '/': kHarness });
     const userDataDir = mkdtempSync(join(tmpdir(), 'webgpu-lstm-chrome-'));
-    const chrome = ChromeProcess.start(executablePath, puppeteer.defaultArgs({ headless: true, args: chromeArgs(userDataDir) }));
+    const browserTmp = join(userDataDir, 'tmp');
+    mkdirSync(browserTmp);
+    const chrome = ChromeProcess.start(executablePath, puppeteer.defaultArgs({ headless: true, args: chromeArgs(userDataDir) }), browserTmp);
     const forgetCleanup = onProcessEnd(() => {
       chrome.kill();
       removeProfile(userDataDir);

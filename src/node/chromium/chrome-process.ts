@@ -41,10 +41,15 @@ export class ChromeProcess {
     toBrowser!.unref();
   }
 
-  /** Starts `executablePath` with `args` (which must not name another remote-debugging channel). */
-  static start(executablePath: string, args: readonly string[]): ChromeProcess {
+  /**
+   * Starts `executablePath` with `args` (which must not name another remote-debugging channel).
+   * `tmpdir` becomes the browser's TMPDIR: Chromium leaves org.chromium.Chromium.* folders there
+   * when it is killed, so they belong inside a folder the library deletes.
+   */
+  static start(executablePath: string, args: readonly string[], tmpdir: string): ChromeProcess {
     // fd 3 is what the browser reads DevTools commands from, fd 4 where it writes answers and events.
     const child = spawn(executablePath, [...args, '--remote-debugging-pipe'], {
+      env: { ...process.env, TMPDIR: tmpdir },
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     });
