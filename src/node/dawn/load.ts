@@ -4,8 +4,6 @@ import { LstmError } from '../../core/errors.js';
 export interface DawnModule {
   /** Creates a Dawn instance; `flags` are Dawn's `name=value` options (e.g. `backend=vulkan`). */
   create(flags: string[]): GPU;
-  /** Dawn's WebGPU interface objects (GPUBufferUsage, GPUDevice, ...), which Node lacks as globals. */
-  readonly globals: Record<string, unknown>;
 }
 
 /** The package range the library is tested with (package.json's optional peer dependency). */
@@ -24,10 +22,9 @@ export function loadDawn(): Promise<DawnModule> {
 }
 
 async function importDawn(): Promise<DawnModule> {
-  let dawn: DawnModule;
   try {
     // A dynamic import of an external (vite.config.ts): loaded on the first call, never at start-up.
-    dawn = (await import('webgpu')) as unknown as DawnModule;
+    return (await import('webgpu')) as DawnModule;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ERR_MODULE_NOT_FOUND' && /'webgpu'/.test(e.message)) {
@@ -35,20 +32,5 @@ async function importDawn(): Promise<DawnModule> {
     }
     throw new LstmError('BACKEND_UNAVAILABLE', `Dawn's native module (the \`webgpu\` package) could not load on ${process.platform}-${process.arch}: ${e.message}`);
   }
-  installFlagGlobals(dawn.globals);
-  return dawn;
 }
 
-/**
- * Temporary: src/gpu still reads the browser's GPUBufferUsage, GPUMapMode, GPUShaderStage and
- * GPUBuffer globals, which Node does not have. Until src/gpu uses its own constants (src/gpu/flags.ts,
- * in progress), Dawn's copies are installed where the name is free; nothing already defined is
- * replaced. Remove this once `grep -rn 'GPUBufferUsage\.\|instanceof GPUBuffer' src/gpu` finds nothing.
- */
-function installFlagGlobals(globals: Record<string, unknown>): void {
-  for (const name of ['GPUBufferUsage', 'GPUMapMode', 'GPUShaderStage', 'GPUBuffer']) {
-    if (!(name in globalThis) && globals[name] !== undefined) {
-      Object.defineProperty(globalThis, name, { value: globals[name], configurable: true, writable: true });
-    }
-  }
-}
