@@ -8,6 +8,7 @@ import type { LSTM } from '../model/lstm.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import { frontRunner, type Runner } from './runner.js';
 import { CpuTrainingBackend } from '../cpu/training-backend.js';
+import { GpuTrainingBackend } from '../gpu/train/backend.js';
 import { createTrainer, type Trainer } from './train/trainer.js';
 import type { TrainOptions } from './train/types.js';
 
@@ -122,10 +123,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
       if (model.config.head) throw gpuHeadPending('load');
       return frontRunner(model, await GpuRunner.create(context, model, runnerOptions));
     },
-    train: (model, options) =>
-      createTrainer(model, options, () => {
-        throw gpuHeadPending('train');
-      }),
+    train: (model, options) => createTrainer(model, options, (m, setup) => GpuTrainingBackend.create(context, m, setup)),
     dispose: () => {
       if (context.ownsDevice) device.destroy();
     },

@@ -5,5 +5,24 @@ import inputProjection from '../../shaders/input_projection.wgsl?raw';
 import lstmCell from '../../shaders/lstm_cell.wgsl?raw';
 import lstmSequence from '../../shaders/lstm_sequence.wgsl?raw';
 import lstmStep from '../../shaders/lstm_step.wgsl?raw';
+import biasSum from '../../shaders/bias_sum.wgsl?raw';
+import gatherLast from '../../shaders/gather_last.wgsl?raw';
+import denseForward from '../../shaders/dense_forward.wgsl?raw';
+import lossRows from '../../shaders/loss_rows.wgsl?raw';
+import reduceSum from '../../shaders/reduce_sum.wgsl?raw';
+import denseActBackward from '../../shaders/dense_act_backward.wgsl?raw';
+import denseWeightGrad from '../../shaders/dense_weight_grad.wgsl?raw';
+import denseInputGrad from '../../shaders/dense_input_grad.wgsl?raw';
+import lstmCellBackward from '../../shaders/lstm_cell_backward.wgsl?raw';
+import lstmBackwardStep from '../../shaders/lstm_backward_step.wgsl?raw';
+import lstmWeightGrad from '../../shaders/lstm_weight_grad.wgsl?raw';
+import lstmInputGrad from '../../shaders/lstm_input_grad.wgsl?raw';
+import optimizerUpdate from '../../shaders/optimizer_update.wgsl?raw';
 
 export const kShaderSources = { activations, inputProjection, lstmCell, lstmSequence, lstmStep } as const;
+
+/** The training kernels' sources (src/gpu/kernels/dense.ts, train.ts). */
+export const kTrainShaderSources = {
+  biasSum, gatherLast, denseForward, lossRows, reduceSum, denseActBackward, denseWeightGrad, denseInputGrad,
+  lstmCellBackward, lstmBackwardStep, lstmWeightGrad, lstmInputGrad, optimizerUpdate,
+} as const;

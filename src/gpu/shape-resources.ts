@@ -144,7 +144,7 @@ function stepIndices(steps: number, stride: number): Uint32Array<ArrayBuffer> {
 }
 
 /** A bind group of `kernel`, its resources given by the binding names of the kernel's spec. */
-function bindGroup(device: GPUDevice, kernel: CompiledKernel, label: string, resources: Record<string, GPUBuffer | GPUBufferBinding>): GPUBindGroup {
+export function bindGroup(device: GPUDevice, kernel: CompiledKernel, label: string, resources: Record<string, GPUBuffer | GPUBufferBinding>): GPUBindGroup {
   const names = kernel.spec.bindings.map((b) => b.name);
   const unknown = Object.keys(resources).filter((name) => !names.includes(name));
   if (unknown.length > 0 || names.some((name) => !(name in resources))) {
