@@ -8,6 +8,7 @@ import { LSTM } from '../model/lstm.js';
 import { paramSpecs } from '../model/params.js';
 import { headFromJSON, headToJSON, type HeadJSON } from './head-json.js';
 import { declaredShape, parseTensor, tensorToJSON } from './tensor-json.js';
+import { activationsFromJSON, kVariantJSONKeys, variantsToJSON, type VariantsJSON } from './variants-json.js';
 
 /** The model file: PyTorch's constructor arguments and named parameters (see README, "JSON format"). */
 export interface ModelJSON {
@@ -20,7 +21,7 @@ export interface ModelJSON {
     bias?: boolean;
     /** Dense layers after the LSTM (src/formats/head-json.ts); absent for a plain LSTM. */
     head?: HeadJSON;
-  };
+  } & VariantsJSON; // the LSTM variants (src/formats/variants-json.ts), each only where the model has it
   params: Record<string, { shape: number[]; data: number[] }>;
 }
 
@@ -32,7 +33,7 @@ const kConfigKeys: Record<string, keyof LstmConfigInput | null> = {
   batch_first: 'batchFirst',
   bias: 'bias',
   head: 'head', // read by headFromJSON: snake_case keys inside
-  proj_size: null, // accepted only as 0 (no projection), PyTorch's default
+  ...kVariantJSONKeys, // activations (read by activationsFromJSON), peepholes, cell_clip, ..., proj_size
   dropout: null, // training-only in PyTorch; accepted and ignored at inference
 };
 
@@ -52,10 +53,8 @@ function parseConfig(value: unknown): LstmConfigInput {
     }
     const target = kConfigKeys[key];
     if (target === 'head') config.head = headFromJSON(value[key]);
+    else if (target === 'activations') config.activations = activationsFromJSON(value[key]);
     else if (target) config[target] = value[key];
-    else if (key === 'proj_size' && value[key] !== 0) {
-      throw invalidArgument(`config.proj_size: only 0 (no projection) is supported, got ${describeValue(value[key])}`);
-    }
   }
   return config as unknown as LstmConfigInput;
 }
@@ -112,6 +111,7 @@ export function modelToJSON(model: LSTM): ModelJSON {
       bidirectional: c.bidirectional,
       batch_first: c.batchFirst,
       bias: c.bias,
+      ...variantsToJSON(c),
       ...(c.head ? { head: headToJSON(c.head) } : {}),
     },
     params,

@@ -1,7 +1,7 @@
 import type { PreparedInput } from '../core/prepared-input.js';
 import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
 import { LstmError } from '../core/errors.js';
-import { directionCount } from '../model/config.js';
+import { directionCount, variantsOf } from '../model/config.js';
 import { layerDirectionModel } from '../model/layer-model.js';
 import type { LSTM } from '../model/lstm.js';
 import type { GpuContext } from './context.js';
@@ -18,6 +18,20 @@ import { ShapeResources } from './shape-resources.js';
 import { checkWeightsFit } from './split/fit.js';
 import type { PartResult, SplitHost } from './split/host.js';
 import { forwardSplit } from './split/split.js';
+
+/**
+ * The kernels compute PyTorch's plain LSTM only; a model with a variant (other activations,
+ * peepholes, cell clip, input_forget, go_backwards, proj_size) would run wrong, so it is refused
+ * at load until the fused kernels carry the variants.
+ */
+function refuseVariants(model: LSTM): void {
+  const variants = variantsOf(model.config);
+  if (variants.length === 0) return;
+  throw new LstmError(
+    'BACKEND_UNAVAILABLE',
+    `load: the webgpu backend does not run LSTM variants yet; this model has ${variants.map((v) => `config.${v} = ${JSON.stringify(model.config[v as keyof typeof model.config])}`).join(', ')}. Use the CPU backend (createBackend({ prefer: 'cpu' }), --backend cpu)`,
+  );
+}
 
 export interface RunnerOptions {
   /**
@@ -71,6 +85,7 @@ export class GpuRunner implements BackendRunner {
     if (!['auto', 'sequence', 'steps'].includes(recurrence)) {
       throw new LstmError('INVALID_ARGUMENT', `recurrence: expected 'auto', 'sequence' or 'steps', got ${JSON.stringify(recurrence)}`);
     }
+    refuseVariants(model);
     const lost = watchDevice(context.device).error('load');
     if (lost) throw lost;
     checkWeightsFit(model.config, context.limits);

@@ -1,5 +1,5 @@
 import type { Tensor } from '../core/tensor.js';
-import { directionCount, layerInputSize, type LstmConfig } from './config.js';
+import { directionCount, hiddenOutputSize, layerInputSize, type LstmConfig } from './config.js';
 import { denseInputSizes, headInputSize } from './head.js';
 import type { ParamSpec } from './params.js';
 import type { SeededRandom } from './random.js';
@@ -44,7 +44,7 @@ function pytorchValues(config: LstmConfig, spec: ParamSpec, rng: SeededRandom, l
   const count = spec.shape.reduce((a, b) => a * b, 1);
   if (spec.kind !== 'head_weight' && spec.kind !== 'head_bias') return fill(count, lstmDraw);
   // nn.Linear.reset_parameters: kaiming_uniform(a=√5) on the weight is U(±1/√in); the bias is U(±1/√in) too.
-  const inFeatures = denseInputSizes(config.head!, headInputSize(config.hiddenSize, directionCount(config)))[spec.layer];
+  const inFeatures = denseInputSizes(config.head!, headInputSize(hiddenOutputSize(config), directionCount(config)))[spec.layer];
   const bound = 1 / Math.sqrt(inFeatures);
   return fill(count, () => rng.uniform(-bound, bound));
 }
@@ -58,7 +58,15 @@ function kerasValues(config: LstmConfig, spec: ParamSpec, rng: SeededRandom): Fl
       return fill(4 * H * layerInputSize(config, spec.layer), () => rng.uniform(-limit, limit));
     }
     case 'weight_hh':
-      return orthogonalColumns(4 * H, H, rng);
+      return orthogonalColumns(4 * H, spec.shape[1], rng); // [4H, H], or [4H, P] with projSize
+    case 'weight_hr': {
+      // Keras has no projection; glorot-uniform as for its other kernels.
+      const [P] = spec.shape;
+      const limit = Math.sqrt(6 / (P + H));
+      return fill(P * H, () => rng.uniform(-limit, limit));
+    }
+    case 'weight_peephole':
+      return new Float64Array(3 * H); // Keras has no peepholes; they start closed
     case 'bias_ih': {
       const bias = new Float64Array(4 * H);
       bias.fill(1, H, 2 * H); // unit_forget_bias: gate order i, f, g, o in both frameworks

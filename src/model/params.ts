@@ -1,14 +1,18 @@
 import { describeValue, formatShape } from '../core/describe.js';
 import { invalidParameter } from '../core/errors.js';
 import { enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
-import { directionCount, layerInputSize, type LstmConfig } from './config.js';
+import { directionCount, hiddenOutputSize, layerInputSize, type LstmConfig } from './config.js';
 import { denseInputSizes, headInputSize, headParamName } from './head.js';
 
 /** The four gate blocks of every weight and bias, in PyTorch's row order. */
 export const kGates = ['i', 'f', 'g', 'o'] as const;
 export type Gate = (typeof kGates)[number];
 
-export type ParamKind = 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh';
+/**
+ * PyTorch's four, then the variants': weight_hr [P, H] (PyTorch's projection, with projSize) and
+ * weight_peephole [3H] (ONNX's P for one direction, gate blocks i, o, f as ONNX orders them).
+ */
+export type ParamKind = 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh' | 'weight_hr' | 'weight_peephole';
 
 export interface ParamSpec {
   readonly name: string;
@@ -20,14 +24,15 @@ export interface ParamSpec {
   readonly shape: readonly number[];
 }
 
-/** PyTorch's name for a parameter: weight_ih_l0, bias_hh_l1_reverse, ... */
+/** PyTorch's name for a parameter: weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, weight_peephole_l0, ... */
 export function paramName(kind: ParamKind, layer: number, direction: number): string {
   return `${kind}_l${layer}${direction === 1 ? '_reverse' : ''}`;
 }
 
 /**
- * Every parameter the config implies, in PyTorch's order (layer, direction, ih, hh, biases), then
- * the head's (head.K.weight [out, in], head.K.bias [out], K = 0, 1, ...).
+ * Every parameter the config implies, in PyTorch's order (layer, direction, ih, hh, biases, then
+ * weight_hr with projSize, then this library's weight_peephole with peepholes), then the head's
+ * (head.K.weight [out, in], head.K.bias [out], K = 0, 1, ...).
  */
 export function paramSpecs(config: LstmConfig): ParamSpec[] {
   const H = config.hiddenSize;
@@ -36,16 +41,18 @@ export function paramSpecs(config: LstmConfig): ParamSpec[] {
     for (let direction = 0; direction < directionCount(config); direction++) {
       const shapes: [ParamKind, number[]][] = [
         ['weight_ih', [4 * H, layerInputSize(config, layer)]],
-        ['weight_hh', [4 * H, H]],
+        ['weight_hh', [4 * H, hiddenOutputSize(config)]],
       ];
       if (config.bias) shapes.push(['bias_ih', [4 * H]], ['bias_hh', [4 * H]]);
+      if (config.projSize !== undefined) shapes.push(['weight_hr', [config.projSize, H]]);
+      if (config.peepholes) shapes.push(['weight_peephole', [3 * H]]);
       for (const [kind, shape] of shapes) {
         specs.push({ name: paramName(kind, layer, direction), kind, layer, direction, shape });
       }
     }
   }
   if (config.head) {
-    const inSizes = denseInputSizes(config.head, headInputSize(H, directionCount(config)));
+    const inSizes = denseInputSizes(config.head, headInputSize(hiddenOutputSize(config), directionCount(config)));
     config.head.layers.forEach((dense, k) => {
       specs.push({ name: headParamName('weight', k), kind: 'head_weight', layer: k, direction: 0, shape: [dense.outFeatures, inSizes[k]] });
       specs.push({ name: headParamName('bias', k), kind: 'head_bias', layer: k, direction: 0, shape: [dense.outFeatures] });

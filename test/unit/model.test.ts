@@ -117,7 +117,8 @@ describe('model JSON', () => {
   it('rejects bad config values, naming the key', () => {
     expect(() => modelFromJSON({ ...json, config: { ...json.config, hidden_size: 0 } })).toThrow('config.hiddenSize: expected an integer in [1, 65536], got 0');
     expect(() => modelFromJSON({ ...json, config: { ...json.config, hidden_size: 2.5 } })).toThrow('got 2.5');
-    expect(() => modelFromJSON({ ...json, config: { ...json.config, proj_size: 2 } })).toThrow('config.proj_size: only 0');
+    // proj_size must stay below hidden_size, as PyTorch requires (src/model/config.ts).
+    expect(() => modelFromJSON({ ...json, config: { ...json.config, proj_size: json.config.hidden_size } })).toThrow('config.projSize: expected an integer in [1, ');
     expect(() => modelFromJSON({ ...json, config: { ...json.config, peephole: true } })).toThrow('config.peephole: unknown key');
   });
 });

@@ -1,5 +1,6 @@
 import { describeValue } from '../../core/describe.js';
-import { invalidArgument } from '../../core/errors.js';
+import { invalidArgument, LstmError } from '../../core/errors.js';
+import { variantsOf } from '../../model/config.js';
 import { kLossKinds, type LossKind, type OptimizerSettings, type TrainingSetup } from '../../core/training.js';
 import { outputActivation } from '../../model/head.js';
 import type { LSTM } from '../../model/lstm.js';
@@ -83,6 +84,11 @@ export function resolveSetup(model: LSTM, options: TrainOptions): TrainingSetup 
     throw invalidArgument(
       "train: the model has no head, so there is no prediction to train; give it config.head (e.g. { layers: [{ outFeatures: 1 }], over: 'last' }, or { layers: [], over: 'sequence' } to train the LSTM's output itself)",
     );
+  }
+  const variants = variantsOf(model.config);
+  if (variants.length > 0) {
+    // Backpropagation covers PyTorch's plain LSTM only (src/cpu/backward.ts); a variant's gradients would be wrong.
+    throw new LstmError('BACKEND_UNAVAILABLE', `train: training does not cover LSTM variants yet; this model has config.${variants.join(', config.')}. It runs forward on the CPU backend`);
   }
   if (!isObject(options)) throw invalidArgument(`options: expected { loss, optimizer, clipNorm, singleBias }, got ${describeValue(options)}`);
   const known = ['loss', 'optimizer', 'clipNorm', 'singleBias'];
