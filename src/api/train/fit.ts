@@ -85,7 +85,9 @@ function shuffled(indices: readonly number[], rng: SeededRandom): number[] {
  * Keras's fit loop: per epoch, the training sequences in order (or reshuffled), cut into
  * consecutive minibatches of batchSize (the last possibly smaller), one step each; the epoch's
  * loss is the batch losses' mean over samples; validation runs after the epoch, in minibatches of
- * batchSize averaged over samples. The signal is checked before every minibatch.
+ * batchSize averaged over samples. The signal is checked before every minibatch. onBatchEnd is
+ * called after each step with its loss (fit then waits for every step's loss before the next);
+ * without it, steps run back to back and their losses are collected at the epoch's end.
  */
 export async function runFit(
   model: LSTM,
@@ -102,14 +104,23 @@ export async function runFit(
   for (let epoch = 0; epoch < plan.epochs; epoch++) {
     const started = performance.now();
     const order = plan.shuffle ? shuffled(plan.train, rng) : plan.train;
-    let total = 0;
+    // Without onBatchEnd, steps are not awaited one by one: a GPU backend encodes the next step
+    // while the last one's loss is still on its way back, and the losses are summed (in batch
+    // order) at the epoch's end. onBatchEnd needs each batch's loss, so it waits for every step.
+    const pending: Promise<number>[] = [];
+    const sizes: number[] = [];
     for (let start = 0; start < order.length; start += plan.batchSize) {
       options.signal?.throwIfAborted();
       const part = order.slice(start, start + plan.batchSize);
-      const batchLoss = await backend.step(takeSequences(plan.data, part));
-      total += batchLoss * part.length;
-      await options.onBatchEnd?.(batchNumber++, { loss: batchLoss, size: part.length });
+      const step = backend.step(takeSequences(plan.data, part));
+      step.catch(() => {}); // observed below; no unhandled rejection while later steps are encoded
+      pending.push(step);
+      sizes.push(part.length);
+      if (options.onBatchEnd) await options.onBatchEnd(batchNumber++, { loss: await step, size: part.length });
     }
+    const losses = await Promise.all(pending);
+    let total = 0;
+    losses.forEach((batchLoss, k) => (total += batchLoss * sizes[k]));
     history.loss.push(total / order.length);
     let valLoss: number | undefined;
     if (plan.validation) {
