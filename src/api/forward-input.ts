@@ -1,7 +1,7 @@
 import { swapLeadingAxes, type PreparedInput } from '../core/prepared-input.js';
 import { formatShape, describeValue } from '../core/describe.js';
 import { invalidArgument, invalidShape } from '../core/errors.js';
-import { checkDimension, directionCount, type LstmConfig } from '../model/config.js';
+import { checkDimension, directionCount, hiddenOutputSize, type LstmConfig } from '../model/config.js';
 import { checkNonFinitePolicy, enforceFinite, type NonFinitePolicy } from '../core/non-finite.js';
 import { kMaxStepsTimesBatch, type ForwardOptions } from '../core/forward-options.js';
 import { describePosition } from '../core/positions.js';
@@ -52,6 +52,7 @@ export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: 
   const policy = checkNonFinitePolicy('options.nonFinite', options.nonFinite);
   const I = config.inputSize;
   const stateShape = [config.numLayers * directionCount(config), B, config.hiddenSize];
+  const hShape = [stateShape[0], B, hiddenOutputSize(config)]; // [L·D, B, P] with projSize
   const stateAxes = ['layer·direction', 'b', 'unit'];
   const callerShape = config.batchFirst ? [B, T, I] : [T, B, I];
   const given = toFloat64('x', x, callerShape, config.batchFirst ? ['b', 't', 'i'] : ['t', 'b', 'i'], policy);
@@ -59,7 +60,7 @@ export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: 
     steps: T,
     batch: B,
     x: config.batchFirst ? swapLeadingAxes(given, B, T, I) : given,
-    h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, stateShape, stateAxes, policy),
+    h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, hShape, stateAxes, policy),
     c0: options.c0 === undefined ? null : toFloat64('c0', options.c0, stateShape, stateAxes, policy),
     lengths: options.lengths === undefined ? null : checkLengths(options.lengths, T, B),
     trace: options.trace === true,

@@ -2,7 +2,7 @@ import { countNonFinite } from '../core/non-finite.js';
 import { swapLeadingAxes } from '../core/prepared-input.js';
 import type { ForwardResult, ForwardStats, TimeMajorResult } from '../core/results.js';
 import type { FloatArray, Tensor } from '../core/tensor.js';
-import { directionCount, type LstmConfig } from '../model/config.js';
+import { directionCount, hiddenOutputSize, type LstmConfig } from '../model/config.js';
 
 /**
  * Shapes the results for the caller (output becomes [B, T, D·H] when the model is batchFirst) and
@@ -17,14 +17,14 @@ export function finishResult(
   stats: ForwardStats,
 ): ForwardResult {
   const D = directionCount(config);
-  const H = config.hiddenSize;
+  const H = hiddenOutputSize(config); // the width of h: P with projSize (c_n stays hiddenSize wide)
   const stateShape = [config.numLayers * D, batch, H];
   const output = config.batchFirst ? swapLeadingAxes(result.output, steps, batch, D * H) : result.output;
   const nonFiniteOutputs = countNonFinite(result.output) + countNonFinite(result.hN) + countNonFinite(result.cN);
   return {
     output: { shape: config.batchFirst ? [batch, steps, D * H] : [steps, batch, D * H], data: output },
     hN: { shape: stateShape, data: result.hN },
-    cN: { shape: stateShape, data: result.cN },
+    cN: { shape: [config.numLayers * D, batch, config.hiddenSize], data: result.cN },
     ...(result.trace ? { trace: result.trace } : {}),
     ...(result.prediction ? { prediction: shapePrediction(config, steps, batch, result.prediction) } : {}),
     stats: { ...stats, nonFiniteOutputs },

@@ -1,4 +1,4 @@
-import { directionCount } from '../model/config.js';
+import { directionCount, hiddenOutputSize } from '../model/config.js';
 import { denseInputSizes, headInputSize, headParamName, type HeadConfig } from '../model/head.js';
 import type { LSTM } from '../model/lstm.js';
 import { activate, activationBackward } from './dense.js';
@@ -32,7 +32,8 @@ function headOf(model: LSTM): HeadConfig {
  */
 export function headFeatures(model: LSTM, output: Float64Array, hN: Float64Array, batch: number): Float64Array {
   if (headOf(model).over === 'sequence') return output;
-  const { hiddenSize: H, numLayers: L } = model.config;
+  const { numLayers: L } = model.config;
+  const H = hiddenOutputSize(model.config); // P with projSize
   const D = directionCount(model.config);
   const features = new Float64Array(batch * D * H);
   for (let b = 0; b < batch; b++) {
@@ -50,7 +51,7 @@ export function headOverResults(model: LSTM, output: Float64Array, hN: Float64Ar
 /** z_K = x_K W_Kᵀ + b_K, a_K = act_K(z_K), x_{K+1} = a_K, over `rows` rows of features. */
 export function headForward(model: LSTM, features: Float64Array, rows: number): HeadPass {
   const head = headOf(model);
-  const inSizes = denseInputSizes(head, headInputSize(model.config.hiddenSize, directionCount(model.config)));
+  const inSizes = denseInputSizes(head, headInputSize(hiddenOutputSize(model.config), directionCount(model.config)));
   const inputs: Float64Array[] = [];
   const zs: Float64Array[] = [];
   const as: Float64Array[] = [];

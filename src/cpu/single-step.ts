@@ -1,6 +1,7 @@
 import { describeValue } from '../core/describe.js';
 import { invalidShape } from '../core/errors.js';
 import type { LSTM } from '../model/lstm.js';
+import { hiddenOutputSize } from '../model/config.js';
 import { cellStep, type CellStep } from './cell.js';
 import { layerWeights } from '../model/layer-weights.js';
 
@@ -20,7 +21,7 @@ function checkLength(name: string, value: ArrayLike<number>, expected: number): 
 export function cell(model: LSTM, x: ArrayLike<number>, h: ArrayLike<number>, c: ArrayLike<number>): CellStep {
   const { inputSize, hiddenSize } = model.config;
   checkLength('x', x, inputSize);
-  checkLength('h', h, hiddenSize);
+  checkLength('h', h, hiddenOutputSize(model.config)); // P with projSize
   checkLength('c', c, hiddenSize);
   return cellStep(layerWeights(model, 0, 0), x, 0, h, c);
 }

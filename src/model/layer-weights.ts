@@ -1,4 +1,5 @@
 import { directionCount, hiddenOutputSize, layerInputSize } from './config.js';
+import { kDefaultActivations, type LstmActivations } from './variants.js';
 import type { LSTM } from './lstm.js';
 import { paramName } from './params.js';
 
@@ -20,6 +21,12 @@ export interface LayerWeights {
   readonly weightHr: Float64Array | null;
   /** P [3H] (blocks i, o, f) with peepholes, else null */
   readonly peephole: Float64Array | null;
+  /** The gate, candidate and cell-output activations (PyTorch's sigmoid, tanh, tanh by default). */
+  readonly activations: LstmActivations;
+  /** The bound on every gate pre-activation (ONNX's clip), or null for none. */
+  readonly cellClip: number | null;
+  /** f = 1 − i (ONNX's input_forget). */
+  readonly inputForget: boolean;
 }
 
 /** The parameters of one layer and direction: the model's own arrays, for reading. */
@@ -35,6 +42,9 @@ export function layerWeights(model: LSTM, layer: number, direction: number): Lay
     biasHh: bias ? model.param(paramName('bias_hh', layer, direction)) : null,
     weightHr: projSize !== undefined ? model.param(paramName('weight_hr', layer, direction)) : null,
     peephole: peepholes ? model.param(paramName('weight_peephole', layer, direction)) : null,
+    activations: model.config.activations ?? kDefaultActivations,
+    cellClip: model.config.cellClip ?? null,
+    inputForget: model.config.inputForget === true,
   };
 }
 
