@@ -43,7 +43,12 @@ const runtime: FlagHelp = {
 const trainingBackend: FlagHelp = {
   name: 'backend',
   value: 'cpu|webgpu|auto',
-  text: 'auto (default) trains on the CPU in float64 and says so on stderr; webgpu is refused (exit 3) until the WebGPU backend trains',
+  text: 'auto (default): WebGPU (float32) where Dawn opens, else the CPU (float64), said on stderr; webgpu fails (exit 3) without an adapter',
+};
+const trainingRuntime: FlagHelp = {
+  name: 'runtime',
+  value: 'dawn|chromium|auto',
+  text: 'where WebGPU trains (default dawn, in this process; the chromium runtime runs forward calls only and so cannot train)',
 };
 const loss: FlagHelp = { name: 'loss', value: 'mse|mae|huber|binary-cross-entropy|cross-entropy', text: 'the loss (default mse; definitions in docs/training.md)' };
 
@@ -81,7 +86,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     summary: 'the WebGPU adapter the webgpu backend would use, its limits, and where it runs',
     flags: [runtime],
   },
-  // Training (src/cli/train-commands.ts). Training runs on the CPU until the WebGPU backend trains.
+  // Training (src/cli/train-commands.ts): on the CPU, or WebGPU on Dawn.
   grad: {
     summary: 'the loss and the gradient of every model parameter for one batch, as {"loss", "grads": {name: {shape, data}}}',
     flags: [
@@ -93,6 +98,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
         text: 'the batch: "x", "y" ([B, O] for a "last" head; [T, B, O] for "sequence"), optional "lengths", "h0", "c0"',
       },
       trainingBackend,
+      trainingRuntime,
       loss,
       { name: 'out', value: 'G.json', text: 'write the gradients there and print one line instead of the JSON' },
     ],
@@ -112,6 +118,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'no-shuffle', text: 'minibatches are consecutive slices of the batch axis, in order (the last one may be smaller)' },
       { name: 'seed', value: 'S', text: 'the seed of the shuffling (default 0)' },
       trainingBackend,
+      trainingRuntime,
       { required: true, name: 'out', value: 'M2.json', text: 'where the trained model is written' },
     ],
   },

@@ -14,8 +14,8 @@ import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 
 /** The flags of `grad` and `train`, as main.ts registers them (help.ts documents each). */
-export const kGradFlags = ['model', 'input', 'backend', 'loss', 'out'];
-export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'out'];
+export const kGradFlags = ['model', 'input', 'backend', 'runtime', 'loss', 'out'];
+export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'runtime', 'out'];
 
 function lossFlag(args: ParsedArgs): LossKind {
   const loss = args.flags.get('loss') ?? 'mse';
@@ -33,19 +33,44 @@ function integerFlag(args: ParsedArgs, name: string, fallback?: number): number 
   return value;
 }
 
+/** A trainer and what closes the backend under it (the WebGPU runtime). */
+interface OpenTrainer {
+  readonly trainer: Trainer;
+  close(): Promise<void>;
+}
+
 /**
- * Training runs on the CPU until the WebGPU backend trains: --backend webgpu says so (exit 3),
- * auto takes the CPU and says why on stderr.
+ * --backend cpu: the CPU's trainer directly (float64; the CLI's CPU path never loads GPU code).
+ * webgpu: WebGPU in --runtime (dawn by default; the chromium runtime runs forward calls only and
+ * says so, exit 3). auto (default): WebGPU on Dawn where it opens, else the CPU; which one, and
+ * why, is said on stderr.
  */
-async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, warn: Print, rest: { optimizer?: OptimizerOptions; clipNorm?: number } = {}): Promise<Trainer> {
+async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, warn: Print, rest: { optimizer?: OptimizerOptions; clipNorm?: number } = {}): Promise<OpenTrainer> {
   const backend = args.flags.get('backend') ?? 'auto';
   if (!['cpu', 'webgpu', 'auto'].includes(backend)) throw invalidArgument(`${args.command}: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
-  if (backend === 'webgpu') {
-    throw new LstmError('BACKEND_UNAVAILABLE', `${args.command}: the webgpu backend does not train yet; use --backend cpu`);
+  const runtime = args.flags.get('runtime') ?? 'dawn';
+  if (!['dawn', 'chromium', 'auto'].includes(runtime)) throw invalidArgument(`${args.command}: --runtime expects dawn, chromium or auto, got ${describeValue(runtime)}`);
+  const onCpu = async (): Promise<OpenTrainer> => ({
+    trainer: await createTrainer(model, { loss, ...rest }, (m, setup) => new CpuTrainingBackend(m, setup)),
+    close: async () => {},
+  });
+  if (backend === 'cpu') return onCpu();
+  try {
+    const { createNodeBackend } = await import('../node/node-backend.js');
+    const gpu = await createNodeBackend({ prefer: 'webgpu', runtime: runtime as 'dawn' | 'chromium' | 'auto' });
+    try {
+      const trainer = await gpu.train(model, { loss, ...rest });
+      if (backend === 'auto') warn(`${args.command}: auto: training on WebGPU (${gpu.adapter!.vendor} ${gpu.adapter!.architecture}, runtime ${gpu.runtime}), float32`);
+      return { trainer, close: () => gpu.close() };
+    } catch (error) {
+      await gpu.close();
+      throw error;
+    }
+  } catch (error) {
+    if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+    warn(`${args.command}: auto: training on the CPU (float64), because ${error.message}`);
+    return onCpu();
   }
-  if (backend === 'auto') warn(`${args.command}: auto: training on the CPU (float64), as the webgpu backend does not train yet`);
-  // The CPU's trainer directly: the CLI's CPU path never loads the GPU code (nor its kernels).
-  return createTrainer(model, { loss, ...rest }, (m, setup) => new CpuTrainingBackend(m, setup));
 }
 
 interface LoadedData {
@@ -73,7 +98,7 @@ function loadData(args: ParsedArgs, dataFlag: 'input' | 'data', loss: LossKind):
 export async function gradCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const loss = lossFlag(args);
   const { model, data } = loadData(args, 'input', loss);
-  const trainer = await trainingBackend(args, model, loss, warn);
+  const { trainer, close } = await trainingBackend(args, model, loss, warn);
   try {
     const { loss: value, grads } = await trainer.gradients(data.x, data.y.data, data.options);
     const json = JSON.stringify({ loss: value, grads: Object.fromEntries([...grads].map(([name, g]) => [name, tensorToJSON(g)])) });
@@ -87,6 +112,7 @@ export async function gradCommand(args: ParsedArgs, print: Print, warn: Print): 
     return 0;
   } finally {
     trainer.dispose();
+    await close();
   }
 }
 
@@ -110,7 +136,7 @@ export async function trainCommand(args: ParsedArgs, print: Print, warn: Print):
   const clipNorm = args.flags.has('clip-norm') ? numberFlag(args, 'clip-norm', 0) : undefined;
   if (clipNorm !== undefined && !(clipNorm > 0)) throw invalidArgument(`train: --clip-norm expects a positive number, got ${describeValue(args.flags.get('clip-norm'))}`);
   const { model, data } = loadData(args, 'data', loss);
-  const trainer = await trainingBackend(args, model, loss, warn, { optimizer, ...(clipNorm !== undefined ? { clipNorm } : {}) });
+  const { trainer, close } = await trainingBackend(args, model, loss, warn, { optimizer, ...(clipNorm !== undefined ? { clipNorm } : {}) });
   try {
     const validation = data.validation;
     await trainer.fit(data.x, data.y.data, {
@@ -130,5 +156,6 @@ export async function trainCommand(args: ParsedArgs, print: Print, warn: Print):
     return 0;
   } finally {
     trainer.dispose();
+    await close();
   }
 }
