@@ -24,14 +24,26 @@ override kTrace: bool = false;
 @group(0) @binding(6) var<storage, read_write> output: array<f32>;       // [T, B, D·H]
 @group(0) @binding(7) var<storage, read_write> trace: array<f32>;        // [L·D, 6, T, B, H] when kTrace
 
+// The bounds the host keeps to (src/gpu/kernels/lstm-sequence.ts): H ≤ kMaxUnits, kBatchTile ≤ kMaxTile.
 const kMaxUnits = 256u;
 const kMaxTile = 8u;
 
 // h_{t−1} of the tile's sequences, as vec4s of four consecutive units, double-buffered by step
-// parity: step s reads [s % 2] and writes h_t into the other half, so one barrier per step
+// parity: step s reads half s % 2 and writes h_t into the other half, so one barrier per step
 // suffices. Entries for k ≥ H stay zero (workgroup memory starts zeroed and nobody writes them),
 // which lets the k loop run in whole vec4s against W_hh's zero padding rows.
-var<workgroup> h_tile: array<array<array<vec4<f32>, kMaxUnits / 4u>, kMaxTile>, 2>;
+//
+// Sized by the overrides, 2 · kBatchTile · kThreads/4 vec4s, not for the largest tile and H: on
+// SwiftShader a pipeline's compile time grows with its workgroup memory (≈ 0.1–0.3 s per KiB
+// measured through Dawn), and the fixed 16 KiB this array once had cost 1.5–4 s per pipeline
+// against 0.1 s for the 1 KiB that (B = 1, H = 128) needs. Rows are kThreads/4 vec4s apart.
+override kTileVec4s: u32 = 2u * kBatchTile * (kThreads / 4u);
+var<workgroup> h_tile: array<vec4<f32>, kTileVec4s>;
+
+// The first vec4 of sequence row `row` (0 ≤ row < kBatchTile) of half `half`.
+fn tile_row(half: u32, row: u32) -> u32 {
+  return (half * kBatchTile + row) * (kThreads / 4u);
+}
 
 // A sequence beyond B gets length 0: it never becomes active, and its rows are never written.
 fn length_of(b: u32) -> u32 {
@@ -54,7 +66,7 @@ fn step_row(s: u32, b: u32, u: u32, len: u32, recurrent: vec4<f32>, state: vec2<
 }
 
 fn publish(half: u32, row: u32, u: u32, h: f32) {
-  h_tile[half][row][u / 4u][u % 4u] = h;
+  h_tile[tile_row(half, row) + u / 4u][u % 4u] = h;
 }
 
 @compute @workgroup_size(kThreads)
@@ -125,26 +137,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
         let w1 = w_hh[(k + 1u) * H + u];
         let w2 = w_hh[(k + 2u) * H + u];
         let w3 = w_hh[(k + 3u) * H + u];
-        let h0 = h_tile[read][0][q];
+        let h0 = h_tile[tile_row(read, 0u) + q];
         acc0 = fma(vec4<f32>(h0.x), w0, fma(vec4<f32>(h0.y), w1, fma(vec4<f32>(h0.z), w2, fma(vec4<f32>(h0.w), w3, acc0))));
         if (kBatchTile > 1u) {
-          let h1 = h_tile[read][1][q];
+          let h1 = h_tile[tile_row(read, 1u) + q];
           acc1 = fma(vec4<f32>(h1.x), w0, fma(vec4<f32>(h1.y), w1, fma(vec4<f32>(h1.z), w2, fma(vec4<f32>(h1.w), w3, acc1))));
         }
         if (kBatchTile > 2u) {
-          let h2 = h_tile[read][2][q];
-          let h3 = h_tile[read][3][q];
+          let h2 = h_tile[tile_row(read, 2u) + q];
+          let h3 = h_tile[tile_row(read, 3u) + q];
           acc2 = fma(vec4<f32>(h2.x), w0, fma(vec4<f32>(h2.y), w1, fma(vec4<f32>(h2.z), w2, fma(vec4<f32>(h2.w), w3, acc2))));
           acc3 = fma(vec4<f32>(h3.x), w0, fma(vec4<f32>(h3.y), w1, fma(vec4<f32>(h3.z), w2, fma(vec4<f32>(h3.w), w3, acc3))));
         }
         if (kBatchTile > 4u) {
-          let h4 = h_tile[read][4][q];
+          let h4 = h_tile[tile_row(read, 4u) + q];
           acc4 = fma(vec4<f32>(h4.x), w0, fma(vec4<f32>(h4.y), w1, fma(vec4<f32>(h4.z), w2, fma(vec4<f32>(h4.w), w3, acc4))));
-          let h5 = h_tile[read][5][q];
+          let h5 = h_tile[tile_row(read, 5u) + q];
           acc5 = fma(vec4<f32>(h5.x), w0, fma(vec4<f32>(h5.y), w1, fma(vec4<f32>(h5.z), w2, fma(vec4<f32>(h5.w), w3, acc5))));
-          let h6 = h_tile[read][6][q];
+          let h6 = h_tile[tile_row(read, 6u) + q];
           acc6 = fma(vec4<f32>(h6.x), w0, fma(vec4<f32>(h6.y), w1, fma(vec4<f32>(h6.z), w2, fma(vec4<f32>(h6.w), w3, acc6))));
-          let h7 = h_tile[read][7][q];
+          let h7 = h_tile[tile_row(read, 7u) + q];
           acc7 = fma(vec4<f32>(h7.x), w0, fma(vec4<f32>(h7.y), w1, fma(vec4<f32>(h7.z), w2, fma(vec4<f32>(h7.w), w3, acc7))));
         }
       }
