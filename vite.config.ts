@@ -14,8 +14,9 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use.
-      external: [/^node:/, 'puppeteer-core', 'webgpu'],
+      // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use,
+      // cli-progress (the forecast command's progress bar; CommonJS that needs Node's events and readline).
+      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress'],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },

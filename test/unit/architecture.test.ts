@@ -18,9 +18,11 @@ const kAllowed: Record<string, readonly string[]> = {
   gpu: ['core', 'model'],
   api: ['core', 'model', 'formats', 'cpu', 'gpu'],
   node: ['core', 'model', 'formats', 'cpu', 'gpu', 'api'],
-  cli: ['core', 'model', 'formats', 'cpu', 'gpu', 'api', 'node'],
+  // Forecasting on the public trainer (windows, scaling, transforms, baselines), shared by the CLI and the demo.
+  forecast: ['core', 'model', 'formats', 'api'],
+  cli: ['core', 'model', 'formats', 'cpu', 'gpu', 'api', 'node', 'forecast'],
   // The public entry: imports everything, imported by nothing.
-  '.': ['core', 'model', 'formats', 'cpu', 'gpu', 'api'],
+  '.': ['core', 'model', 'formats', 'cpu', 'gpu', 'api', 'forecast'],
 };
 
 function sourceFiles(dir: string): string[] {

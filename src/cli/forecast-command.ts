@@ -1,0 +1,203 @@
+// `webgpu-lstm forecast`: seed 003's forecasting recipe on a CSV column or the monthly US births
+// series, a progress bar while it trains, then RMSEs beside the baselines.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import cliProgress from 'cli-progress';
+import { createTrainer } from '../api/train/trainer.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
+import { CpuTrainingBackend } from '../cpu/training-backend.js';
+import { kBirthsPackage, monthlyBirths, type BirthsObservation } from '../forecast/births.js';
+import { seriesFromCSV } from '../forecast/csv.js';
+import { runForecast, type ForecastRun, type TrainerSource } from '../forecast/forecaster.js';
+import { resolveForecastOptions, type ForecastOptions, type RecipeName } from '../forecast/recipe.js';
+import { forecastSvg } from '../forecast/svg-plot.js';
+import type { TransformKind } from '../forecast/transform.js';
+import { modelToJSON } from '../formats/model-json.js';
+import { createNodeBackend, type NodeBackend, type NodeRuntime } from '../node/node-backend.js';
+import type { ParsedArgs } from './args.js';
+import { kDefaultMaxBytes, type Print } from './commands.js';
+
+/** The flags of `forecast`, as main.ts registers them (help.ts documents each). */
+export const kForecastFlags = [
+  'data', 'column', 'window', 'units', 'transform', 'epochs', 'batch-size', 'lr', 'test-fraction', 'season', 'seed',
+  'backend', 'runtime', 'plot', 'save', 'json', 'recipe',
+];
+
+interface Series {
+  readonly values: Float64Array;
+  /** Names the series in messages and the plot's title. */
+  readonly source: string;
+  readonly where?: (t: number) => string;
+}
+
+/** The monthly births series from the npm package, loaded at run time (the CLI bundle never carries its data). */
+function birthsSeries(): Series {
+  let dataset: () => BirthsObservation[];
+  try {
+    dataset = createRequire(import.meta.url)(kBirthsPackage) as () => BirthsObservation[];
+  } catch (error) {
+    throw new Error(`forecast: without --data the monthly US births series is read from the package ${kBirthsPackage}, which is not installed (${(error as Error).message.split('\n')[0]}); run npm install ${kBirthsPackage}, or give --data FILE.csv`);
+  }
+  return { values: monthlyBirths(dataset()).values, source: 'the monthly US births series 1969-1988' };
+}
+
+function csvSeries(path: string, column: string | undefined): Series {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > kDefaultMaxBytes) throw limitExceeded(`${path}: the file is ${size} bytes, more than ${kDefaultMaxBytes}`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof LstmError) throw error;
+    throw invalidArgument(`--data ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const csv = seriesFromCSV(text, { source: path, ...(column !== undefined ? { column } : {}) });
+  return { values: csv.values, source: `${path}, column ${JSON.stringify(csv.column)}`, where: (t) => `${path}: row ${csv.rows[t]}` };
+}
+
+/** A numeric flag's value, or undefined when absent (ranges are checked by resolveForecastOptions). */
+function numeric(args: ParsedArgs, name: string): number | undefined {
+  const text = args.flags.get(name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw invalidArgument(`forecast: --${name} expects a number, got ${describeValue(text)}`);
+  return value;
+}
+
+function forecastOptions(args: ParsedArgs): { recipe: RecipeName; options: ForecastOptions } {
+  const recipe = (args.flags.get('recipe') ?? 'default') as RecipeName;
+  const options = resolveForecastOptions(recipe, {
+    window: numeric(args, 'window'),
+    units: numeric(args, 'units'),
+    transform: args.flags.get('transform') as TransformKind | undefined,
+    epochs: numeric(args, 'epochs'),
+    batchSize: numeric(args, 'batch-size'),
+    lr: numeric(args, 'lr'),
+    testFraction: numeric(args, 'test-fraction'),
+    season: numeric(args, 'season'),
+    seed: numeric(args, 'seed'),
+  });
+  return { recipe, options };
+}
+
+const cpuSource: TrainerSource = { train: (model, options) => createTrainer(model, options, (m, setup) => new CpuTrainingBackend(m, setup)) };
+
+/**
+ * Where training runs. cpu: the CPU trainer directly (no GPU code loaded). webgpu: WebGPU or an
+ * error. auto: WebGPU when it opens and trains, else the CPU, said on stderr.
+ */
+async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: TrainerSource; backend: NodeBackend | null }> {
+  const prefer = args.flags.get('backend') ?? 'auto';
+  if (prefer !== 'cpu' && prefer !== 'webgpu' && prefer !== 'auto') throw invalidArgument(`forecast: --backend expects cpu, webgpu or auto, got ${describeValue(prefer)}`);
+  const runtime = args.flags.get('runtime') ?? 'dawn';
+  if (runtime !== 'dawn' && runtime !== 'chromium') throw invalidArgument(`forecast: --runtime expects dawn or chromium, got ${describeValue(runtime)}`);
+  if (prefer === 'cpu') return { source: cpuSource, backend: null };
+  const backend = await createNodeBackend({ prefer, runtime: runtime as NodeRuntime });
+  if (backend.kind === 'cpu') warn(`forecast: ${backend.reason}`);
+  if (prefer === 'webgpu') return { source: backend, backend };
+  const source: TrainerSource = {
+    train: async (model, options) => {
+      try {
+        return await backend.train(model, options);
+      } catch (error) {
+        if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+        warn(`forecast: auto: training on the CPU (float64) because ${error.message}`);
+        return cpuSource.train(model, options);
+      }
+    },
+  };
+  return { source, backend };
+}
+
+/** The per-epoch progress bar on stderr, or nothing when stderr is not a terminal or --json is given. */
+function progressBar(enabled: boolean, epochs: number) {
+  if (!enabled) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: 'epoch {value}/{total} {bar} loss {loss}  val loss {val}  {eta_formatted} left', stream: process.stderr, etaBuffer: 20, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(epochs, 0, { loss: '-', val: '-' });
+  return {
+    update: (epoch: number, loss: number, val: number | undefined) => bar.update(epoch, { loss: loss.toPrecision(4), val: val === undefined ? '-' : val.toPrecision(4) }),
+    stop: () => bar.stop(),
+  };
+}
+
+const round = (value: number) => Number(value.toPrecision(6));
+
+/** The verdict in words: which baselines the model beats on the test part. */
+export function verdict(run: Pick<ForecastRun, 'testRmse' | 'persistenceRmse' | 'seasonalRmse'>): string {
+  const beatsPersistence = run.testRmse < run.persistenceRmse;
+  const beatsSeasonal = run.testRmse < run.seasonalRmse;
+  if (beatsPersistence && beatsSeasonal) return 'The model beats both baselines on the test part.';
+  const lost = [!beatsPersistence && 'persistence', !beatsSeasonal && 'seasonal persistence'].filter(Boolean).join(' nor ');
+  return `The model does NOT beat ${lost} on the test part: a naive forecast is as good or better here.`;
+}
+
+/** `forecast`: trains seed 003's model on the series, then prints (or writes) what it achieved. */
+export async function forecastCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
+  const { recipe, options } = forecastOptions(args);
+  const dataPath = args.flags.get('data');
+  if (args.flags.has('column') && dataPath === undefined) throw invalidArgument('forecast: --column needs --data FILE.csv');
+  const series = dataPath === undefined ? birthsSeries() : csvSeries(dataPath, args.flags.get('column'));
+  const json = args.flags.has('json');
+  const { source, backend } = await trainerSource(args, warn);
+  try {
+    const bar = progressBar(!json && process.stderr.isTTY === true, options.epochs);
+    const run = await runForecast(source, series.values, options, {
+      source: series.source,
+      ...(series.where ? { where: series.where } : {}),
+      onEpochEnd: (epoch, logs) => bar.update(epoch + 1, logs.loss, logs.valLoss),
+    }).finally(() => bar.stop());
+    try {
+      return await report(run, { args, recipe, options, source: series.source, json }, print);
+    } finally {
+      run.trainer.dispose();
+    }
+  } finally {
+    await backend?.close();
+  }
+}
+
+interface ReportContext {
+  readonly args: ParsedArgs;
+  readonly recipe: RecipeName;
+  readonly options: ForecastOptions;
+  readonly source: string;
+  readonly json: boolean;
+}
+
+/** Writes --save and --plot, then prints the summary (one JSON object with --json). */
+async function report(run: ForecastRun, { args, recipe, options, source, json }: ReportContext, print: Print): Promise<number> {
+  const save = args.flags.get('save');
+  if (save) writeFileSync(save, JSON.stringify(modelToJSON(await run.trainer.model())));
+  const plot = args.flags.get('plot');
+  if (plot) writeFileSync(plot, forecastSvg(run, `${source}: ${options.transform}, window ${options.window}, ${options.epochs} epochs`));
+  const summary = {
+    train_rmse: run.trainRmse,
+    test_rmse: run.testRmse,
+    persistence_rmse: run.persistenceRmse,
+    seasonal_rmse: run.seasonalRmse,
+    epochs: options.epochs,
+    seconds: run.seconds,
+    backend: run.backend,
+    recipe,
+    transform: options.transform,
+    seed: options.seed,
+  };
+  if (json) {
+    print(JSON.stringify(summary));
+    return 0;
+  }
+  const { data } = run;
+  print(`series: ${source}: ${data.series.length} values; ${data.train.targets.length} training windows, ${data.test.targets.length} test windows (from value ${data.split + 1})`);
+  print(`recipe ${recipe}: transform ${options.transform}, window ${options.window}, LSTM(${options.units}) + Dense(1), ${options.epochs} epochs, batch ${options.batchSize}, Adam lr ${options.lr}, seed ${options.seed}`);
+  print(`trained on the ${run.backend === 'cpu' ? 'CPU (float64)' : 'GPU (WebGPU)'} in ${run.seconds.toFixed(1)} s`);
+  print(`RMSE in the series' units: train ${round(run.trainRmse)}, test ${round(run.testRmse)}`);
+  print(`baselines on the same test windows: persistence ${round(run.persistenceRmse)}, seasonal persistence (season ${options.season}) ${round(run.seasonalRmse)}`);
+  print(verdict(run));
+  if (save) print(`wrote ${save}`);
+  if (plot) print(`wrote ${plot}`);
+  return 0;
+}
