@@ -3,7 +3,6 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { compareResults, kDefaultTolerance, type VerifyReport } from '../api/compare.js';
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
 import { referenceResult } from '../api/runner.js';
-import { webgpuReason } from '../api/backend.js';
 import type { AdapterSummary } from '../gpu/context.js';
 import { inputFromJSON, type ParsedInput } from '../formats/input-json.js';
 import { resultToJSON } from '../formats/result-json.js';
@@ -81,24 +80,35 @@ interface GpuRun {
   readonly result: ForwardResult;
   readonly adapter: AdapterSummary;
   readonly runtime: NodeRuntime;
+  /** Why WebGPU and this runtime ran (with runtime 'auto', why the ones before it did not). */
+  readonly reason: string;
   readonly browser: string | null;
 }
 
-/** --runtime: where WebGPU runs. Chromium by default for now; 'auto' is Dawn where it finds an adapter, else Chromium. */
+/** --runtime: where WebGPU runs. 'auto' (default) is Dawn where it finds an adapter, else headless Chromium, saying why. */
 function runtimeFlag(args: ParsedArgs): NodeRuntime | 'auto' {
-  const runtime = args.flags.get('runtime') ?? 'chromium';
+  const runtime = args.flags.get('runtime') ?? 'auto';
   if (runtime !== 'dawn' && runtime !== 'chromium' && runtime !== 'auto') {
     throw invalidArgument(`${args.command}: --runtime expects dawn, chromium or auto, got ${JSON.stringify(runtime)}`);
   }
   return runtime;
 }
 
-async function runOnGpu(model: LSTM, input: ParsedInput, runtime: NodeRuntime | 'auto'): Promise<GpuRun> {
-  const backend = await createNodeBackend({ prefer: 'webgpu', runtime });
+/**
+ * One forward call on WebGPU in the chosen runtime. With prefer 'auto' and no runtime that works,
+ * resolves to the reason instead (the caller runs the CPU reference and says so).
+ */
+async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'auto', runtime: NodeRuntime | 'auto'): Promise<GpuRun | { cpuReason: string }> {
+  const backend = await createNodeBackend({ prefer, runtime });
+  if (backend.kind === 'cpu') {
+    await backend.close();
+    return { cpuReason: backend.reason };
+  }
   try {
     const runner = await backend.load(model);
     try {
-      return { result: await runner.forward(input.x, input.options), adapter: backend.adapter!, runtime: backend.runtime!, browser: backend.browser };
+      const result = await runner.forward(input.x, input.options);
+      return { result, adapter: backend.adapter!, runtime: backend.runtime!, reason: backend.reason, browser: backend.browser };
     } finally {
       runner.dispose();
     }
@@ -118,14 +128,16 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   let gpu: GpuRun | null = null;
   let reason = 'the CPU backend was requested';
   if (backend !== 'cpu') {
-    try {
-      gpu = await runOnGpu(model, input, runtime);
-      reason = `${webgpuReason(backend as 'webgpu' | 'auto', gpu.adapter)}; runtime: ${gpu.runtime}`;
-    } catch (error) {
-      if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-      reason = `auto: fell back to the CPU because ${error.message}`;
+    const run = await runOnGpu(model, input, backend as 'webgpu' | 'auto', runtime);
+    if ('cpuReason' in run) {
+      reason = run.cpuReason;
       // Never a silent CPU run: said on stderr too, not only inside the result.
-      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${error.message}`);
+      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${run.cpuReason}`);
+    } else {
+      gpu = run;
+      reason = run.reason;
+      // Dawn unavailable under --runtime auto is said on stderr too: a browser start is not free.
+      if (runtime === 'auto' && run.runtime === 'chromium') warn(`webgpu-lstm: note: ${run.reason}`);
     }
   }
   const result = gpu ? gpu.result : referenceResult(model, input.x, input.options);
@@ -163,7 +175,9 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
   const reference = referenceResult(model, input.x, input.options);
-  const gpu = await runOnGpu(model, input, runtimeFlag(args));
+  const gpu = await runOnGpu(model, input, 'webgpu', runtimeFlag(args));
+  // prefer 'webgpu' throws BACKEND_UNAVAILABLE rather than fall back.
+  if ('cpuReason' in gpu) throw new LstmError('BACKEND_UNAVAILABLE', gpu.cpuReason);
   const report = compareResults(model.config, reference, gpu.result, tolerance);
   warnNonFinite(reference, warn);
   warnNonFinite(gpu.result, warn);
@@ -180,12 +194,19 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
 
 /** `info`: the adapter the webgpu backend would use, and the runtime (Dawn, or the browser) it runs in. */
 export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {
-  if (runtimeFlag(args) === 'dawn') {
-    const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
-    const { maxStorageBufferBindingSize, maxBufferSize } = backend.device!.limits;
-    await backend.close();
-    print(JSON.stringify({ runtime: 'dawn', ...backend.adapter, limits: { maxStorageBufferBindingSize, maxBufferSize } }, null, 2));
-    return 0;
+  const runtime = runtimeFlag(args);
+  let dawnUnavailable: string | null = null;
+  if (runtime !== 'chromium') {
+    try {
+      const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+      const { maxStorageBufferBindingSize, maxBufferSize } = backend.device!.limits;
+      await backend.close();
+      print(JSON.stringify({ runtime: 'dawn', ...backend.adapter, limits: { maxStorageBufferBindingSize, maxBufferSize } }, null, 2));
+      return 0;
+    } catch (error) {
+      if (runtime === 'dawn' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      dawnUnavailable = error.message;
+    }
   }
   const session = await BrowserSession.open();
   try {
@@ -201,7 +222,8 @@ export async function infoCommand(args: ParsedArgs, print: Print): Promise<numbe
       }
     });
     if (!info.ok) throw new LstmError('BACKEND_UNAVAILABLE', info.message);
-    print(JSON.stringify({ runtime: 'chromium', browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
+    const reason = dawnUnavailable ? { reason: `runtime auto: Dawn is unavailable (${dawnUnavailable}), so headless Chromium runs it` } : {};
+    print(JSON.stringify({ runtime: 'chromium', ...reason, browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
     return 0;
   } finally {
     await session.close();

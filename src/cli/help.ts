@@ -33,11 +33,12 @@ const backend: FlagHelp = {
 };
 const runtime: FlagHelp = {
   name: 'runtime',
-  value: 'chromium|dawn|auto',
+  value: 'auto|dawn|chromium',
   text:
-    'where WebGPU runs. chromium (default): headless Chromium ($WEBGPU_LSTM_CHROME, $CHROME_PATH or /usr/bin/chromium; ' +
-    'needs the puppeteer-core package); dawn: in this process through the `webgpu` package (needs libvulkan1 and a Vulkan ' +
-    'driver; without a GPU, VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json); auto: Dawn, else Chromium',
+    'where WebGPU runs. auto (default): Dawn where it finds an adapter, else headless Chromium, saying why; ' +
+    'dawn: in this process through the `webgpu` package (needs libvulkan1 and a Vulkan driver; without a GPU, ' +
+    'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json); chromium: headless Chromium ($WEBGPU_LSTM_CHROME, ' +
+    '$CHROME_PATH or /usr/bin/chromium; needs the puppeteer-core package)',
 };
 
 const trainingBackend: FlagHelp = {

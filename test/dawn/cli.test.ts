@@ -47,7 +47,7 @@ describe('webgpu-lstm run --backend webgpu --runtime dawn', () => {
     expect(result.browser).toBeNull();
     expect(result.adapter.architecture).toBeTruthy();
     expect(result.driver).toBe(result.adapter.description);
-    expect(result.reason).toBe('the WebGPU backend was requested; runtime: dawn');
+    expect(result.reason).toBe("the WebGPU backend was requested; runtime 'dawn' was requested");
     const chromium = await runFixture(name, 'chromium');
     expect(chromium.result.runtime).toBe('chromium');
     expect(result.stats).toEqual(chromium.result.stats);

@@ -11,10 +11,16 @@ const kExamples = resolve(__dirname, '../../examples');
 const seed004 = join(kTorchCasesDir, 'seed004_scalar.json');
 const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-cli-'));
 
-/** Runs the built CLI as a user would, returning its exit code and output. */
+/**
+ * Runs the built CLI as a user would, returning its exit code and output. This file tests the
+ * headless-Chromium runtime, so run, verify and info get `--runtime chromium` unless a test names
+ * one (test/dawn/cli.test.ts tests Dawn, the default where it finds an adapter).
+ */
 async function cli(args: string[], env: Record<string, string> = {}) {
+  const usesRuntime = ['run', 'verify', 'info'].includes(args[0]) && !args.includes('--runtime');
+  const full = usesRuntime ? [...args, '--runtime', 'chromium'] : args;
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [kCli, ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await promisify(execFile)('node', [kCli, ...full], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
