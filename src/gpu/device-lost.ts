@@ -41,7 +41,11 @@ export class DeviceWatch {
    */
   race<T>(work: Promise<T>, what: string): Promise<T> {
     const lostAlready = this.error(what);
-    if (lostAlready) return Promise.reject(lostAlready);
+    if (lostAlready) {
+      // The work was started and will fail too: observe its rejection, or Node reports it unhandled.
+      work.catch(() => {});
+      return Promise.reject(lostAlready);
+    }
     return new Promise<T>((resolve, reject) => {
       const onLost = () => reject(this.error(what));
       this.pending.add(onLost);
