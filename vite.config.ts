@@ -16,7 +16,8 @@ export default defineConfig({
     rollupOptions: {
       // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use,
       // cli-progress (the forecast command's progress bar; CommonJS that needs Node's events and readline).
-      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress'],
+      // h5wasm (HDF5, imported on first use) and fflate (zip) are dependencies: imports, not copies.
+      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm', 'fflate'],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },
