@@ -1,11 +1,13 @@
-// The demo page: opens the backends, then wires the three sections. Everything it computes goes
+// The demo page: opens the backends, then wires the four sections. Everything it computes goes
 // through webgpu-lstm's public API.
 import './styles/base.css';
 import './styles/cell.css';
 import './styles/charts.css';
 import './styles/race.css';
+import './styles/forecast.css';
 import './styles/narrow.css';
 import { openBackends, renderEnvironment, renderRaceAdapterNote } from './environment.js';
+import { ForecastSection } from './forecast/forecast-section.js';
 import { Inspector } from './inspector/inspector.js';
 import { RaceSection } from './race/race-section.js';
 import { StatesSection } from './states/states.js';
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
   const inspector = new Inspector(backends.main, backends.reference, backends.name);
   const states = new StatesSection(backends.main, backends.reference, backends.name);
   new RaceSection(backends.main);
+  // Trains in its own worker, with its own backend (WebGPU there, else the CPU).
+  new ForecastSection();
   // One after the other: both load a model on the same device, and the first paint needs both anyway.
   await inspector.compute();
   await states.draw();

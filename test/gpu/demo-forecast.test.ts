@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserSession } from '../../src/node/chromium/browser-session.js';
+
+// The demo's "Train a forecaster" section (issue 13), built as it ships, in headless Chromium:
+// a few epochs on the monthly births series, the loss chart growing epoch by epoch, the RMSEs
+// beside the baselines, and a page that stays responsive (no main-thread task over 50 ms).
+
+const kRoot = resolve(__dirname, '../..');
+const kScreenshots = resolve(kRoot, 'test-output/demo');
+const kEpochs = 4;
+
+let session: BrowserSession;
+let errorsBeforeDemo = 0;
+
+async function text(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (element) => (element.textContent ?? '').trim());
+}
+
+/** Points on the loss chart's training line (0 before the first epoch). */
+async function lossPoints(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const line = document.querySelector('#forecast-loss-chart .series[data-label="training"] polyline');
+    return line ? (line.getAttribute('points') ?? '').trim().split(/\s+/).length : 0;
+  });
+}
+
+beforeAll(async () => {
+  await build({ configFile: resolve(kRoot, 'demo/vite.config.ts'), logLevel: 'warn' });
+  mkdirSync(kScreenshots, { recursive: true });
+  session = await BrowserSession.open({ libraryDir: resolve(kRoot, 'dist'), routes: { '/demo/': resolve(kRoot, 'demo/dist') } });
+  await session.page.setViewport({ width: 1280, height: 900 });
+  errorsBeforeDemo = session.consoleErrors.length;
+  await session.goto('/demo/index.html');
+  await session.page.waitForFunction(() => document.body.dataset.ready === 'true', { timeout: 60_000 });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('demo: train a forecaster', () => {
+  it('trains on the monthly births series: the loss chart grows, the RMSEs appear beside the baselines, no long task', async () => {
+    const page = session.page;
+    expect(await page.$eval('#forecast-dataset', (element) => (element as HTMLSelectElement).value)).toBe('births-monthly');
+    await page.$eval('#forecast-epochs', (input, epochs) => ((input as HTMLInputElement).value = String(epochs)), kEpochs);
+    // Long tasks on the page's thread from the click on Train until the results are shown.
+    await page.evaluate(() => {
+      const tasks: number[] = [];
+      (window as unknown as { longTasks: number[] }).longTasks = tasks;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: 'longtask' });
+    });
+    await page.click('#forecast-train');
+    const seen = new Set<number>();
+    const deadline = Date.now() + 170_000;
+    while ((await text(page, '#forecast-test-rmse')) === '—' && Date.now() < deadline) {
+      seen.add(await lossPoints(page));
+      const state = await page.$eval('#forecast-status', (element) => (element as HTMLElement).dataset.state);
+      if (state === 'error') throw new Error(`training failed in the page: ${await text(page, '#forecast-status')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await page.$eval('#forecast-status', (element) => (element as HTMLElement).dataset.state)).toBe('done');
+    expect(await lossPoints(page)).toBe(kEpochs);
+    // The chart gained points while training: it was seen with fewer points than at the end.
+    expect([...seen].filter((count) => count > 0 && count < kEpochs).length, `loss-chart point counts seen: ${[...seen]}`).toBeGreaterThan(0);
+
+    expect(await text(page, '#forecast-test-rmse')).toMatch(/^[\d,]+(\.\d+)?$/);
+    expect(await text(page, '#forecast-train-rmse')).toMatch(/^[\d,]+(\.\d+)?$/);
+    // The issue's baselines for this series (PyTorch, the last third): 15 206 and 7 525.
+    expect(await text(page, '#forecast-persistence')).toBe('15,206.3');
+    expect(await text(page, '#forecast-seasonal')).toBe('7,524.61');
+    expect(await text(page, '#forecast-verdict')).toMatch(/^The model (beats both|does not beat)/);
+    expect(await page.$$eval('#forecast-chart .series', (groups) => groups.map((g) => g.getAttribute('data-label')))).toEqual([
+      'truth',
+      'one step ahead (test part)',
+      'forecast, 36 steps past the data',
+    ]);
+    expect(await page.$eval('#forecast-download', (button) => (button as HTMLButtonElement).disabled)).toBe(false);
+
+    const backend = await page.$eval('#forecast-backend', (element) => (element as HTMLElement).dataset.backend);
+    expect(await text(page, '#forecast-backend')).toMatch(backend === 'webgpu' ? /^Training on WebGPU/ : /^Training on the CPU: /);
+    expect(backend, await text(page, '#forecast-backend')).toBe('webgpu');
+
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(longTasks.filter((ms) => ms > 50), 'main-thread tasks over 50 ms during training').toEqual([]);
+    await (await page.$('#forecast-section'))!.screenshot({ path: resolve(kScreenshots, 'demo-forecast.png') });
+  });
+
+  it('says what is wrong with pasted data, in one line, without training', async () => {
+    const page = session.page;
+    await page.select('#forecast-dataset', 'own');
+    await page.$eval('#forecast-text', (area) => ((area as HTMLTextAreaElement).value = 'month,value\n1,5\n2,five\n'));
+    await page.click('#forecast-train');
+    expect(await text(page, '#forecast-error')).toBe('your numbers: row 3, column "value": expected a number, got "five"');
+    await page.$eval('#forecast-text', (area) => ((area as HTMLTextAreaElement).value = '1, 2, 3, 4'));
+    await page.click('#forecast-train');
+    expect(await text(page, '#forecast-error')).toMatch(/^your numbers: 4 values; --window 12 .* needs at least \d+$/);
+    await page.select('#forecast-dataset', 'births-monthly');
+  });
+
+  it('logged no console errors', () => {
+    expect(session.consoleErrors.slice(errorsBeforeDemo)).toEqual([]);
+  });
+});
