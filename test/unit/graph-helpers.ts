@@ -25,7 +25,7 @@ export function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Every layer's kind, options and weights as plain data, to compare two models exactly. */
-export function modelSnapshot(model: SequenceModel): unknown {
+export function modelSnapshot(model: SequenceModel): { input: unknown; shapes: unknown; layers: unknown[] } {
   return {
     input: model.input,
     shapes: model.shapes,
