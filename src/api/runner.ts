@@ -1,5 +1,9 @@
 import type { BackendRunner } from '../core/backend-runner.js';
-import { LstmError } from '../core/errors.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument, LstmError } from '../core/errors.js';
+import { kMaxStepsTimesBatch } from '../core/forward-options.js';
+import { checkDimension } from '../model/config.js';
+import { openStream, type LstmStream, type StreamOptions } from './stream.js';
 import type { ForwardResult } from '../core/results.js';
 import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
@@ -17,6 +21,14 @@ export interface Runner {
    * argument is checked before any backend work; a bad one rejects with an LstmError naming it.
    */
   forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult>;
+  /**
+   * Makes the first call of (steps, batch) as quick as later ones: on WebGPU it compiles the kernels
+   * that shape runs and makes its working set (by one call of zeros). Calls of other shapes gain too:
+   * compiled kernels serve every shape of this model. Nothing to do on the CPU.
+   */
+  warmup(options: { readonly steps: number; readonly batch: number }): Promise<void>;
+  /** Opens a stream of `options.batch` slots whose (h, c) stay on the backend between calls (src/api/stream.ts). */
+  stream(options: StreamOptions): LstmStream;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }
@@ -41,6 +53,14 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
       }
       return finishResult(model.config, input.steps, input.batch, result, result.stats);
     },
+    async warmup(options) {
+      if (options === null || typeof options !== 'object') throw invalidArgument(`warmup options: expected { steps, batch }, got ${describeValue(options)}`);
+      const steps = checkDimension('options.steps', options.steps, kMaxStepsTimesBatch);
+      const batch = checkDimension('options.batch', options.batch, kMaxStepsTimesBatch);
+      if (steps * batch > kMaxStepsTimesBatch) throw invalidArgument(`options.steps × options.batch: expected at most ${kMaxStepsTimesBatch}, got ${steps} × ${batch}`);
+      await backend.warmup?.(steps, batch);
+    },
+    stream: (options) => openStream(model, backend, options),
     dispose: () => backend.dispose(),
   };
 }

@@ -1,5 +1,6 @@
 import type { PreparedInput } from './prepared-input.js';
 import type { ForwardStats, TimeMajorResult } from './results.js';
+import type { BackendStream, StreamOutputs } from './stream.js';
 
 /** What a backend's run gives back: time-major results and the counters of the call. */
 export interface BackendResult extends TimeMajorResult {
@@ -16,6 +17,10 @@ export interface BackendRunner {
   /** Bytes of GPU memory held (0 on the CPU). */
   readonly gpuBytes: number;
   run(input: PreparedInput): Promise<BackendResult>;
+  /** Makes a first call of (steps, batch) as quick as later ones (compiled kernels, working set); checked sizes. */
+  warmup?(steps: number, batch: number): Promise<void>;
+  /** A stream of `batch` slots over this runner's weights (a unidirectional model; checked by the caller). */
+  openStream?(batch: number, outputs: StreamOutputs): BackendStream;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }

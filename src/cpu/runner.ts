@@ -4,6 +4,8 @@ import type { PreparedInput } from '../core/prepared-input.js';
 import type { LSTM } from '../model/lstm.js';
 import { referenceForward } from './reference.js';
 import { headOverResults } from './head.js';
+import type { BackendStream, StreamOutputs } from '../core/stream.js';
+import { CpuStream } from './stream.js';
 
 /** The CPU backend: the float64 reference, behind the same interface as the GPU runner. */
 export class CpuRunner implements BackendRunner {
@@ -24,6 +26,14 @@ export class CpuRunner implements BackendRunner {
     const prediction = this.model.config.head ? headOverResults(this.model, result.output, result.hN, input.steps, input.batch).prediction : null;
     return { ...result, prediction, stats: { backend: 'cpu', dispatches: 0, submits: 0, readbacks: 0 } };
   }
+
+  openStream(batch: number, outputs: StreamOutputs): BackendStream {
+    if (this.disposed) throw new LstmError('DISPOSED', 'stream: this runner was disposed; load the model again');
+    return new CpuStream(this.model, batch, outputs);
+  }
+
+  /** Nothing to prepare on the CPU. */
+  async warmup(): Promise<void> {}
 
   dispose(): void {
     this.disposed = true;

@@ -26,18 +26,23 @@ export interface CallCommands {
   readonly copies: readonly CopyCommand[];
 }
 
-/** Encodes `call` into one command buffer and submits it; the pipeline is set only when it changes. */
+/** Encodes `call` into one command buffer and submits it. */
 export function encodeAndSubmit(device: GPUDevice, call: CallCommands): void {
   const encoder = device.createCommandEncoder({ label: call.label });
-  const pass = encoder.beginComputePass({ label: call.label });
+  encodeDispatches(encoder, call.label, call.dispatches);
+  for (const copy of call.copies) encoder.copyBufferToBuffer(copy.source, copy.sourceOffset, call.staging, copy.destinationOffset, copy.size);
+  device.queue.submit([encoder.finish()]);
+}
+
+/** Encodes `dispatches` in order as one compute pass; the pipeline is set only when it changes. */
+export function encodeDispatches(encoder: GPUCommandEncoder, label: string, dispatches: readonly DispatchCommand[]): void {
+  const pass = encoder.beginComputePass({ label });
   let current: GPUComputePipeline | null = null;
-  for (const dispatch of call.dispatches) {
+  for (const dispatch of dispatches) {
     if (dispatch.pipeline !== current) pass.setPipeline(dispatch.pipeline);
     current = dispatch.pipeline;
     pass.setBindGroup(0, dispatch.bindGroup, dispatch.dynamicOffsets);
     pass.dispatchWorkgroups(...dispatch.workgroups);
   }
   pass.end();
-  for (const copy of call.copies) encoder.copyBufferToBuffer(copy.source, copy.sourceOffset, call.staging, copy.destinationOffset, copy.size);
-  device.queue.submit([encoder.finish()]);
 }

@@ -12,6 +12,13 @@ export interface CompiledKernel {
  * callers asking for the same kernel share one compilation.
  */
 const cache = new WeakMap<GPUDevice, Map<string, Promise<CompiledKernel>>>();
+/** The pipelines whose compilation has finished, per device: what a call can use without waiting. */
+const ready = new WeakMap<GPUDevice, Map<string, CompiledKernel>>();
+
+/** The compiled kernel of `spec` if its compilation has finished; undefined otherwise (nothing is started). */
+export function readyKernel(device: GPUDevice, spec: KernelSpec): CompiledKernel | undefined {
+  return ready.get(device)?.get(kernelKey(spec));
+}
 
 export function getKernel(device: GPUDevice, spec: KernelSpec): Promise<CompiledKernel> {
   let perDevice = cache.get(device);
@@ -24,7 +31,13 @@ export function getKernel(device: GPUDevice, spec: KernelSpec): Promise<Compiled
   if (!compiled) {
     compiled = compile(device, spec);
     perDevice.set(key, compiled);
-    compiled.catch(() => perDevice.delete(key));
+    compiled.then(
+      (kernel) => {
+        if (!ready.has(device)) ready.set(device, new Map());
+        ready.get(device)!.set(key, kernel);
+      },
+      () => perDevice.delete(key),
+    );
   }
   return compiled;
 }

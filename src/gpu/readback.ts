@@ -7,7 +7,12 @@ const kFloat = 4;
 
 /** Maps the staging buffer, copies out its `layout.length` floats and unmaps it. */
 export async function readStaging(staging: GPUBuffer, layout: ReadbackLayout): Promise<Float32Array> {
-  const bytes = layout.length * kFloat;
+  return readFloats(staging, layout.length);
+}
+
+/** Maps a MAP_READ buffer, copies out its first `count` floats and unmaps it. */
+export async function readFloats(staging: GPUBuffer, count: number): Promise<Float32Array> {
+  const bytes = count * kFloat;
   await staging.mapAsync(MapMode.READ, 0, bytes);
   const data = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
   staging.unmap();

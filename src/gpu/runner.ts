@@ -7,14 +7,14 @@ import type { LSTM } from '../model/lstm.js';
 import type { GpuContext } from './context.js';
 import { watchDevice, type DeviceWatch } from './device-lost.js';
 import { encodeAndSubmit } from './encode.js';
-import { inputProjectionKernel } from './kernels/input-projection.js';
-import { recurrenceKernel } from './kernels/recurrence.js';
+import { chooseKernels, compileKernels } from './kernel-choice.js';
 import type { BufferSet } from './memory.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
-import { getKernel } from './pipeline-cache.js';
 import { recurrencePathFor, type RecurrenceChoice } from './plan.js';
 import { readStaging, unpackResults } from './readback.js';
 import { ShapeResources } from './shape-resources.js';
+import { GpuStream } from './stream/gpu-stream.js';
+import type { StreamOutputs } from '../core/stream.js';
 import { checkWeightsFit } from './split/fit.js';
 import type { PartResult, SplitHost } from './split/host.js';
 import { forwardSplit } from './split/split.js';
@@ -47,7 +47,7 @@ interface DeviceWeights {
   readonly layers: readonly LayerDirectionBuffers[];
 }
 
-function shapeKey(input: PreparedInput): string {
+function shapeKey(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): string {
   return `${input.steps}x${input.batch}${input.trace ? ' traced' : ''}`;
 }
 
@@ -67,6 +67,7 @@ export class GpuRunner implements BackendRunner {
   private readonly shapes = new Map<string, ShapeResources>();
   /** Per layer-direction, the runner a split over time uses, kept for later calls; it borrows our weights. */
   private readonly layerRunners = new Map<number, GpuRunner>();
+  private readonly streams = new Set<GpuStream>();
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private readonly watch: DeviceWatch;
@@ -89,8 +90,10 @@ export class GpuRunner implements BackendRunner {
     const lost = watchDevice(context.device).error('load');
     if (lost) throw lost;
     checkWeightsFit(model.config, context.limits);
-    await getKernel(context.device, inputProjectionKernel);
+    // The kernels a first call of one sequence needs compile while the weights upload.
+    const compiled = compileKernels(context.device, recurrencePathFor(context, model.config, 1, recurrence), false);
     const { set, layers } = uploadModel(context.device, model);
+    await compiled;
     return new GpuRunner(context, model, { owned: set, layers }, recurrence);
   }
 
@@ -99,6 +102,7 @@ export class GpuRunner implements BackendRunner {
     let bytes = this.weights.owned?.bytes ?? 0;
     for (const shape of this.shapes.values()) bytes += shape.memory.bytes;
     for (const runner of this.layerRunners.values()) bytes += runner.gpuBytes;
+    for (const stream of this.streams) bytes += stream.bytes;
     return bytes;
   }
 
@@ -108,19 +112,51 @@ export class GpuRunner implements BackendRunner {
     return run;
   }
 
+  /**
+   * Compiles the kernels a call of (steps, batch) runs, the ideal batch tile included, then runs one
+   * call of zeros so that its working set exists and every first-use cost is paid.
+   */
+  async warmup(steps: number, batch: number): Promise<void> {
+    this.checkUsable();
+    await compileKernels(this.context.device, recurrencePathFor(this.context, this.model.config, batch, this.recurrence), false);
+    const x = new Float64Array(steps * batch * this.model.config.inputSize);
+    await this.run({ steps, batch, x, h0: null, c0: null, lengths: null, trace: false });
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const shape of this.shapes.values()) shape.destroy();
     this.shapes.clear();
+    for (const stream of [...this.streams]) stream.dispose();
     for (const runner of this.layerRunners.values()) runner.dispose();
     this.layerRunners.clear();
     this.weights.owned?.destroy();
   }
 
-  private checkUsable(): void {
-    if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed; load the model again');
-    const lost = this.watch.error('forward');
+  /** A stream of `batch` slots on this runner's weights and kernels (src/gpu/stream/); disposed with the runner. */
+  openStream(batch: number, outputs: StreamOutputs): GpuStream {
+    this.checkUsable('stream');
+    const stream = new GpuStream(
+      {
+        context: this.context,
+        config: this.model.config,
+        weights: this.weights.layers,
+        recurrence: this.recurrence,
+        watch: this.watch,
+        checkUsable: (what) => this.checkUsable(what),
+        closed: (closed) => this.streams.delete(closed),
+      },
+      batch,
+      outputs,
+    );
+    this.streams.add(stream);
+    return stream;
+  }
+
+  private checkUsable(what = 'forward'): void {
+    if (this.disposed) throw new LstmError('DISPOSED', `${what}: this runner was disposed; load the model again`);
+    const lost = this.watch.error(what);
     if (lost) throw lost;
   }
 
@@ -171,10 +207,8 @@ export class GpuRunner implements BackendRunner {
   private async runOne(input: PreparedInput): Promise<PartResult> {
     this.checkUsable();
     const device = this.context.device;
-    const key = shapeKey(input);
-    const cached = this.cachedShape(key);
     // Compiling may await; creating the shape may not (see below), so it is made a closure here.
-    const makeShape = cached ? () => cached : await this.shapeMaker(input, key);
+    const makeShape = await this.shapeMaker(input);
     // Error scopes belong to the whole device: nothing between push and pop may await, or another
     // runner's call on the same device could push and pop in between and take our errors.
     device.pushErrorScope('out-of-memory');
@@ -208,17 +242,24 @@ export class GpuRunner implements BackendRunner {
     return cached;
   }
 
-  /** Compiles the kernels of a new shape's path; the returned function creates and caches its working set. */
-  private async shapeMaker(input: PreparedInput, key: string): Promise<() => ShapeResources> {
+  /**
+   * The kernels of the shape's path, compiled as far as a call must wait (src/gpu/kernel-choice.ts),
+   * and a function that returns its cached working set or creates and caches a new one. A working
+   * set made for a fallback tile is dropped once the ideal tile's is made.
+   */
+  private async shapeMaker(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): Promise<() => ShapeResources> {
     const { device } = this.context;
-    const path = recurrencePathFor(this.context, this.model.config, input.batch, this.recurrence);
-    const [projection, recurrence] = await Promise.all([
-      getKernel(device, inputProjectionKernel),
-      getKernel(device, recurrenceKernel(path, input.trace)),
-    ]);
+    const ideal = recurrencePathFor(this.context, this.model.config, input.batch, this.recurrence);
+    const { path, kernels } = await chooseKernels(device, ideal, input.trace);
+    const key = `${shapeKey(input)} ${path.kind === 'sequence' ? `tile ${path.batchTile}` : 'steps'}`;
+    const cached = this.cachedShape(key);
+    if (cached) return () => cached;
     return () => {
+      if (path === ideal) {
+        for (const [other, shape] of this.shapes) if (other.startsWith(`${shapeKey(input)} `)) this.evict(shape);
+      }
       const stride = device.limits.minUniformBufferOffsetAlignment;
-      const shape = new ShapeResources(device, this.model.config, this.weights.layers, { projection, recurrence }, path, input.steps, input.batch, input.trace, stride);
+      const shape = new ShapeResources(device, this.model.config, this.weights.layers, kernels, path, input.steps, input.batch, input.trace, stride);
       this.shapes.set(key, shape);
       if (this.shapes.size > kShapeCacheSize) {
         const [oldestKey, oldest] = this.shapes.entries().next().value!;

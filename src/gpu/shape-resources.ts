@@ -31,6 +31,8 @@ export class ShapeResources {
   readonly buffers: ShapeBuffers<GPUBuffer>;
   readonly readback: ReadbackLayout;
   readonly commands: CallCommands;
+  /** Which of each layer-direction's two state buffers holds (h_n, c_n) after a call. */
+  private readonly finalStateIndex: 0 | 1;
 
   constructor(
     device: GPUDevice,
@@ -98,11 +100,13 @@ export class ShapeResources {
       const { step } = record;
       return { pipeline: kernels.recurrence.pipeline, bindGroup: recurrenceGroups[ld][step % 2], dynamicOffsets: [step * stepStride], workgroups: record.workgroups };
     };
+    // The sequence kernel leaves (h_n, c_n) in state_out; the step kernels ping-pong, ending in [T % 2].
+    this.finalStateIndex = path.kind === 'sequence' ? 1 : ((steps % 2) as 0 | 1);
     this.commands = {
       label: 'lstm forward',
       dispatches: planForward(config, T, B, path).map(command),
       staging: buffers.staging,
-      copies: this.readbackCopies(path),
+      copies: this.readbackCopies(),
     };
   }
 
@@ -121,16 +125,19 @@ export class ShapeResources {
     this.memory.destroy();
   }
 
+  /** Layer-direction ld's buffer of (h, c) pairs [B, H] that holds (h_n, c_n) once `commands` ran. */
+  finalState(ld: number): GPUBuffer {
+    return this.buffers.layerDirections[ld].states[this.finalStateIndex];
+  }
+
   /** The copies that fill the staging buffer as `readback` lays it out. */
-  private readbackCopies(path: RecurrencePath): CopyCommand[] {
-    const { sequences, layerDirections, trace } = this.buffers;
+  private readbackCopies(): CopyCommand[] {
+    const { sequences, trace } = this.buffers;
     const layout = this.readback;
     const copy = (source: GPUBuffer, offset: number, length: number): CopyCommand => ({ source, sourceOffset: 0, destinationOffset: offset * kFloat, size: length * kFloat });
-    // The sequence kernel leaves (h_n, c_n) in state_out; the step kernels ping-pong, ending in [T % 2].
-    const finalState = path.kind === 'sequence' ? 1 : this.steps % 2;
     return [
       copy(sequences[(this.config.numLayers - 1) % 2], layout.output.offset, layout.output.length),
-      ...layout.states.map((region, ld) => copy(layerDirections[ld].states[finalState], region.offset, region.length)),
+      ...layout.states.map((region, ld) => copy(this.finalState(ld), region.offset, region.length)),
       ...(layout.trace ? [copy(trace, layout.trace[0].offset, layout.traceLayout.total)] : []),
     ];
   }

@@ -57,6 +57,11 @@ export async function openPageBackend(options: Pick<BackendOptions, 'powerPrefer
           if (disposed || closing) throw new LstmError('DISPOSED', 'forward: this runner or its Chromium backend was disposed; load the model again');
           return (await remoteForward(browser, model, x, forwardOptions, runnerOptions)).result;
         },
+        // Each call loads the model in its own page device, so there is nothing to keep warm or streaming.
+        warmup: async () => {},
+        stream: () => {
+          throw new LstmError('BACKEND_UNAVAILABLE', "stream: the 'chromium' runtime runs forward calls only; stream with runtime 'dawn', in the page itself, or on the CPU");
+        },
         dispose: () => {
           disposed = true;
         },
