@@ -28,6 +28,7 @@ export type { NonFinitePolicy } from './core/non-finite.js';
 export type { ForwardResult, ForwardStats, ResultStats, TraceEntry } from './core/results.js';
 export { compareResults, kDefaultTolerance, type Tolerance, type TensorError, type VerifyReport } from './api/compare.js';
 export { verify, type VerifyOptions } from './api/verify.js';
+export type { LstmStream, StreamOptions, StreamResult, StreamOutputs } from './api/stream.js';
 export { LstmError, type LstmErrorCode } from './core/errors.js';
 export { cell } from './cpu/single-step.js';
 export type { CellStep } from './cpu/cell.js';
