@@ -17,7 +17,8 @@ export default defineConfig({
       // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use,
       // cli-progress (the forecast command's progress bar; CommonJS that needs Node's events and readline).
       // h5wasm (HDF5, imported on first use) and fflate (zip) are dependencies: imports, not copies.
-      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm', 'fflate'],
+      // protobufjs (ONNX files) likewise.
+      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm', 'fflate', /^protobufjs/],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },

@@ -21,8 +21,8 @@ export interface ReferenceResult {
  * The whole network over a batch, in float64, the way the equations read. Layer k's input is layer
  * k−1's output. Sequence b runs for lengths[b] steps (PyTorch packed-sequence semantics): outputs
  * past its length stay zero, its final state is the one at its last valid step, and the reverse
- * direction starts at its own last valid step. A length of 0 (ONNX allows it) runs no step: its
- * outputs are zero and its final state is its initial state.
+ * direction starts at its own last valid step. (The front door asks lengths ≥ 1; a length of 0, as
+ * ONNX allows, would leave that sequence's outputs and final state zero, as onnxruntime does.)
  *
  * With goBackwards (Keras) each layer runs as the reverse direction does and writes the state after
  * reading x[t] at position T−1−t, the order Keras returns.
@@ -58,6 +58,7 @@ export function referenceForward(model: LSTM, input: PreparedInput): ReferenceRe
       let h: ArrayLike<number> = input.h0 ? input.h0.subarray(hOffset, hOffset + R) : new Float64Array(R);
       let c: ArrayLike<number> = input.c0 ? input.c0.subarray(cOffset, cOffset + H) : new Float64Array(H);
       const length = input.lengths ? input.lengths[b] : T;
+      if (length === 0) continue;
       for (let s = 0; s < length; s++) {
         const t = backwards ? length - 1 - s : s;
         const step = cellStep(w, layerInput, (t * B + b) * I, h, c);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelFromOnnx } from '../../src/formats/onnx/read.js';
+import { modelToOnnx } from '../../src/formats/onnx/write.js';
+import { runOnnx } from '../../src/api/onnx-io.js';
+import { referenceResult } from '../../src/api/runner.js';
+import type { Tensor } from '../../src/core/tensor.js';
+
+// ONNX files made by torch.onnx.export and onnx.helper (test/fixtures/make_onnx_fixtures.py), run
+// on the CPU reference; expected outputs from PyTorch in float64 and an independent NumPy float64
+// implementation (checked there against ONNX's own LSTM_Helper).
+
+const kDir = join(import.meta.dirname, '../fixtures/onnx');
+export const kOnnxCases = readdirSync(kDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+
+export interface OnnxCase {
+  readonly inputs: Record<string, Tensor<number[]>>;
+  readonly outputs: Record<string, Tensor<number[]>>;
+}
+
+export function loadCase(name: string): { bytes: Uint8Array; expected: OnnxCase } {
+  return { bytes: readFileSync(join(kDir, `${name}.onnx`)), expected: JSON.parse(readFileSync(join(kDir, `${name}.json`), 'utf8')) };
+}
+
+export function maxDifference(actual: Tensor<ArrayLike<number>>, expected: Tensor<ArrayLike<number>>): number {
+  expect([...actual.shape]).toEqual([...expected.shape]);
+  let worst = 0;
+  for (let k = 0; k < expected.data.length; k++) worst = Math.max(worst, Math.abs(actual.data[k] - expected.data[k]));
+  return worst;
+}
+
+describe('ONNX fixtures on the CPU reference', () => {
+  it('found the committed fixtures', () => {
+    expect(kOnnxCases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const name of kOnnxCases) {
+    it(`${name}: every graph output matches`, async () => {
+      const { bytes, expected } = loadCase(name);
+      const onnx = modelFromOnnx(bytes);
+      const outputs = await runOnnx(onnx, (x, options) => referenceResult(onnx.model, x, options), expected.inputs);
+      expect([...outputs.keys()].sort()).toEqual(Object.keys(expected.outputs).sort());
+      for (const [output, tensor] of outputs) {
+        // float64 throughout on float32 weights: only summation order separates the two.
+        expect(maxDifference(tensor, expected.outputs[output]), output).toBeLessThan(1e-9);
+      }
+    });
+  }
+});
+
+describe('ONNX read → write → read', () => {
+  for (const name of kOnnxCases) {
+    it(`${name}: the same model, parameter for parameter`, () => {
+      const first = modelFromOnnx(loadCase(name).bytes).model;
+      const second = modelFromOnnx(modelToOnnx(first, { states: true, lengths: true })).model;
+      expect(second.config).toEqual(first.config);
+      const a = first.tensors();
+      const b = second.tensors();
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [key, t] of a) expect(Array.from(b.get(key)!.data), key).toEqual(Array.from(t.data));
+    });
+  }
+});
