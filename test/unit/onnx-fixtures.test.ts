@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { modelFromOnnx } from '../../src/formats/onnx/read.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
 import { runOnnx } from '../../src/api/onnx-io.js';
 import { referenceResult } from '../../src/api/runner.js';
-import type { Tensor } from '../../src/core/tensor.js';
+import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
 
 // ONNX files made by torch.onnx.export and onnx.helper (test/fixtures/make_onnx_fixtures.py), run
 // on the CPU reference; expected outputs from PyTorch in float64 and an independent NumPy float64
 // implementation (checked there against ONNX's own LSTM_Helper).
-
-const kDir = join(import.meta.dirname, '../fixtures/onnx');
-export const kOnnxCases = readdirSync(kDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-
-export interface OnnxCase {
-  readonly inputs: Record<string, Tensor<number[]>>;
-  readonly outputs: Record<string, Tensor<number[]>>;
-}
-
-export function loadCase(name: string): { bytes: Uint8Array; expected: OnnxCase } {
-  return { bytes: readFileSync(join(kDir, `${name}.onnx`)), expected: JSON.parse(readFileSync(join(kDir, `${name}.json`), 'utf8')) };
-}
-
-export function maxDifference(actual: Tensor<ArrayLike<number>>, expected: Tensor<ArrayLike<number>>): number {
-  expect([...actual.shape]).toEqual([...expected.shape]);
-  let worst = 0;
-  for (let k = 0; k < expected.data.length; k++) worst = Math.max(worst, Math.abs(actual.data[k] - expected.data[k]));
-  return worst;
-}
 
 describe('ONNX fixtures on the CPU reference', () => {
   it('found the committed fixtures', () => {
