@@ -1,0 +1,141 @@
+import { describeValue } from '../core/describe.js';
+import { invalidArgument } from '../core/errors.js';
+import type { NonFinitePolicy } from '../core/non-finite.js';
+import { lstmToSequence, sequenceToLstm } from '../model/graph/lstm-mapping.js';
+import type { SequenceModel } from '../model/graph/sequence-model.js';
+import type { LSTM } from '../model/lstm.js';
+import { kerasModelFromH5 } from './keras/read-h5.js';
+import { kerasModelFromZip } from './keras/read-zip.js';
+import { kerasModelToH5, kerasModelToZip } from './keras/write-h5.js';
+import { modelFromJSON, modelToJSON } from './model-json.js';
+import { tfjsModelFromJSON } from './tfjs/read.js';
+import { tfjsModelToArtifacts } from './tfjs/write.js';
+
+/**
+ * The model-file registry: which format a file is (from `from`, its content, or its extension),
+ * how to read it, and how to write a model in a format. Platform-neutral: the caller reads the
+ * files (the CLI through node:fs, with its size budget) and writes what comes back.
+ *
+ * Formats: 'json' (our model JSON), 'tfjs' (TensorFlow.js layers model.json + shards), 'h5'
+ * (Keras HDF5: full model; or weights with a `model.to_json()` config), 'keras' (Keras 3 zip),
+ * 'keras-json' (a `model.to_json()` config whose weights come separately: .h5 or .weights.h5).
+ */
+export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json'] as const;
+export type ModelFormat = (typeof kModelFormats)[number];
+
+/** A model as read: ours (an LSTM, possibly with a head) or a sequence of Keras-style layers. */
+export type LoadedModel = { readonly kind: 'lstm'; readonly model: LSTM } | { readonly kind: 'sequence'; readonly model: SequenceModel };
+
+export interface ModelFiles {
+  /** The model file's path (its extension helps detection; messages name it). */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** --weights: the weights of a config-only file. */
+  readonly weights?: { readonly path: string; readonly bytes: Uint8Array };
+  /** A file next to the model file, by the relative path the model file names (tfjs shards). */
+  readonly readSibling: (relativePath: string) => Uint8Array;
+}
+
+export interface LoadOptions {
+  readonly from?: string;
+  readonly maxBytes?: number;
+  readonly nonFinite?: NonFinitePolicy;
+}
+
+const kHdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const kZipSignature = [0x50, 0x4b, 0x03, 0x04];
+
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return signature.every((b, k) => bytes[k] === b);
+}
+
+function checkFormat(name: string, value: string): ModelFormat {
+  if (!(kModelFormats as readonly string[]).includes(value)) throw invalidArgument(`${name}: expected one of ${kModelFormats.join(', ')}, got ${describeValue(value)}`);
+  return value as ModelFormat;
+}
+
+function parseJSON(files: ModelFiles): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files.bytes));
+  } catch (error) {
+    throw invalidArgument(`${files.path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** The format of a model file: `from` when given, else its content (HDF5 and zip signatures, a JSON file's keys). */
+export function detectFormat(files: ModelFiles, from?: string): ModelFormat {
+  if (from !== undefined) return checkFormat('--from', from);
+  if (startsWith(files.bytes, kHdf5Signature)) return 'h5';
+  if (startsWith(files.bytes, kZipSignature)) return 'keras';
+  const json = parseJSON(files);
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    if (Object.hasOwn(json, 'modelTopology')) return 'tfjs';
+    if (Object.hasOwn(json, 'class_name') && Object.hasOwn(json, 'config')) return 'keras-json';
+    if (Object.hasOwn(json, 'config') && Object.hasOwn(json, 'params')) return 'json';
+  }
+  throw invalidArgument(`${files.path}: not a model file this library reads (expected our model JSON, a TensorFlow.js model.json, Keras .h5 / .keras, or a Keras model.to_json() with --weights)`);
+}
+
+/** Reads a model file of any supported format; see detectFormat and the readers' errors. */
+export async function loadModelFile(files: ModelFiles, options: LoadOptions = {}): Promise<LoadedModel> {
+  const format = detectFormat(files, options.from);
+  const budget = { maxBytes: options.maxBytes, nonFinite: options.nonFinite };
+  switch (format) {
+    case 'json':
+      return { kind: 'lstm', model: modelFromJSON(parseJSON(files), budget) };
+    case 'tfjs':
+      return { kind: 'sequence', model: tfjsModelFromJSON(parseJSON(files), files.readSibling, budget) };
+    case 'keras':
+      return { kind: 'sequence', model: await kerasModelFromZip(files.bytes, budget) };
+    case 'h5':
+      return { kind: 'sequence', model: await kerasModelFromH5(files.bytes, budget) };
+    case 'keras-json': {
+      if (!files.weights) throw invalidArgument(`${files.path}: a Keras model.to_json() config holds no weights; give them with --weights (an .h5 from save_weights, or a Keras 3 .weights.h5)`);
+      return { kind: 'sequence', model: await kerasModelFromH5(files.weights.bytes, { ...budget, modelConfig: parseJSON(files) }) };
+    }
+  }
+}
+
+/** The model as a sequence model (ours mapped to Keras-style layers). */
+export function asSequence(loaded: LoadedModel): SequenceModel {
+  return loaded.kind === 'sequence' ? loaded.model : lstmToSequence(loaded.model);
+}
+
+/** The format a path's extension names, for `convert IN OUT` without --to. */
+export function formatFromExtension(path: string): ModelFormat | null {
+  if (/\.keras$/i.test(path)) return 'keras';
+  if (/\.(h5|hdf5)$/i.test(path)) return 'h5';
+  if (/(^|\/)model\.json$/i.test(path)) return 'tfjs';
+  if (/\.json$/i.test(path)) return 'json';
+  return null;
+}
+
+/**
+ * The files a model is written as, by name relative to the output: `{ [name]: bytes }`. 'tfjs'
+ * gives model.json's name as `mainName` and a weights.bin beside it; 'json' needs a model that is
+ * an LSTM stack with a dense head (else INVALID_ARGUMENT saying why).
+ */
+export async function writeModelFile(loaded: LoadedModel, to: string, mainName: string): Promise<Map<string, Uint8Array>> {
+  const format = checkFormat('--to', to);
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  switch (format) {
+    case 'json': {
+      if (loaded.kind === 'lstm') return new Map([[mainName, encode(modelToJSON(loaded.model))]]);
+      try {
+        return new Map([[mainName, encode(modelToJSON(sequenceToLstm(loaded.model)))]]);
+      } catch (error) {
+        throw invalidArgument(`--to json: ${(error as Error).message}; write it as tfjs, h5 or keras instead`);
+      }
+    }
+    case 'tfjs': {
+      const artifacts = tfjsModelToArtifacts(asSequence(loaded));
+      return new Map([[mainName, encode(artifacts.modelJSON)], [artifacts.shardName, artifacts.weightData]]);
+    }
+    case 'h5':
+      return new Map([[mainName, await kerasModelToH5(asSequence(loaded))]]);
+    case 'keras':
+      return new Map([[mainName, await kerasModelToZip(asSequence(loaded))]]);
+    case 'keras-json':
+      throw invalidArgument('--to keras-json: write h5 (a full model) instead');
+  }
+}
