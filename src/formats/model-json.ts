@@ -44,7 +44,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function parseConfig(value: unknown): LstmConfigInput {
+/** The model file's "config" (snake_case keys, untrusted) in the config's input form; normalizeConfig checks the values. */
+export function configFromJSON(value: unknown): LstmConfigInput {
   if (!isPlainObject(value)) throw invalidArgument(`config: expected an object, got ${describeValue(value)}`);
   const config: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
@@ -81,7 +82,7 @@ export function modelFromJSON(json: unknown, options: ModelImportOptions = {}): 
     if (!kFileKeys.has(key)) throw invalidArgument(`model: unknown top-level key ${JSON.stringify(key)}`);
   }
   if (!Object.hasOwn(json, 'config')) throw invalidArgument('model: missing "config"');
-  const config = normalizeConfig(parseConfig(json.config));
+  const config = normalizeConfig(configFromJSON(json.config));
   const specs = new Map(paramSpecs(config).map((spec) => [spec.name, spec]));
   checkBudget('model: the parameters this config declares', [...specs.values()].reduce((n, spec) => n + elementCount(spec.shape), 0), maxBytes);
   const given = Object.hasOwn(json, 'params') ? json.params : undefined;
