@@ -9,6 +9,9 @@ export interface ParsedArgs {
 /** Flags that take no value: present or absent (`run --trace`). A present switch reads as "true". */
 export const kSwitches: ReadonlySet<string> = new Set(['trace', 'no-shuffle', 'json']);
 
+/** Commands that take positional arguments, as the flags they stand for: `convert IN OUT`. */
+export const kPositionals: Readonly<Record<string, readonly string[]>> = { convert: ['model', 'out'] };
+
 /**
  * `command --name value ... --switch ...`; each flag takes exactly one value (a switch none) and
  * must be one the command knows.
@@ -18,8 +21,14 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: undefined, flags: new Map() };
   if (!Object.hasOwn(known, command)) throw invalidArgument(`unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(known).join(', ')}`);
   const flags = new Map<string, string>();
+  const positional = [...(kPositionals[command] ?? [])];
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i];
+    if (!flag.startsWith('--') && positional.length > 0) {
+      flags.set(positional.shift()!, flag);
+      i--; // a positional argument is one token
+      continue;
+    }
     const name = flag.replace(/^--/, '');
     if (!flag.startsWith('--') || !known[command].includes(name)) {
       throw invalidArgument(`${command}: unknown option ${JSON.stringify(flag)}; expected ${known[command].map((f) => `--${f}`).join(', ') || 'none'}`);

@@ -22,8 +22,13 @@ const model: FlagHelp = {
   name: 'model',
   required: true,
   value: 'M.json',
-  text: 'the model file (PyTorch state_dict names). A file that also holds "x" is the whole case: --input may then be left out',
+  text:
+    'the model file: ours (PyTorch state_dict names; a file that also holds "x" is the whole case: --input may then be left out), ' +
+    'a TensorFlow.js model.json (shards beside it), a Keras .h5 or .keras, or a Keras model.to_json() with --weights. ' +
+    'Keras and TensorFlow.js models read --input\'s "x" batch-first, [B, T, I] (token ids [B, T] before an Embedding), and write "prediction"',
 };
+const weights: FlagHelp = { name: 'weights', value: 'W.h5', text: 'the weights of a Keras model.to_json() --model file (Keras 2 save_weights .h5, or Keras 3 .weights.h5)' };
+const from: FlagHelp = { name: 'from', value: 'json|tfjs|h5|keras|keras-json', text: "the --model file's format (default: from its content)" };
 const input: FlagHelp = { name: 'input', value: 'X.json', text: 'the input file ("x", optional "lengths", "h0", "c0"); default: the --model file' };
 const maxBytes: FlagHelp = { name: 'max-bytes', value: 'N', text: 'memory budget for each file and for what it declares (default 1073741824, 1 GiB)' };
 const backend: FlagHelp = {
@@ -63,6 +68,8 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     summary: 'one forward call; writes output, h_n, c_n, the backend used (and why), the adapter and counters as JSON',
     flags: [
       model,
+      weights,
+      from,
       input,
       backend,
       runtime,
@@ -75,6 +82,8 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     summary: 'WebGPU against the float64 CPU reference, element by element',
     flags: [
       model,
+      weights,
+      from,
       input,
       { name: 'atol', value: 'A', text: 'absolute tolerance (default 1e-5)' },
       { name: 'rtol', value: 'R', text: 'relative tolerance (default 1e-5): passes where |gpu − cpu| ≤ atol + rtol·|cpu|' },
@@ -82,6 +91,17 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       runtime,
     ],
     notes: ['exit status 1 when any element is outside the tolerance'],
+  },
+  convert: {
+    summary: 'convert IN OUT: a model file from one format to another (json, tfjs, h5, keras), the format from OUT\'s extension or --to',
+    flags: [
+      { ...model, text: 'IN, the model file (any format run reads; also the first positional argument)' },
+      weights,
+      from,
+      { name: 'out', required: true, value: 'OUT', text: 'where to write (also the second positional argument): .json ours (an LSTM stack + Dense head only), model.json TensorFlow.js (+ weights.bin beside it), .h5 Keras 2, .keras Keras 3' },
+      { name: 'to', value: 'json|tfjs|h5|keras', text: "the output format (default: from OUT's name)" },
+      maxBytes,
+    ],
   },
   info: {
     summary: 'the WebGPU adapter the webgpu backend would use, its limits, and where it runs',

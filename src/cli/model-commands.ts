@@ -1,0 +1,157 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { loadGraph, referenceGraph, type GraphResult } from '../api/graph.js';
+import { describeValue } from '../core/describe.js';
+import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
+import { formatFromExtension, loadModelFile, writeModelFile, type LoadedModel } from '../formats/load.js';
+import { checkShardPath } from '../formats/tfjs/read.js';
+import { parseTensor } from '../formats/tensor-json.js';
+import type { SequenceModel } from '../model/graph/sequence-model.js';
+import { createNodeBackend } from '../node/node-backend.js';
+import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
+
+/**
+ * The CLI for model files other than our JSON (src/formats/load.ts): `convert`, and `run` /
+ * `verify` of a Keras or TensorFlow.js model (a SequenceModel: its LSTMs on the chosen backend, the
+ * layers between them on the host in float64). Input: {"x": {"shape": [B, T, I], "data": [...]}},
+ * batch-first as in Keras (token ids [B, T] in front of an Embedding).
+ */
+
+/** Reads a file whole, refusing one larger than the budget before reading it. */
+function readBytes(path: string, what: string, maxBytes: number): Uint8Array {
+  try {
+    const size = statSync(path).size;
+    if (size > maxBytes) throw limitExceeded(`${what} ${path}: the file is ${size} bytes, more than --max-bytes ${maxBytes}`);
+    return readFileSync(path);
+  } catch (error) {
+    if (error instanceof LstmError) throw error;
+    throw invalidArgument(`${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function maxBytesFlag(args: ParsedArgs): number {
+  const maxBytes = numberFlag(args, 'max-bytes', kDefaultMaxBytes);
+  if (!Number.isInteger(maxBytes)) throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${describeValue(args.flags.get('max-bytes'))}`);
+  return maxBytes;
+}
+
+/** The --model file (and --weights) read through the registry. */
+export async function loadModelFlag(args: ParsedArgs): Promise<LoadedModel> {
+  const maxBytes = maxBytesFlag(args);
+  const path = requireFlag(args, 'model');
+  const weights = args.flags.get('weights');
+  return loadModelFile(
+    {
+      path,
+      bytes: readBytes(path, '--model', maxBytes),
+      ...(weights ? { weights: { path: weights, bytes: readBytes(weights, '--weights', maxBytes) } } : {}),
+      readSibling: (relative) => readBytes(join(dirname(path), checkShardPath(relative, `${path} weightsManifest path`)), 'weight shard', maxBytes),
+    },
+    { maxBytes, from: args.flags.get('from') },
+  );
+}
+
+/** Whether --model names a file that is not our model JSON (so run/verify take the sequence-model path). */
+export function isForeignModel(args: ParsedArgs): boolean {
+  const path = args.flags.get('model');
+  if (path === undefined) return false;
+  if (args.flags.has('weights') || (args.flags.has('from') && args.flags.get('from') !== 'json')) return true;
+  const head = readBytes(path, '--model', maxBytesFlag(args)).subarray(0, 8);
+  if (head[0] !== 0x7b && head[0] !== 0x20 && head[0] !== 0x0a) return true; // not JSON: HDF5, zip
+  const json = readJSON(path, 'model', maxBytesFlag(args));
+  return json !== null && typeof json === 'object' && (Object.hasOwn(json, 'modelTopology') || Object.hasOwn(json, 'class_name'));
+}
+
+interface SequenceInput {
+  readonly x: Float64Array;
+  readonly batch: number;
+  readonly steps: number | undefined;
+}
+
+function sequenceInput(args: ParsedArgs, model: SequenceModel): SequenceInput {
+  const path = requireFlag(args, 'input');
+  const file = readJSON(path, 'input', maxBytesFlag(args));
+  const x = file !== null && typeof file === 'object' && Object.hasOwn(file, 'x') ? parseTensor('x', (file as { x: unknown }).x) : null;
+  const rank = model.input.shape.length + 1;
+  if (!x || x.shape.length !== rank) throw invalidArgument(`--input ${path}: expected "x": {"shape": [B, ${model.input.shape.map((d) => d ?? 'T').join(', ')}], "data": [...]} (batch-first, as Keras), got ${describeValue(x?.shape)}`);
+  return { x: x.data, batch: x.shape[0], steps: x.shape.length > 2 || model.input.tokenIds ? x.shape[1] : undefined };
+}
+
+async function onGpu(model: SequenceModel, input: SequenceInput, prefer: 'webgpu' | 'auto', runtime: string | undefined): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
+  const backend = await createNodeBackend({ prefer, runtime: (runtime ?? 'auto') as 'auto' });
+  try {
+    const runner = await loadGraph(backend, model);
+    try {
+      return { result: await runner.forward(input.x, input), reason: backend.reason, placement: runner.placement };
+    } finally {
+      runner.dispose();
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+/** `run` for a Keras / TensorFlow.js model: writes {prediction, backend, reason, placement, stats}. */
+export async function runSequenceCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
+  const loaded = await loadModelFlag(args);
+  if (loaded.kind !== 'sequence') throw invalidArgument('run: internal: not a sequence model');
+  const model = loaded.model;
+  const input = sequenceInput(args, model);
+  const backend = args.flags.get('backend') ?? 'auto';
+  if (!['cpu', 'webgpu', 'auto'].includes(backend)) throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
+  let run: { result: GraphResult; reason: string; placement: unknown } | null = null;
+  if (backend !== 'cpu') {
+    try {
+      run = await onGpu(model, input, backend as 'webgpu' | 'auto', args.flags.get('runtime'));
+    } catch (error) {
+      if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${error.message}`);
+    }
+  }
+  run ??= { result: await referenceGraph(model, input.x, input), reason: 'the CPU backend (float64)', placement: model.lstmLayers.map((l) => ({ layer: l.name, backend: 'cpu' })) };
+  const report = { prediction: { shape: run.result.prediction.shape, data: Array.from(run.result.prediction.data) }, backend: run.result.stats.backend, reason: run.reason, placement: run.placement, source: model.source, stats: run.result.stats };
+  for (const p of run.placement as { layer: string; backend: string; reason?: string }[]) if (backend !== 'cpu' && p.backend === 'cpu') warn(`webgpu-lstm: note: layer ${p.layer} runs on the CPU: ${p.reason ?? ''}`);
+  const out = args.flags.get('out');
+  if (out) {
+    writeFileSync(out, JSON.stringify(report));
+    print(`wrote ${out}: prediction [${report.prediction.shape.join(', ')}], backend ${report.backend}`);
+  } else print(JSON.stringify(report));
+  return 0;
+}
+
+/** `verify` for a Keras / TensorFlow.js model: the prediction on WebGPU against the float64 CPU path. */
+export async function verifySequenceCommand(args: ParsedArgs, print: Print): Promise<number> {
+  const loaded = await loadModelFlag(args);
+  if (loaded.kind !== 'sequence') throw invalidArgument('verify: internal: not a sequence model');
+  const input = sequenceInput(args, loaded.model);
+  const atol = numberFlag(args, 'atol', 1e-5);
+  const rtol = numberFlag(args, 'rtol', 1e-4);
+  const reference = await referenceGraph(loaded.model, input.x, input);
+  const gpu = await onGpu(loaded.model, input, 'webgpu', args.flags.get('runtime'));
+  let maxAbs = 0;
+  let failures = 0;
+  reference.prediction.data.forEach((expected, i) => {
+    const error = Math.abs(gpu.result.prediction.data[i] - expected);
+    maxAbs = Math.max(maxAbs, error);
+    if (!(error <= atol + rtol * Math.abs(expected))) failures++;
+  });
+  print(`model: ${loaded.model.source.format} ${loaded.model.source.kerasVersion ?? ''} layers ${loaded.model.layers.map((l) => l.kind).join(' → ')}`);
+  print(`placement: ${JSON.stringify(gpu.placement)}`);
+  print(`${failures === 0 ? 'PASS' : 'FAIL'}: prediction max abs error ${maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${atol} + ${rtol}·|cpu|), ${failures} outside`);
+  return failures === 0 ? 0 : 1;
+}
+
+/** `convert IN OUT`: reads any supported model file and writes it in the format --to or OUT's extension names. */
+export async function convertCommand(args: ParsedArgs, print: Print): Promise<number> {
+  const loaded = await loadModelFlag(args);
+  const out = requireFlag(args, 'out');
+  const to = args.flags.get('to') ?? formatFromExtension(out);
+  if (!to) throw invalidArgument(`convert: cannot tell the output format from ${JSON.stringify(out)}; give --to (json, tfjs, h5, keras)`);
+  const files = await writeModelFile(loaded, to, basename(out));
+  for (const [name, bytes] of files) writeFileSync(join(dirname(out), name), bytes);
+  print(`wrote ${[...files.keys()].map((n) => join(dirname(out), n)).join(', ')} (${to})`);
+  return 0;
+}
+
+export const kConvertFlags = ['model', 'weights', 'out', 'from', 'to', 'max-bytes'];
