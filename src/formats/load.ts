@@ -8,6 +8,9 @@ import { kerasModelFromH5 } from './keras/read-h5.js';
 import { kerasModelFromZip } from './keras/read-zip.js';
 import { kerasModelToH5, kerasModelToZip } from './keras/write-h5.js';
 import { modelFromJSON, modelToJSON } from './model-json.js';
+import { modelFromOnnx } from './onnx/read.js';
+import { modelToOnnx } from './onnx/write.js';
+import { modelFromSafetensors, modelToSafetensors } from './safetensors-model.js';
 import { tfjsModelFromJSON } from './tfjs/read.js';
 import { tfjsModelToArtifacts } from './tfjs/write.js';
 
@@ -18,9 +21,11 @@ import { tfjsModelToArtifacts } from './tfjs/write.js';
  *
  * Formats: 'json' (our model JSON), 'tfjs' (TensorFlow.js layers model.json + shards), 'h5'
  * (Keras HDF5: full model; or weights with a `model.to_json()` config), 'keras' (Keras 3 zip),
- * 'keras-json' (a `model.to_json()` config whose weights come separately: .h5 or .weights.h5).
+ * 'keras-json' (a `model.to_json()` config whose weights come separately: .h5 or .weights.h5),
+ * 'onnx' (an LSTM stack and dense head, src/formats/onnx/), 'safetensors' (a PyTorch state_dict
+ * with the config in its metadata, src/formats/safetensors-model.ts).
  */
-export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json'] as const;
+export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json', 'onnx', 'safetensors'] as const;
 export type ModelFormat = (typeof kModelFormats)[number];
 
 /** A model as read: ours (an LSTM, possibly with a head) or a sequence of Keras-style layers. */
@@ -67,13 +72,15 @@ export function detectFormat(files: ModelFiles, from?: string): ModelFormat {
   if (from !== undefined) return checkFormat('--from', from);
   if (startsWith(files.bytes, kHdf5Signature)) return 'h5';
   if (startsWith(files.bytes, kZipSignature)) return 'keras';
+  if (files.bytes.length > 9 && files.bytes[8] === 0x7b && files.bytes[6] === 0 && files.bytes[7] === 0) return 'safetensors'; // u64 header length, then '{'
+  if (/\.onnx$/i.test(files.path) || files.bytes[0] === 0x08) return 'onnx'; // ModelProto opens with ir_version (field 1, varint)
   const json = parseJSON(files);
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     if (Object.hasOwn(json, 'modelTopology')) return 'tfjs';
     if (Object.hasOwn(json, 'class_name') && Object.hasOwn(json, 'config')) return 'keras-json';
     if (Object.hasOwn(json, 'config') && Object.hasOwn(json, 'params')) return 'json';
   }
-  throw invalidArgument(`${files.path}: not a model file this library reads (expected our model JSON, a TensorFlow.js model.json, Keras .h5 / .keras, or a Keras model.to_json() with --weights)`);
+  throw invalidArgument(`${files.path}: not a model file this library reads (expected our model JSON, a TensorFlow.js model.json, Keras .h5 / .keras, a Keras model.to_json() with --weights, ONNX or safetensors)`);
 }
 
 /** Reads a model file of any supported format; see detectFormat and the readers' errors. */
@@ -89,10 +96,23 @@ export async function loadModelFile(files: ModelFiles, options: LoadOptions = {}
       return { kind: 'sequence', model: await kerasModelFromZip(files.bytes, budget) };
     case 'h5':
       return { kind: 'sequence', model: await kerasModelFromH5(files.bytes, budget) };
+    case 'onnx':
+      return { kind: 'lstm', model: modelFromOnnx(files.bytes, budget).model };
+    case 'safetensors':
+      return { kind: 'lstm', model: modelFromSafetensors(files.bytes, budget) };
     case 'keras-json': {
       if (!files.weights) throw invalidArgument(`${files.path}: a Keras model.to_json() config holds no weights; give them with --weights (an .h5 from save_weights, or a Keras 3 .weights.h5)`);
       return { kind: 'sequence', model: await kerasModelFromH5(files.weights.bytes, { ...budget, modelConfig: parseJSON(files) }) };
     }
+  }
+}
+
+/** A Keras-style model as ours, for the formats that hold only an LSTM stack and a dense head. */
+function asLstm(model: SequenceModel, format: string): LSTM {
+  try {
+    return sequenceToLstm(model);
+  } catch (error) {
+    throw invalidArgument(`--to ${format}: ${(error as Error).message}; write it as tfjs, h5 or keras instead`);
   }
 }
 
@@ -104,6 +124,8 @@ export function asSequence(loaded: LoadedModel): SequenceModel {
 /** The format a path's extension names, for `convert IN OUT` without --to. */
 export function formatFromExtension(path: string): ModelFormat | null {
   if (/\.keras$/i.test(path)) return 'keras';
+  if (/\.onnx$/i.test(path)) return 'onnx';
+  if (/\.safetensors$/i.test(path)) return 'safetensors';
   if (/\.(h5|hdf5)$/i.test(path)) return 'h5';
   if (/(^|\/)model\.json$/i.test(path)) return 'tfjs';
   if (/\.json$/i.test(path)) return 'json';
@@ -135,6 +157,11 @@ export async function writeModelFile(loaded: LoadedModel, to: string, mainName: 
       return new Map([[mainName, await kerasModelToH5(asSequence(loaded))]]);
     case 'keras':
       return new Map([[mainName, await kerasModelToZip(asSequence(loaded))]]);
+    case 'onnx':
+    case 'safetensors': {
+      const lstm = loaded.kind === 'lstm' ? loaded.model : asLstm(loaded.model, format);
+      return new Map([[mainName, format === 'onnx' ? modelToOnnx(lstm) : modelToSafetensors(lstm)]]);
+    }
     case 'keras-json':
       throw invalidArgument('--to keras-json: write h5 (a full model) instead');
   }
