@@ -39,6 +39,13 @@ describe('webgpu-lstm forecast', () => {
     for (const key of ['train_rmse', 'test_rmse', 'persistence_rmse', 'seasonal_rmse', 'seconds']) expect(summary[key]).toBeGreaterThan(0);
   });
 
+  it('without --data trains on the monthly births series (the baselines are the issue’s 15 206 and 7 525)', async () => {
+    const { code, stdout } = await forecast(['--units', '2', '--epochs', '1', '--backend', 'cpu', '--json']);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect([Math.round(summary.persistence_rmse), Math.round(summary.seasonal_rmse)]).toEqual([15206, 7525]);
+  });
+
   it('writes the plot and the model, and says whether the baselines were beaten', async () => {
     const plot = join(dir, 'plot.svg');
     const save = join(dir, 'model.json');
