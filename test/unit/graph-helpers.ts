@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { kerasModelFromH5 } from '../../src/formats/keras/read-h5.js';
+import { kerasModelFromZip } from '../../src/formats/keras/read-zip.js';
 import { tfjsModelFromJSON } from '../../src/formats/tfjs/read.js';
 import type { SequenceModel } from '../../src/model/graph/sequence-model.js';
 
@@ -36,3 +38,16 @@ export function modelSnapshot(model: SequenceModel): { input: unknown; shapes: u
     }),
   };
 }
+
+/** The Keras fixtures (test/fixtures/make_keras_fixtures.py), each read as a user would. */
+export const kKerasDir = resolve(__dirname, '../fixtures/keras');
+const kerasFile = (name: string) => readFileSync(join(kKerasDir, name));
+export const kerasJSON = (name: string) => JSON.parse(readFileSync(join(kKerasDir, name), 'utf8'));
+
+export const kKerasCases: Record<string, () => Promise<SequenceModel>> = {
+  keras2_stacked: () => kerasModelFromH5(kerasFile('keras2_stacked.h5')),
+  keras2_embedding: () => kerasModelFromH5(kerasFile('keras2_embedding_weights.h5'), { modelConfig: kerasJSON('keras2_embedding.json') }),
+  keras3_bilstm: () => kerasModelFromZip(kerasFile('keras3_bilstm.keras')),
+  keras3_hard_sigmoid: () => kerasModelFromZip(kerasFile('keras3_hard_sigmoid.keras')),
+  keras3_masking: () => kerasModelFromH5(kerasFile('keras3_masking.weights.h5'), { modelConfig: kerasJSON('keras3_masking.json') }),
+};

@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceGraph } from '../../src/api/graph.js';
-import { kerasModelFromH5 } from '../../src/formats/keras/read-h5.js';
-import { kerasModelFromZip } from '../../src/formats/keras/read-zip.js';
-import type { SequenceModel } from '../../src/model/graph/sequence-model.js';
-import { maxAbs } from './graph-helpers.js';
+import { kerasJSON as json, kKerasCases, maxAbs } from './graph-helpers.js';
 
 /**
  * The Keras fixtures (test/fixtures/make_keras_fixtures.py: HDF5 and .keras laid out as Keras
@@ -14,18 +9,6 @@ import { maxAbs } from './graph-helpers.js';
  * float64 computations of the same numbers: they agree to 1e-9 (exp and tanh of JavaScript and
  * NumPy differ in the last bit, which BatchNormalization's 1/√(var + ε) magnifies: 3.5e-11 seen).
  */
-export const kKerasDir = resolve(__dirname, '../fixtures/keras');
-const file = (name: string) => readFileSync(join(kKerasDir, name));
-const json = (name: string) => JSON.parse(readFileSync(join(kKerasDir, name), 'utf8'));
-
-export const kKerasCases: Record<string, () => Promise<SequenceModel>> = {
-  keras2_stacked: () => kerasModelFromH5(file('keras2_stacked.h5')),
-  keras2_embedding: () => kerasModelFromH5(file('keras2_embedding_weights.h5'), { modelConfig: json('keras2_embedding.json') }),
-  keras3_bilstm: () => kerasModelFromZip(file('keras3_bilstm.keras')),
-  keras3_hard_sigmoid: () => kerasModelFromZip(file('keras3_hard_sigmoid.keras')),
-  keras3_masking: () => kerasModelFromH5(file('keras3_masking.weights.h5'), { modelConfig: json('keras3_masking.json') }),
-};
-
 describe('Keras fixtures on the CPU', () => {
   it.each(Object.keys(kKerasCases))('%s', async (name) => {
     const model = await kKerasCases[name]();
