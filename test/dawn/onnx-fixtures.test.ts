@@ -1,0 +1,76 @@
+import './dawn-env.js';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeBackend } from '../../src/node/node-backend.js';
+import { variantsOf } from '../../src/model/config.js';
+import { LSTM } from '../../src/model/lstm.js';
+import { modelFromOnnx } from '../../src/formats/onnx/read.js';
+import { modelFromSafetensors } from '../../src/formats/safetensors-model.js';
+import { runOnnx } from '../../src/api/onnx-io.js';
+import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
+import { openDawn } from './dawn-env.js';
+
+// The ONNX and safetensors fixtures of the default LSTM (no variant) on WebGPU through Dawn, float32,
+// against the PyTorch / NumPy float64 expectations; models with a variant are refused at load, naming it.
+// The webgpu backend does not run dense heads yet (it says so at load), so a model's LSTM runs here
+// without its head and the LSTM's outputs are compared; test/unit checks the heads on the CPU.
+
+/** The model's LSTM alone: the same config and parameters without the head. */
+function withoutHead(model: LSTM): LSTM {
+  const { head, ...config } = model.config;
+  void head;
+  return new LSTM(config, new Map([...model.tensors()].filter(([name]) => !name.startsWith('head.'))));
+}
+
+let backend: NodeBackend;
+beforeAll(async () => {
+  backend = await openDawn();
+});
+afterAll(async () => {
+  await backend?.close();
+});
+
+const plain = kOnnxCases.filter((name) => variantsOf(modelFromOnnx(loadCase(name).bytes).model.config).length === 0);
+
+describe('ONNX fixtures without variants on WebGPU (Dawn)', () => {
+  it('has plain cases to run', () => {
+    expect(plain.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(plain)('%s', async (name) => {
+    const { bytes, expected } = loadCase(name);
+    const read = modelFromOnnx(bytes);
+    const onnx = { ...read, model: withoutHead(read.model), outputs: read.outputs.filter((o) => o.view.kind !== 'prediction') };
+    const runner = await backend.load(onnx.model);
+    try {
+      const outputs = await runOnnx(onnx, (x, options) => runner.forward(x, options), expected.inputs);
+      expect(outputs.size).toBeGreaterThanOrEqual(2);
+      for (const [output, tensor] of outputs) expect(maxDifference(tensor, expected.outputs[output]), output).toBeLessThan(1e-5);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it.each(['lstm2_fc_f32', 'lstm1_head0_f32'])('safetensors %s', async (name) => {
+    const { bytes, expected } = loadCase(name, join(import.meta.dirname, '../fixtures/safetensors'), '.safetensors');
+    const model = withoutHead(modelFromSafetensors(bytes));
+    const runner = await backend.load(model);
+    try {
+      const x = expected.inputs.x;
+      const result = await runner.forward(x.data, { steps: x.shape[1], batch: x.shape[0] });
+      expect(maxDifference(result.output, expected.outputs.output)).toBeLessThan(1e-5);
+      expect(maxDifference(result.hN, expected.outputs.h_n)).toBeLessThan(1e-5);
+      expect(maxDifference(result.cN, expected.outputs.c_n)).toBeLessThan(1e-5);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('refuses a model with variants at load, naming them', async () => {
+    const model = LSTM.random({ inputSize: 2, hiddenSize: 3, peepholes: true, activations: { gate: 'hard_sigmoid' } });
+    await expect(backend.load(model)).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(/webgpu backend does not run LSTM variants yet; this model has config.activations = .*hard_sigmoid.*, config.peepholes = true/),
+    });
+  });
+});
