@@ -36,6 +36,17 @@ export type { AdapterSummary } from './gpu/context.js';
 export type { ForwardLimits, RequestedLimits } from './gpu/limits.js';
 export type { DeviceLoss } from './gpu/device-lost.js';
 export type { RunnerOptions } from './gpu/runner.js';
+// Keras and TensorFlow.js models (sequence models: LSTM layers on the backend, the layers between on the host).
+export { SequenceModel, type SequenceInput, type ModelSource, type FeatureShape } from './model/graph/sequence-model.js';
+export type { GraphLayer, GraphLayerKind, LstmLayer, DenseLayer, MergeMode, HostActivation } from './model/graph/layers.js';
+export { sequenceToLstm, lstmToSequence, lstmMappingProblem } from './model/graph/lstm-mapping.js';
+export { loadGraph, referenceGraph, type GraphRunner, type GraphResult, type GraphForwardOptions, type LstmPlacement } from './api/graph.js';
+export { tfjsModelFromJSON, type TfjsReadOptions, type ShardReader } from './formats/tfjs/read.js';
+export { tfjsModelToArtifacts, type TfjsArtifacts } from './formats/tfjs/write.js';
+export { kerasModelFromH5, type KerasReadOptions } from './formats/keras/read-h5.js';
+export { kerasModelFromZip } from './formats/keras/read-zip.js';
+export { kerasModelToH5, kerasModelToZip } from './formats/keras/write-h5.js';
+export { loadModelFile, writeModelFile, detectFormat, kModelFormats, type ModelFormat, type LoadedModel, type ModelFiles } from './formats/load.js';
 export { modelFromOnnx, type OnnxModel, type OnnxReadOptions } from './formats/onnx/read.js';
 export { modelToOnnx, type OnnxWriteOptions } from './formats/onnx/write.js';
 export type { OutputView } from './formats/onnx/views.js';
