@@ -57,9 +57,16 @@ export function isForeignModel(args: ParsedArgs): boolean {
   const path = args.flags.get('model');
   if (path === undefined) return false;
   if (args.flags.has('weights') || (args.flags.has('from') && args.flags.get('from') !== 'json')) return true;
-  const head = readBytes(path, '--model', maxBytesFlag(args)).subarray(0, 8);
-  if (head[0] !== 0x7b && head[0] !== 0x20 && head[0] !== 0x0a) return true; // not JSON: HDF5, zip
-  const json = readJSON(path, 'model', maxBytesFlag(args));
+  const bytes = readBytes(path, '--model', maxBytesFlag(args));
+  const signature = (expected: number[]) => expected.every((b, k) => bytes[k] === b);
+  if (signature([0x89, 0x48, 0x44, 0x46]) || signature([0x50, 0x4b, 0x03, 0x04])) return true; // HDF5, zip
+  // Anything else stays on our JSON path, which reports what is wrong with it in its own words.
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
   return json !== null && typeof json === 'object' && (Object.hasOwn(json, 'modelTopology') || Object.hasOwn(json, 'class_name'));
 }
 
