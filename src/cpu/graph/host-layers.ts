@@ -1,4 +1,4 @@
-import { describeValue, formatShape } from '../../core/describe.js';
+import { describeValue } from '../../core/describe.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { GraphLayer, NormalizationLayer } from '../../model/graph/layers.js';
 import { layerLabel } from '../../model/graph/sequence-model.js';
@@ -131,9 +131,4 @@ export function runHostLayer(layer: Exclude<GraphLayer, { kind: 'lstm' }>, x: Ho
     case 'flatten':
       return { shape: [x.shape[0], x.data.length / x.shape[0]], data: x.data, lengths: null };
   }
-}
-
-/** Checks x against the model's input shape (the batch axis first); used by the runner's front door. */
-export function describeHostShape(shape: readonly number[]): string {
-  return formatShape(shape);
 }
