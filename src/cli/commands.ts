@@ -15,6 +15,7 @@ import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
 import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { lstmModelFile } from './lstm-files.js';
 
 export type Print = (line: string) => void;
 
@@ -53,8 +54,9 @@ function loadCase(args: ParsedArgs, trace = false): Case {
     throw invalidArgument(`${args.command}: --max-bytes expects a whole number of bytes, got ${describeValue(args.flags.get('max-bytes'))}`);
   }
   const modelPath = requireFlag(args, 'model');
-  const modelFile = readJSON(modelPath, 'model', maxBytes);
-  const model = modelFromJSON(modelFile, { maxBytes });
+  const onnxOrSafetensors = lstmModelFile(args, maxBytes);
+  const modelFile = onnxOrSafetensors ? null : readJSON(modelPath, 'model', maxBytes);
+  const model = onnxOrSafetensors ?? modelFromJSON(modelFile, { maxBytes });
   const parsed = inputFromJSON(inputFile(args, modelPath, modelFile, maxBytes), model.config, { maxBytes });
   const input = { x: parsed.x, options: { ...parsed.options, trace } };
   return { model, input, prepared: prepareInput(model.config, input.x, input.options) };

@@ -9,6 +9,7 @@ import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
 import { createNodeBackend } from '../node/node-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { lstmModelFile } from './lstm-files.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 
 /**
@@ -57,6 +58,7 @@ export function isForeignModel(args: ParsedArgs): boolean {
   const path = args.flags.get('model');
   if (path === undefined) return false;
   if (args.flags.has('weights') || (args.flags.has('from') && args.flags.get('from') !== 'json')) return true;
+  if (lstmModelFile(args, maxBytesFlag(args))) return false; // ONNX, safetensors: the plain path (src/cli/lstm-files.ts)
   const bytes = readBytes(path, '--model', maxBytesFlag(args));
   const signature = (expected: number[]) => expected.every((b, k) => bytes[k] === b);
   if (signature([0x89, 0x48, 0x44, 0x46]) || signature([0x50, 0x4b, 0x03, 0x04])) return true; // HDF5, zip

@@ -12,6 +12,7 @@ import { trainingDataFromJSON, type TrainingData } from '../formats/training-dat
 import type { LSTM } from '../model/lstm.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
+import { lstmModelFile } from './lstm-files.js';
 
 /** The flags of `grad` and `train`, as main.ts registers them (help.ts documents each). */
 export const kGradFlags = ['model', 'input', 'backend', 'runtime', 'loss', 'out'];
@@ -81,7 +82,7 @@ interface LoadedData {
 /** Reads the model and the data file and checks y's declared shape against the model and the loss. */
 function loadData(args: ParsedArgs, dataFlag: 'input' | 'data', loss: LossKind): LoadedData {
   const maxBytes = kDefaultMaxBytes;
-  const model = modelFromJSON(readJSON(requireFlag(args, 'model'), 'model', maxBytes), { maxBytes });
+  const model = lstmModelFile(args, maxBytes) ?? modelFromJSON(readJSON(requireFlag(args, 'model'), 'model', maxBytes), { maxBytes });
   if (!model.config.head) throw invalidArgument(`${args.command}: the --model file has no "head" in its config; training needs one (see docs/training.md)`);
   const data = trainingDataFromJSON(readJSON(requireFlag(args, dataFlag), dataFlag, maxBytes), model.config, { maxBytes });
   for (const [where, set] of [['', data], ['validation.', data.validation]] as const) {

@@ -116,6 +116,21 @@ function asLstm(model: SequenceModel, format: string): LSTM {
   }
 }
 
+/** The formats that hold exactly this library's model (an LSTM stack with an optional dense head). */
+export const kLstmFormats: readonly ModelFormat[] = ['json', 'onnx', 'safetensors'];
+
+/**
+ * Reads an ONNX or safetensors file synchronously as an LSTM (what run, verify, grad and train
+ * take), or returns null when the file is of another format (our JSON, Keras, TensorFlow.js).
+ */
+export function readLstmFile(files: ModelFiles, options: LoadOptions = {}): LSTM | null {
+  const format = detectFormat(files, options.from);
+  const budget = { maxBytes: options.maxBytes, nonFinite: options.nonFinite };
+  if (format === 'onnx') return modelFromOnnx(files.bytes, budget).model;
+  if (format === 'safetensors') return modelFromSafetensors(files.bytes, budget);
+  return null;
+}
+
 /** The model as a sequence model (ours mapped to Keras-style layers). */
 export function asSequence(loaded: LoadedModel): SequenceModel {
   return loaded.kind === 'sequence' ? loaded.model : lstmToSequence(loaded.model);
