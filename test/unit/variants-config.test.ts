@@ -4,6 +4,7 @@ import { normalizeConfig, variantsOf } from '../../src/model/config.js';
 import { paramSpecs } from '../../src/model/params.js';
 import { modelFromJSON, modelToJSON } from '../../src/formats/model-json.js';
 import { LstmError } from '../../src/core/errors.js';
+import { createBackend } from '../../src/api/backend.js';
 
 function code(fn: () => unknown): string {
   try {
@@ -104,5 +105,14 @@ describe('LSTM variants in the config', () => {
     const json = modelToJSON(LSTM.random({ inputSize: 1, hiddenSize: 2 })) as unknown as { config: Record<string, unknown> };
     json.config.activations = { gates: 'tanh' };
     expect(code(() => modelFromJSON(json))).toMatch(/config.activations.gates: unknown key; expected gate, candidate, cell_output/);
+  });
+
+  it('training refuses a model with variants, naming them', async () => {
+    const backend = await createBackend({ prefer: 'cpu' });
+    const model = LSTM.random({ inputSize: 1, hiddenSize: 2, cellClip: 3, goBackwards: true, head: { layers: [{ outFeatures: 1 }] } });
+    await expect(backend.train(model, { loss: 'mse' })).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: 'train: training does not cover LSTM variants yet; this model has config.cellClip, config.goBackwards. It runs forward on the CPU backend',
+    });
   });
 });
