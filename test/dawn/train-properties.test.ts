@@ -28,7 +28,7 @@ afterAll(async () => {
 const kLosses: LossKind[] = ['mse', 'mae', 'huber', 'binary-cross-entropy', 'cross-entropy'];
 const arbitraryCase = fc.record({
   inputSize: fc.integer({ min: 1, max: 5 }),
-  hiddenSize: fc.constantFrom(1, 3, 5, 8, 13),
+  hiddenSize: fc.constantFrom<number>(1, 3, 5, 8, 13),
   numLayers: fc.integer({ min: 1, max: 3 }),
   bidirectional: fc.boolean(),
   batchFirst: fc.boolean(),
