@@ -3,8 +3,8 @@
 import type { ForecastRun } from './forecaster.js';
 
 const kWidth = 900;
-const kHeight = 420;
-const kMargin = { top: 40, right: 20, bottom: 40, left: 80 };
+const kHeight = 480;
+const kMargin = { top: 92, right: 20, bottom: 40, left: 80 };
 const kColors = { truth: '#1a1a1a', train: '#1a6ed8', test: '#e67e22' };
 
 function escapeXml(text: string): string {
@@ -41,7 +41,7 @@ export function forecastSvg(run: ForecastRun, title: string): string {
     const points = Array.from(ts, (t, k) => `${sx(t).toFixed(1)},${sy(vs[k]).toFixed(1)}`).join(' ');
     return `<polyline fill="none" stroke="${color}" stroke-width="${width}" points="${points}"/>`;
   };
-  const label = (v: number) => (Math.abs(v) >= 1e4 ? v.toExponential(2) : String(Number(v.toPrecision(6))));
+  const label = (v: number) => Number(v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 6 });
   const yTicks = ticks(lo - pad, hi + pad)
     .map((v) => `<line x1="${x0}" x2="${x1}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#ddd"/><text x="${x0 - 6}" y="${sy(v).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${label(v)}</text>`)
     .join('');
@@ -53,7 +53,7 @@ export function forecastSvg(run: ForecastRun, title: string): string {
     [`train prediction (RMSE ${label(run.trainRmse)})`, kColors.train],
     [`test prediction (RMSE ${label(run.testRmse)}; persistence ${label(run.persistenceRmse)}, seasonal ${label(run.seasonalRmse)})`, kColors.test],
   ]
-    .map(([text, color], k) => `<rect x="${x0 + 10}" y="${y1 + 8 + k * 18}" width="14" height="4" fill="${color}"/><text x="${x0 + 30}" y="${y1 + 12 + k * 18}" dominant-baseline="middle">${escapeXml(text)}</text>`)
+    .map(([text, color], k) => `<rect x="${x0}" y="${34 + k * 18}" width="14" height="4" fill="${color}"/><text x="${x0 + 20}" y="${38 + k * 18}" dominant-baseline="middle">${escapeXml(text)}</text>`)
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${kWidth} ${kHeight}" width="${kWidth}" height="${kHeight}" font-family="sans-serif" font-size="12">`,
