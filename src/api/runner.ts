@@ -1,4 +1,5 @@
-import type { BackendRunner } from '../core/backend-runner.js';
+import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
+import { isGpuBuffer, type GpuForwardResult } from '../core/gpu-buffer.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import { kMaxStepsTimesBatch } from '../core/forward-options.js';
@@ -19,8 +20,17 @@ export interface Runner {
   /**
    * One forward call. x is [T, B, I] (or [B, T, I] with batchFirst), flat and row-major. Every
    * argument is checked before any backend work; a bad one rejects with an LstmError naming it.
+   *
+   * On WebGPU, x may be a GPUBuffer of the runner's device (backend.device): float32 in that same
+   * layout from byte 0, with COPY_SRC usage (STORAGE for a batchFirst model, whose x a kernel
+   * reads). It stays the caller's: the call only reads it, and it may be rewritten or destroyed once
+   * the call resolves; its values are not checked for NaN. A buffer too small, without that usage,
+   * or mapped is INVALID_ARGUMENT before any GPU work; one of another device, or destroyed, is
+   * INVALID_ARGUMENT once the GPU refuses it. With `output: 'gpu'` the results stay on the GPU
+   * (GpuForwardResult: new buffers the caller owns and must destroy; no readback).
    */
-  forward(x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult>;
+  forward(x: ArrayLike<number> | GPUBuffer, options: ForwardOptions & { readonly output?: 'cpu' }): Promise<ForwardResult>;
+  forward(x: ArrayLike<number> | GPUBuffer, options: ForwardOptions & { readonly output: 'gpu' }): Promise<GpuForwardResult>;
   /**
    * Makes the first call of (steps, batch) as quick as later ones: on WebGPU it compiles the kernels
    * that shape runs and makes its working set (by one call of zeros). Calls of other shapes gain too:
@@ -44,15 +54,21 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
     get gpuBytes() {
       return backend.gpuBytes;
     },
-    async forward(x, options) {
-      const input = prepareInput(model.config, x, options);
-      const result = await backend.run(input);
-      // A backend that does not compute the head must never return a model's results without it.
-      if (model.config.head && !result.prediction) {
-        throw new LstmError('BACKEND_UNAVAILABLE', `forward: the ${backend.kind} backend did not compute the model's dense head`);
+    forward: (async (x: ArrayLike<number> | GPUBuffer, options: ForwardOptions & { readonly output?: 'cpu' | 'gpu' }) => {
+      const output = options?.output ?? 'cpu';
+      if (output !== 'cpu' && output !== 'gpu') throw invalidArgument(`options.output: expected 'cpu' or 'gpu', got ${describeValue(output)}`);
+      const gpuX = isGpuBuffer(x) ? x : null;
+      if (!gpuX && output === 'cpu') return forwardNumbers(model, backend, x as ArrayLike<number>, options);
+      if (!backend.runResident) {
+        throw new LstmError('BACKEND_UNAVAILABLE', `forward: ${gpuX ? 'x as a GPUBuffer' : "output: 'gpu'"} needs the webgpu backend; the ${backend.kind} backend takes and gives numbers`);
       }
-      return finishResult(model.config, input.steps, input.batch, result, result.stats);
-    },
+      const input = prepareInput(model.config, gpuX ? null : (x as ArrayLike<number>), options);
+      if (output === 'gpu' && (input.trace || model.config.head)) {
+        throw invalidArgument(`options.output: 'gpu' returns output, h_n and c_n only; ${input.trace ? 'trace: true' : "the model's dense head"} needs output 'cpu'`);
+      }
+      const result = await backend.runResident(input, gpuX, output);
+      return output === 'gpu' ? result : finishResult(model.config, input.steps, input.batch, result as BackendResult, result.stats);
+    }) as Runner['forward'],
     async warmup(options) {
       if (options === null || typeof options !== 'object') throw invalidArgument(`warmup options: expected { steps, batch }, got ${describeValue(options)}`);
       const steps = checkDimension('options.steps', options.steps, kMaxStepsTimesBatch);
@@ -63,6 +79,17 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
     stream: (options) => openStream(model, backend, options),
     dispose: () => backend.dispose(),
   };
+}
+
+/** A forward call of numbers in and numbers out, on any backend. */
+async function forwardNumbers(model: LSTM, backend: BackendRunner, x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
+  const input = prepareInput(model.config, x, options);
+  const result = await backend.run(input);
+  // A backend that does not compute the head must never return a model's results without it.
+  if (model.config.head && !result.prediction) {
+    throw new LstmError('BACKEND_UNAVAILABLE', `forward: the ${backend.kind} backend did not compute the model's dense head`);
+  }
+  return finishResult(model.config, input.steps, input.batch, result, result.stats);
 }
 
 /** The float64 CPU reference, synchronously: the judge the GPU results are compared with. */

@@ -1,6 +1,7 @@
 import type { PreparedInput } from './prepared-input.js';
 import type { ForwardStats, TimeMajorResult } from './results.js';
 import type { BackendStream, StreamOutputs } from './stream.js';
+import type { GpuForwardResult } from './gpu-buffer.js';
 
 /** What a backend's run gives back: time-major results and the counters of the call. */
 export interface BackendResult extends TimeMajorResult {
@@ -19,6 +20,8 @@ export interface BackendRunner {
   run(input: PreparedInput): Promise<BackendResult>;
   /** Makes a first call of (steps, batch) as quick as later ones (compiled kernels, working set); checked sizes. */
   warmup?(steps: number, batch: number): Promise<void>;
+  /** A forward call whose x is a GPUBuffer (then input.x is empty) or whose results stay on the GPU. */
+  runResident?(input: PreparedInput, x: GPUBuffer | null, output: 'cpu' | 'gpu'): Promise<BackendResult | GpuForwardResult>;
   /** A stream of `batch` slots over this runner's weights (a unidirectional model; checked by the caller). */
   openStream?(batch: number, outputs: StreamOutputs): BackendStream;
   /** Frees what the runner holds; safe to call twice. */

@@ -30,8 +30,13 @@ export interface CallCommands {
 export function encodeAndSubmit(device: GPUDevice, call: CallCommands): void {
   const encoder = device.createCommandEncoder({ label: call.label });
   encodeDispatches(encoder, call.label, call.dispatches);
-  for (const copy of call.copies) encoder.copyBufferToBuffer(copy.source, copy.sourceOffset, call.staging, copy.destinationOffset, copy.size);
+  encodeCopies(encoder, call);
   device.queue.submit([encoder.finish()]);
+}
+
+/** Encodes the copies of `call` into its staging buffer. */
+export function encodeCopies(encoder: GPUCommandEncoder, call: CallCommands): void {
+  for (const copy of call.copies) encoder.copyBufferToBuffer(copy.source, copy.sourceOffset, call.staging, copy.destinationOffset, copy.size);
 }
 
 /** Encodes `dispatches` in order as one compute pass; the pipeline is set only when it changes. */

@@ -1,5 +1,5 @@
 import { inputProjectionKernel } from './kernels/input-projection.js';
-import { kTileSizes, type BatchTile } from './kernels/lstm-sequence.js';
+import { kTileSizes } from './kernels/lstm-sequence.js';
 import { recurrenceKernel } from './kernels/recurrence.js';
 import { getKernel, readyKernel } from './pipeline-cache.js';
 import type { RecurrencePath } from './plan.js';
@@ -12,34 +12,31 @@ export interface KernelChoice {
 }
 
 /**
- * The compiled kernels for a call on `ideal`, without waiting for a compilation a call need not wait
- * for. The sequence kernel's batch tile is a pipeline constant (a tile read from a uniform ran 2.2×
- * slower at (B, T, I, H) = (1, 100, 32, 128) on SwiftShader), so a new batch size can want a
+ * The compiled kernels for a call on `ideal`, without waiting for a compilation the call can do
+ * without. The sequence kernel's batch tile is a pipeline constant (a tile read from a uniform ran
+ * 2.2× slower at (B, T, I, H) = (1, 100, 32, 128) on SwiftShader), so a new batch size can want a
  * pipeline not compiled yet. Every tile computes each sequence with the same operations in the same
- * order (a tile only decides which sequences share a workgroup), so any compiled tile gives the same
- * bits: the call runs on the compiled tile nearest below the ideal one (else above it) while the ideal
- * one compiles in the background, and later calls take it once it is ready. With no tile compiled
- * yet, the call waits for tile 1, the quickest to compile (its workgroup memory is smallest).
+ * order (a tile only decides which sequences share a workgroup), so any tile gives the same bits.
+ * A compiled tile within a factor of 2 of the ideal one runs the call (nearest below first) while
+ * the ideal one compiles in the background for later calls; one further off would cost more than
+ * the compile it saves (tile 1 instead of 8 made a first call at (64, 100, 32, 128) 3× slower than
+ * a steady one on SwiftShader), so the call waits for the ideal tile.
  */
 export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, trace: boolean): Promise<KernelChoice> {
   const projection = getKernel(device, inputProjectionKernel);
-  if (ideal.kind === 'steps') {
-    const [p, recurrence] = await Promise.all([projection, getKernel(device, recurrenceKernel(ideal, trace))]);
-    return { path: ideal, kernels: { projection: p, recurrence } };
+  const wanted = getKernel(device, recurrenceKernel(ideal, trace));
+  if (ideal.kind === 'sequence' && !readyKernel(device, recurrenceKernel(ideal, trace))) {
+    wanted.catch(() => undefined); // awaited by a later call, which reports any failure
+    // The half-size tile first (more workgroups), then the double-size one.
+    const near = [...kTileSizes.filter((tile) => tile * 2 === ideal.batchTile), ...kTileSizes.filter((tile) => tile === ideal.batchTile * 2)];
+    for (const tile of near) {
+      const path: RecurrencePath = { ...ideal, batchTile: tile };
+      const recurrence = readyKernel(device, recurrenceKernel(path, trace));
+      if (recurrence) return { path, kernels: { projection: await projection, recurrence } };
+    }
   }
-  const withTile = (batchTile: BatchTile): RecurrencePath => ({ ...ideal, batchTile });
-  const idealKernel = readyKernel(device, recurrenceKernel(ideal, trace));
-  if (idealKernel) return { path: ideal, kernels: { projection: await projection, recurrence: idealKernel } };
-  getKernel(device, recurrenceKernel(ideal, trace)).catch(() => undefined); // a later call reports any failure
-  const below = kTileSizes.filter((tile) => tile < ideal.batchTile);
-  const above = kTileSizes.filter((tile) => tile > ideal.batchTile).reverse();
-  for (const tile of [...below, ...above]) {
-    const recurrence = readyKernel(device, recurrenceKernel(withTile(tile), trace));
-    if (recurrence) return { path: withTile(tile), kernels: { projection: await projection, recurrence } };
-  }
-  const smallest = withTile(1);
-  const [p, recurrence] = await Promise.all([projection, getKernel(device, recurrenceKernel(smallest, trace))]);
-  return { path: smallest, kernels: { projection: p, recurrence } };
+  const [p, recurrence] = await Promise.all([projection, wanted]);
+  return { path: ideal, kernels: { projection: p, recurrence } };
 }
 
 /** Compiles the kernels `path` names (the ideal tile included), in parallel; resolves when all are ready. */

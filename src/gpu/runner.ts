@@ -14,6 +14,8 @@ import { recurrencePathFor, type RecurrenceChoice } from './plan.js';
 import { readStaging, unpackResults } from './readback.js';
 import { ShapeResources } from './shape-resources.js';
 import { GpuStream } from './stream/gpu-stream.js';
+import { residentCall } from './io/resident-call.js';
+import type { GpuForwardResult } from '../core/gpu-buffer.js';
 import type { StreamOutputs } from '../core/stream.js';
 import { checkWeightsFit } from './split/fit.js';
 import type { PartResult, SplitHost } from './split/host.js';
@@ -107,7 +109,12 @@ export class GpuRunner implements BackendRunner {
   }
 
   run(input: PreparedInput): Promise<BackendResult> {
-    const run = this.queue.then(() => this.guarded(input));
+    return this.enqueue(() => forwardSplit(this.splitHost(), input));
+  }
+
+  /** Calls run one at a time, in order, so concurrent callers never share a staging buffer mid-flight. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.guarded(work));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -134,22 +141,19 @@ export class GpuRunner implements BackendRunner {
     this.weights.owned?.destroy();
   }
 
+  /** A forward call with x as a GPUBuffer and/or results left on the GPU (src/gpu/io/resident-call.ts). */
+  runResident(input: PreparedInput, x: GPUBuffer | null, output: 'cpu' | 'gpu'): Promise<BackendResult | GpuForwardResult> {
+    const { device, limits } = this.context;
+    const host = { device, limits, config: this.model.config, shapeMaker: (i: PreparedInput) => this.shapeMaker(i), evict: (s: ShapeResources) => this.evict(s), readBack: (s: ShapeResources) => this.readBack(s) };
+    return this.enqueue(() => residentCall(host, input, x, output));
+  }
+
   /** A stream of `batch` slots on this runner's weights and kernels (src/gpu/stream/); disposed with the runner. */
   openStream(batch: number, outputs: StreamOutputs): GpuStream {
     this.checkUsable('stream');
-    const stream = new GpuStream(
-      {
-        context: this.context,
-        config: this.model.config,
-        weights: this.weights.layers,
-        recurrence: this.recurrence,
-        watch: this.watch,
-        checkUsable: (what) => this.checkUsable(what),
-        closed: (closed) => this.streams.delete(closed),
-      },
-      batch,
-      outputs,
-    );
+    const { context, recurrence, watch } = this;
+    const host = { context, recurrence, watch, config: this.model.config, weights: this.weights.layers };
+    const stream = new GpuStream({ ...host, checkUsable: (what) => this.checkUsable(what), closed: (s) => this.streams.delete(s) }, batch, outputs);
     this.streams.add(stream);
     return stream;
   }
@@ -161,10 +165,10 @@ export class GpuRunner implements BackendRunner {
   }
 
   /** One call, raced against device loss (so none can hang), failing only with LstmErrors. */
-  private async guarded(input: PreparedInput): Promise<BackendResult> {
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       this.checkUsable();
-      return await this.watch.race(forwardSplit(this.splitHost(), input), 'forward');
+      return await this.watch.race(work(), 'forward');
     } catch (error) {
       if (error instanceof LstmError) throw error;
       if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed during the call');

@@ -18,6 +18,8 @@ import lstmBackwardStep from '../../shaders/lstm_backward_step.wgsl?raw';
 import lstmWeightGrad from '../../shaders/lstm_weight_grad.wgsl?raw';
 import lstmInputGrad from '../../shaders/lstm_input_grad.wgsl?raw';
 import optimizerUpdate from '../../shaders/optimizer_update.wgsl?raw';
+import swapAxes from '../../shaders/swap_axes.wgsl?raw';
+import splitState from '../../shaders/split_state.wgsl?raw';
 
 export const kShaderSources = { activations, inputProjection, lstmCell, lstmSequence, lstmStep } as const;
 
@@ -26,3 +28,6 @@ export const kTrainShaderSources = {
   biasSum, gatherLast, denseForward, lossRows, reduceSum, denseActBackward, denseWeightGrad, denseInputGrad,
   lstmCellBackward, lstmBackwardStep, lstmWeightGrad, lstmInputGrad, optimizerUpdate,
 } as const;
+
+/** The kernels of forward calls whose input or results stay on the GPU (src/gpu/kernels/io.ts). */
+export const kIoShaderSources = { swapAxes, splitState } as const;

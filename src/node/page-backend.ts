@@ -1,4 +1,6 @@
 import type { Backend, BackendOptions, Runner } from '../api/backend.js';
+import type { ForwardOptions } from '../core/forward-options.js';
+import { isGpuBuffer } from '../core/gpu-buffer.js';
 import { LstmError } from '../core/errors.js';
 import type { AdapterSummary } from '../gpu/context.js';
 import type { DeviceLoss } from '../gpu/device-lost.js';
@@ -53,10 +55,14 @@ export async function openPageBackend(options: Pick<BackendOptions, 'powerPrefer
         kind: 'webgpu',
         model,
         gpuBytes: 0,
-        forward: async (x, forwardOptions) => {
+        forward: (async (x: ArrayLike<number> | GPUBuffer, forwardOptions: ForwardOptions & { output?: 'cpu' | 'gpu' }) => {
           if (disposed || closing) throw new LstmError('DISPOSED', 'forward: this runner or its Chromium backend was disposed; load the model again');
+          // The page has its own device: no buffer of this process can reach it, and none can come back.
+          if (isGpuBuffer(x) || forwardOptions?.output === 'gpu') {
+            throw new LstmError('BACKEND_UNAVAILABLE', "forward: the 'chromium' runtime takes and gives numbers; for x or results as GPUBuffers use runtime 'dawn', or the library in the page itself");
+          }
           return (await remoteForward(browser, model, x, forwardOptions, runnerOptions)).result;
-        },
+        }) as Runner['forward'],
         // Each call loads the model in its own page device, so there is nothing to keep warm or streaming.
         warmup: async () => {},
         stream: () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inputProjectionKernel, projectionWorkgroups } from '../../src/gpu/kernels/input-projection.js';
+import { elementWorkgroups, splitStateKernel, swapAxesKernel } from '../../src/gpu/kernels/io.js';
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
 import { chooseBatchTile, kTileSizes, lstmSequenceKernel, sequenceKernelFits } from '../../src/gpu/kernels/lstm-sequence.js';
 import { lstmStepKernel, stepWorkgroups } from '../../src/gpu/kernels/lstm-step.js';
@@ -34,6 +35,8 @@ describe('kernel specs agree with their WGSL', () => {
     ['input_projection.wgsl', inputProjectionKernel],
     ['lstm_step.wgsl', lstmStepKernel(false)],
     ['lstm_sequence.wgsl', lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 })],
+    ['swap_axes.wgsl', swapAxesKernel],
+    ['split_state.wgsl', splitStateKernel],
   ];
   it.each(specs)('%s declares the bindings its TS signature lists', (file, spec) => {
     const source = readFileSync(resolve(__dirname, '../../shaders', file), 'utf8');
@@ -69,6 +72,9 @@ describe('kernel specs agree with their WGSL', () => {
     expect(sequenceKernelFits(256, 1024)).toBe(true);
     expect(sequenceKernelFits(257, 1024)).toBe(false);
     expect(Math.max(...kTileSizes)).toBe(8);
+    // swap_axes, split_state: 64 invocations a workgroup, a second dimension past the limit.
+    expect(elementWorkgroups(65, 65535)).toEqual([2, 1, 1]);
+    expect(elementWorkgroups(64 * 70000, 65535)).toEqual([65535, 2, 1]);
   });
 
   it('gives one cache key per pipeline: the same for the same name, entry point and constants in any order, another otherwise', () => {
