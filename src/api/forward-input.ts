@@ -38,10 +38,10 @@ function toFloat64(
 
 /**
  * Checks a forward call against the model (before any GPU work) and brings x to time-major.
- * Every error names the argument, the expected shape or range, and what was given. x null: x is
- * a GPUBuffer, checked by the GPU runner (the prepared x is then empty).
+ * Every error names the argument, the expected shape or range, and what was given. With xOnGpu, x
+ * is a GPUBuffer the GPU runner checks: x is not read here, and the prepared x is empty.
  */
-export function prepareInput(config: LstmConfig, x: ArrayLike<number> | null, options: ForwardOptions): PreparedInput {
+export function prepareInput(config: LstmConfig, x: ArrayLike<number>, options: ForwardOptions, xOnGpu = false): PreparedInput {
   if (options === null || typeof options !== 'object') {
     throw invalidArgument(`options: expected { steps, batch, ... }, got ${describeValue(options)}`);
   }
@@ -56,11 +56,11 @@ export function prepareInput(config: LstmConfig, x: ArrayLike<number> | null, op
   const hShape = [stateShape[0], B, hiddenOutputSize(config)]; // [L·D, B, P] with projSize
   const stateAxes = ['layer·direction', 'b', 'unit'];
   const callerShape = config.batchFirst ? [B, T, I] : [T, B, I];
-  const given = x === null ? new Float64Array(0) : toFloat64('x', x, callerShape, config.batchFirst ? ['b', 't', 'i'] : ['t', 'b', 'i'], policy);
+  const given = xOnGpu ? new Float64Array(0) : toFloat64('x', x, callerShape, config.batchFirst ? ['b', 't', 'i'] : ['t', 'b', 'i'], policy);
   return {
     steps: T,
     batch: B,
-    x: config.batchFirst && x !== null ? swapLeadingAxes(given, B, T, I) : given,
+    x: config.batchFirst && !xOnGpu ? swapLeadingAxes(given, B, T, I) : given,
     h0: options.h0 === undefined ? null : toFloat64('h0', options.h0, hShape, stateAxes, policy),
     c0: options.c0 === undefined ? null : toFloat64('c0', options.c0, stateShape, stateAxes, policy),
     lengths: options.lengths === undefined ? null : checkLengths(options.lengths, T, B),

@@ -62,7 +62,7 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
       if (!backend.runResident) {
         throw new LstmError('BACKEND_UNAVAILABLE', `forward: ${gpuX ? 'x as a GPUBuffer' : "output: 'gpu'"} needs the webgpu backend; the ${backend.kind} backend takes and gives numbers`);
       }
-      const input = prepareInput(model.config, gpuX ? null : (x as ArrayLike<number>), options);
+      const input = prepareInput(model.config, x as ArrayLike<number>, options, gpuX !== null);
       if (output === 'gpu' && (input.trace || model.config.head)) {
         throw invalidArgument(`options.output: 'gpu' returns output, h_n and c_n only; ${input.trace ? 'trace: true' : "the model's dense head"} needs output 'cpu'`);
       }
