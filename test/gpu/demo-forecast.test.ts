@@ -89,6 +89,18 @@ describe('demo: train a forecaster', () => {
     await (await page.$('#forecast-section'))!.screenshot({ path: resolve(kScreenshots, 'demo-forecast.png') });
   });
 
+  it('Stop ends training between epochs and says after how many', async () => {
+    const page = session.page;
+    await page.$eval('#forecast-epochs', (input) => ((input as HTMLInputElement).value = '500'));
+    await page.click('#forecast-train');
+    await page.waitForFunction(() => document.querySelector('#forecast-loss-chart') !== null, { timeout: 120_000 });
+    await page.click('#forecast-stop');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#forecast-status')?.dataset.state === 'stopped', { timeout: 10_000 });
+    expect(await text(page, '#forecast-status')).toMatch(/^Stopped after \d+ epochs\.$/);
+    expect(await page.$eval('#forecast-train', (button) => (button as HTMLButtonElement).disabled)).toBe(false);
+    await page.$eval('#forecast-epochs', (input, epochs) => ((input as HTMLInputElement).value = String(epochs)), kEpochs);
+  });
+
   it('says what is wrong with pasted data, in one line, without training', async () => {
     const page = session.page;
     await page.select('#forecast-dataset', 'own');
