@@ -16,9 +16,11 @@ export default defineConfig({
     rollupOptions: {
       // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use,
       // cli-progress (the forecast command's progress bar; CommonJS that needs Node's events and readline).
-      // h5wasm (HDF5, imported on first use) and fflate (zip) are dependencies: imports, not copies.
-      // protobufjs (ONNX files) likewise.
-      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm', 'fflate', /^protobufjs/],
+      // h5wasm (HDF5: 4 MB of wasm, imported on first use) stays an import too. fflate (zip) and
+      // protobufjs (ONNX), small pure JavaScript the formats import statically, are bundled: the
+      // headless-Chromium runtime loads dist/index.js into a plain page, which resolves no bare
+      // module names.
+      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm'],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },

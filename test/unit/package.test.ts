@@ -39,7 +39,9 @@ describe('the built package', () => {
   it('keeps Node-only code out of the browser bundle and every chunk it imports', () => {
     const bundle = browserBundle();
     // No import (static or dynamic) of Node's modules, puppeteer-core or Dawn's `webgpu` package.
-    for (const [file, code] of bundle) expect(code, file).not.toMatch(/(?:from|import)\s*\(?\s*["'](?:node:|puppeteer|webgpu["'])|puppeteer|\brequire\(/);
+    // Code only: a bundled dependency's doc comment may show `require(...)` as usage.
+    const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    for (const [file, code] of bundle) expect(withoutComments(code), file).not.toMatch(/(?:from|import)\s*\(?\s*["'](?:node:|puppeteer|webgpu["'])|puppeteer|\brequire\(/);
     expect(bundle.size).toBeGreaterThan(1);
   });
 });
