@@ -1,6 +1,7 @@
 // Brings a fresh checkout to a runnable state, using only Node's standard library (it runs before
 // `npm ci`): installs the npm dependencies when they are missing or stale, and makes sure a
-// Chromium is there for the WebGPU backend — installed from Debian's packages where possible,
+// Chromium (the WebGPU backend in a page) and the Vulkan loader (Dawn, WebGPU in Node) are there —
+// installed from Debian's packages where possible,
 // otherwise named in a message that says how to point at another Chrome.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -27,17 +28,20 @@ function configuredChrome() {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
 }
 
+/** Installs Debian packages as root or through passwordless sudo; false where neither works. */
+function aptInstall(why, ...packages) {
+  const isRoot = process.getuid?.() === 0;
+  if (!has('apt-get') || !(isRoot || has('sudo'))) return false;
+  console.log(`setup: installing ${why} from Debian's packages (apt-get install ${packages.join(' ')})`);
+  const apt = (...args) => (isRoot ? run('apt-get', args) : run('sudo', ['-n', 'apt-get', ...args]));
+  apt('update', '-qq');
+  apt('install', '-y', '-qq', ...packages);
+  return true;
+}
+
 function ensureChromium() {
   if (configuredChrome()) return;
-  const isRoot = process.getuid?.() === 0;
-  if (has('apt-get') && (isRoot || has('sudo'))) {
-    console.log("setup: installing Chromium from Debian's packages (apt-get install chromium)");
-    const prefix = isRoot ? [] : ['sudo', '-n'];
-    const apt = (...args) => run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(isRoot ? [] : ['apt-get']), ...args]);
-    apt('update', '-qq');
-    apt('install', '-y', '-qq', 'chromium');
-    if (configuredChrome()) return;
-  }
+  if (aptInstall('Chromium', 'chromium') && configuredChrome()) return;
   throw new Error(
     'no Chromium found at /usr/bin/chromium and it could not be installed here. The WebGPU backend and the ' +
       'GPU tests run in headless Chromium: install it (Debian/Ubuntu: sudo apt-get install -y chromium) ' +
@@ -45,9 +49,21 @@ function ensureChromium() {
   );
 }
 
+/** Dawn (the `webgpu` package, the Node runtime and test/dawn) loads the system's libvulkan.so.1. */
+function ensureVulkanLoader() {
+  const hasLoader = () => spawnSync('sh', ['-c', 'ldconfig -p | grep -q "libvulkan\\.so\\.1"'], { stdio: 'ignore' }).status === 0;
+  if (hasLoader()) return;
+  if (aptInstall('the Vulkan loader for Dawn', 'libvulkan1') && hasLoader()) return;
+  throw new Error(
+    'the Vulkan loader (libvulkan.so.1) is missing and could not be installed here. Dawn, the Node WebGPU runtime the ' +
+      'tests use, needs it: install it (Debian/Ubuntu: sudo apt-get install -y libvulkan1).',
+  );
+}
+
 try {
   ensureDependencies();
   ensureChromium();
+  ensureVulkanLoader();
 } catch (error) {
   console.error(`setup: ${error.message}`);
   process.exit(1);
