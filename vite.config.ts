@@ -14,13 +14,13 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      // Node-only packages stay imports: puppeteer-core for headless Chromium, webgpu (Dawn) loaded on first use,
-      // cli-progress (the forecast command's progress bar; CommonJS that needs Node's events and readline).
-      // h5wasm (HDF5: 4 MB of wasm, imported on first use) stays an import too. fflate (zip) and
-      // protobufjs (ONNX), small pure JavaScript the formats import statically, are bundled: the
-      // headless-Chromium runtime loads dist/index.js into a plain page, which resolves no bare
-      // module names.
-      external: [/^node:/, 'puppeteer-core', 'webgpu', 'cli-progress', 'h5wasm'],
+      // The optional peer dependencies stay imports, each loaded on first use: puppeteer-core
+      // (headless Chromium), webgpu (Dawn), h5wasm (HDF5: 4 MB of wasm) and cli-progress (the
+      // forecast command's bar; CommonJS that requires Node's builtins, which an ES bundle cannot
+      // do). fflate (zip), protobufjs (ONNX) and papaparse (CSV) are bundled: the
+      // browser bundle imports them, and the headless-Chromium runtime loads dist/index.js into a
+      // plain page, which resolves no bare module names.
+      external: [/^node:/, 'puppeteer-core', 'webgpu', 'h5wasm', 'cli-progress'],
       output: { chunkFileNames: '[name]-[hash].js' },
     },
   },

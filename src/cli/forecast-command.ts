@@ -2,7 +2,6 @@
 // series, a progress bar while it trains, then RMSEs beside the baselines.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import cliProgress from 'cli-progress';
 import { createTrainer } from '../api/train/trainer.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
@@ -17,6 +16,7 @@ import { modelToJSON } from '../formats/model-json.js';
 import { createNodeBackend, type NodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import type { ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, type Print } from './commands.js';
+import { epochProgress } from './progress-bar.js';
 
 /** The flags of `forecast`, as main.ts registers them (help.ts documents each). */
 export const kForecastFlags = [
@@ -110,20 +110,6 @@ async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: T
   return { source, backend };
 }
 
-/** The per-epoch progress bar on stderr, or nothing when stderr is not a terminal or --json is given. */
-function progressBar(enabled: boolean, epochs: number) {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: 'epoch {value}/{total} {bar} loss {loss}  val loss {val}  {eta_formatted} left', stream: process.stderr, etaBuffer: 20, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(epochs, 0, { loss: '-', val: '-' });
-  return {
-    update: (epoch: number, loss: number, val: number | undefined) => bar.update(epoch, { loss: loss.toPrecision(4), val: val === undefined ? '-' : val.toPrecision(4) }),
-    stop: () => bar.stop(),
-  };
-}
-
 const round = (value: number) => Number(value.toPrecision(6));
 
 /** The verdict in words: which baselines the model beats on the test part. */
@@ -144,7 +130,7 @@ export async function forecastCommand(args: ParsedArgs, print: Print, warn: Prin
   const json = args.flags.has('json');
   const { source, backend } = await trainerSource(args, warn);
   try {
-    const bar = progressBar(!json && process.stderr.isTTY === true, options.epochs);
+    const bar = await epochProgress(!json && process.stderr.isTTY === true, options.epochs, warn);
     const run = await runForecast(source, series.values, options, {
       source: series.source,
       ...(series.where ? { where: series.where } : {}),

@@ -80,7 +80,7 @@ describe('the packed tarball', () => {
     expect(files.filter((f) => /^package\/(src|test|bench|node_modules)\//.test(f))).toEqual([]);
     const manifest = JSON.parse(await sh('tar', ['-xzOf', tarball, 'package/package.json'], work));
     expect(Object.keys(manifest.dependencies)).toEqual(['@webgpu/types']);
-    expect(manifest.peerDependenciesMeta).toEqual({ 'puppeteer-core': { optional: true }, webgpu: { optional: true } });
+    expect(manifest.peerDependenciesMeta).toEqual({ 'cli-progress': { optional: true }, h5wasm: { optional: true }, 'puppeteer-core': { optional: true }, webgpu: { optional: true } });
     const declarations = await sh('tar', ['-xzOf', tarball, 'package/dist/types/index.d.ts'], work);
     expect(declarations.split('\n')[0]).toBe('/// <reference types="@webgpu/types" preserve="true" />');
   });
