@@ -84,14 +84,6 @@ function cpuBackend(reason: string): Backend {
   };
 }
 
-/** Until the WebGPU backend runs the dense head and trains (issue 9), it says so rather than skip the head. */
-function gpuHeadPending(what: string): LstmError {
-  return new LstmError(
-    'BACKEND_UNAVAILABLE',
-    `${what}: the webgpu backend does not run a model's dense head or train yet; use the CPU backend (createBackend({ prefer: 'cpu' }), --backend cpu)`,
-  );
-}
-
 /**
  * Chooses and opens a backend.
  *
@@ -119,10 +111,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     device,
     limits: context.limits,
     lost: watchDevice(device).lost,
-    load: async (model, runnerOptions) => {
-      if (model.config.head) throw gpuHeadPending('load');
-      return frontRunner(model, await GpuRunner.create(context, model, runnerOptions));
-    },
+    load: async (model, runnerOptions) => frontRunner(model, await GpuRunner.create(context, model, runnerOptions)),
     train: (model, options) => createTrainer(model, options, (m, setup) => GpuTrainingBackend.create(context, m, setup)),
     dispose: () => {
       if (context.ownsDevice) device.destroy();

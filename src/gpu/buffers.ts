@@ -4,6 +4,7 @@ import { BufferUsage } from './flags.js';
 import { kCellDims } from './kernels/cell-bindings.js';
 import { kProjectionDims } from './kernels/input-projection.js';
 import { uniformBytes } from './kernels/kernel.js';
+import { headBufferSpecs, mapHeadBuffers, type HeadBuffers } from './head.js';
 import { readbackLayout, type ReadbackLayout } from './layout.js';
 import { bufferSpec, type BufferSpec } from './memory.js';
 import { packedFloats } from './pack.js';
@@ -34,6 +35,8 @@ export interface ShapeBuffers<B> {
   readonly layerDirections: readonly { readonly states: readonly [B, B]; readonly dims: B }[];
   /** Where every result is copied for the one readback, as `readback` lays it out. */
   readonly staging: B;
+  /** The dense head's buffers (src/gpu/head.ts); null for a model without a head. */
+  readonly head: HeadBuffers<B> | null;
 }
 
 /** The same buffers with each one replaced by f(it), in the order buffers are created. */
@@ -48,6 +51,7 @@ export function mapShapeBuffers<A, B>(buffers: ShapeBuffers<A>, f: (buffer: A) =
     projectionDims: buffers.projectionDims.map(f),
     layerDirections: buffers.layerDirections.map((ld) => ({ states: [f(ld.states[0]), f(ld.states[1])] as const, dims: f(ld.dims) })),
     staging: f(buffers.staging),
+    head: mapHeadBuffers(buffers.head, f),
   };
 }
 
@@ -99,6 +103,7 @@ export function shapeBuffers(
         return { states: [stateSpec(0), stateSpec(1)] as const, dims: bufferSpec(`recurrence dims ${name}`, uniformBytes(kCellDims), UNIFORM | COPY_DST) };
       }),
       staging: bufferSpec('staging (readback)', readback.length * kFloat, MAP_READ | COPY_DST),
+      head: headBufferSpecs(config, steps, batch),
     },
   };
 }
@@ -110,6 +115,8 @@ export interface WeightBufferSpecs {
   readonly inputWeights: BufferSpec;
   readonly recurrentWeights: BufferSpec;
   readonly bias: BufferSpec;
+  /** weight_peephole_l{k}, only with peepholes. */
+  readonly peephole?: BufferSpec;
 }
 
 /** The weight buffers a load creates, per layer-direction, sized as src/gpu/pack.ts packs them. */
@@ -125,11 +132,12 @@ export function weightBuffers(config: LstmConfig): WeightBufferSpecs[] {
       inputWeights: spec(paramName('weight_ih', layer, direction), floats.inputWeights),
       recurrentWeights: spec(paramName('weight_hh', layer, direction), floats.recurrentWeights),
       bias: spec(`${paramName('bias_ih', layer, direction)} + ${paramName('bias_hh', layer, direction)}`, floats.bias),
+      ...(config.peepholes ? { peephole: spec(paramName('weight_peephole', layer, direction), floats.peephole) } : {}),
     };
   });
 }
 
 /** Every weight buffer, in creation order. */
 export function listWeightBuffers(config: LstmConfig): BufferSpec[] {
-  return weightBuffers(config).flatMap((w) => [w.inputWeights, w.recurrentWeights, w.bias]);
+  return weightBuffers(config).flatMap((w) => [w.inputWeights, w.recurrentWeights, w.bias, ...(w.peephole ? [w.peephole] : [])]);
 }

@@ -1,5 +1,6 @@
 import { kTraceFields } from '../core/results.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
+import { headInputSize, headOutputSize } from '../model/head.js';
 
 /** Floats per state element: (h, c), interleaved as a vec2. */
 export const kStateFloats = 2;
@@ -32,7 +33,8 @@ export function traceLayout(config: LstmConfig, steps: number, batch: number): T
 /**
  * Where each result of a forward call lies in the one staging buffer, in floats: the last layer's
  * output [T, B, D·H], then each layer-direction's final (h, c) pairs [B, H, 2], then (when traced)
- * the whole trace buffer. The encoder copies into these regions and the unpacker reads them.
+ * the whole trace buffer, then (with a dense head) the prediction [B, O] or [T, B, O]. The encoder
+ * copies into these regions and the unpacker reads them.
  */
 export interface ReadbackLayout {
   readonly output: Region;
@@ -42,6 +44,8 @@ export interface ReadbackLayout {
   readonly trace: readonly Region[] | null;
   /** The trace buffer's layout (also when not traced: the kernels' trace_field). */
   readonly traceLayout: TraceLayout;
+  /** The head's prediction, time-major; null for a model without a head. */
+  readonly prediction: Region | null;
   /** Floats of the staging buffer. */
   readonly length: number;
 }
@@ -59,5 +63,7 @@ export function readbackLayout(config: LstmConfig, steps: number, batch: number,
   const states = Array.from({ length: layerDirections }, () => take(batch * H * kStateFloats));
   const layout = traceLayout(config, steps, batch);
   const traceRegions = trace ? Array.from({ length: layerDirections }, () => take(layout.perLayerDirection)) : null;
-  return { output, states, trace: traceRegions, traceLayout: layout, length: end };
+  const head = config.head;
+  const prediction = head ? take((head.over === 'sequence' ? steps * batch : batch) * headOutputSize(head, headInputSize(H, directionCount(config)))) : null;
+  return { output, states, trace: traceRegions, traceLayout: layout, prediction, length: end };
 }

@@ -39,5 +39,7 @@ export function unpackResults(config: LstmConfig, layout: ReadbackLayout, data: 
     ) as Record<TraceField, Float32Array>;
     return { layer: Math.floor(ld / D), direction: ld % D, ...fields };
   });
-  return { output: data.slice(output.offset, output.offset + output.length), hN, cN, trace: trace ?? null };
+  const result = { output: data.slice(output.offset, output.offset + output.length), hN, cN, trace: trace ?? null };
+  const { prediction } = layout;
+  return prediction ? { ...result, prediction: data.slice(prediction.offset, prediction.offset + prediction.length) } : result;
 }

@@ -1,12 +1,13 @@
 import type { PreparedInput } from '../core/prepared-input.js';
 import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
 import { LstmError } from '../core/errors.js';
-import { directionCount, variantsOf } from '../model/config.js';
+import { directionCount } from '../model/config.js';
 import { layerDirectionModel } from '../model/layer-model.js';
 import type { LSTM } from '../model/lstm.js';
 import type { GpuContext } from './context.js';
 import { watchDevice, type DeviceWatch } from './device-lost.js';
 import { encodeAndSubmit } from './encode.js';
+import { compileHeadKernels, uploadHead, type HeadParams } from './head.js';
 import { chooseKernels, compileKernels } from './kernel-choice.js';
 import type { BufferSet } from './memory.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
@@ -20,20 +21,7 @@ import type { StreamOutputs } from '../core/stream.js';
 import { checkWeightsFit } from './split/fit.js';
 import type { PartResult, SplitHost } from './split/host.js';
 import { forwardSplit } from './split/split.js';
-
-/**
- * The kernels compute PyTorch's plain LSTM only; a model with a variant (other activations,
- * peepholes, cell clip, input_forget, go_backwards, proj_size) would run wrong, so it is refused
- * at load until the fused kernels carry the variants.
- */
-function refuseVariants(model: LSTM): void {
-  const variants = variantsOf(model.config);
-  if (variants.length === 0) return;
-  throw new LstmError(
-    'BACKEND_UNAVAILABLE',
-    `load: the webgpu backend does not run LSTM variants yet; this model has ${variants.map((v) => `config.${v} = ${JSON.stringify(model.config[v as keyof typeof model.config])}`).join(', ')}. Use the CPU backend (createBackend({ prefer: 'cpu' }), --backend cpu)`,
-  );
-}
+import { checkVariantInput, kernelVariants, refuseVariants, refuseVariantSplit } from './variants.js';
 
 export interface RunnerOptions {
   /**
@@ -47,6 +35,7 @@ export interface RunnerOptions {
 interface DeviceWeights {
   readonly owned: BufferSet | null;
   readonly layers: readonly LayerDirectionBuffers[];
+  readonly head: HeadParams | null; // in `owned`; null without a head and in a layer-direction runner
 }
 
 function shapeKey(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): string {
@@ -93,10 +82,11 @@ export class GpuRunner implements BackendRunner {
     if (lost) throw lost;
     checkWeightsFit(model.config, context.limits);
     // The kernels a first call of one sequence needs compile while the weights upload.
-    const compiled = compileKernels(context.device, recurrencePathFor(context, model.config, 1, recurrence), false);
+    const compiled = compileKernels(context.device, recurrencePathFor(context, model.config, 1, recurrence), false, kernelVariants(model.config));
     const { set, layers } = uploadModel(context.device, model);
-    await compiled;
-    return new GpuRunner(context, model, { owned: set, layers }, recurrence);
+    const head = uploadHead(context.device, set, model);
+    await Promise.all([compiled, head && compileHeadKernels(context.device)]);
+    return new GpuRunner(context, model, { owned: set, layers, head }, recurrence);
   }
 
   /** Bytes of GPU memory this runner holds now (weights, cached working sets, and its split runners'). */
@@ -109,7 +99,10 @@ export class GpuRunner implements BackendRunner {
   }
 
   run(input: PreparedInput): Promise<BackendResult> {
-    return this.enqueue(() => forwardSplit(this.splitHost(), input));
+    return this.enqueue(() => {
+      checkVariantInput(this.model.config, input.lengths);
+      return forwardSplit(this.splitHost(), input);
+    });
   }
 
   /** Calls run one at a time, in order, so concurrent callers never share a staging buffer mid-flight. */
@@ -125,7 +118,7 @@ export class GpuRunner implements BackendRunner {
    */
   async warmup(steps: number, batch: number): Promise<void> {
     this.checkUsable();
-    await compileKernels(this.context.device, recurrencePathFor(this.context, this.model.config, batch, this.recurrence), false);
+    await compileKernels(this.context.device, recurrencePathFor(this.context, this.model.config, batch, this.recurrence), false, kernelVariants(this.model.config));
     const x = new Float64Array(steps * batch * this.model.config.inputSize);
     await this.run({ steps, batch, x, h0: null, c0: null, lengths: null, trace: false });
   }
@@ -145,7 +138,10 @@ export class GpuRunner implements BackendRunner {
   runResident(input: PreparedInput, x: GPUBuffer | null, output: 'cpu' | 'gpu'): Promise<BackendResult | GpuForwardResult> {
     const { device, limits } = this.context;
     const host = { device, limits, config: this.model.config, shapeMaker: (i: PreparedInput) => this.shapeMaker(i), evict: (s: ShapeResources) => this.evict(s), readBack: (s: ShapeResources) => this.readBack(s) };
-    return this.enqueue(() => residentCall(host, input, x, output));
+    return this.enqueue(() => {
+      checkVariantInput(this.model.config, input.lengths);
+      return residentCall(host, input, x, output);
+    });
   }
 
   /** A stream of `batch` slots on this runner's weights and kernels (src/gpu/stream/); disposed with the runner. */
@@ -184,6 +180,7 @@ export class GpuRunner implements BackendRunner {
       stepStride: this.context.device.limits.minUniformBufferOffsetAlignment,
       runWhole: (input) => this.runOne(input),
       openLayerDirection: async (layer, direction) => {
+        refuseVariantSplit(this.model.config); // the one-layer models of a split carry no variants
         const single = this.layerRunner(layer, direction);
         return {
           run: (input) => {
@@ -201,7 +198,7 @@ export class GpuRunner implements BackendRunner {
     let runner = this.layerRunners.get(ld);
     if (!runner) {
       const weights = { ...this.weights.layers[ld], layer: 0, direction: 0 };
-      runner = new GpuRunner(this.context, layerDirectionModel(this.model, layer, direction), { owned: null, layers: [weights] }, this.recurrence);
+      runner = new GpuRunner(this.context, layerDirectionModel(this.model, layer, direction), { owned: null, layers: [weights], head: null }, this.recurrence);
       this.layerRunners.set(ld, runner);
     }
     return runner;
@@ -254,7 +251,8 @@ export class GpuRunner implements BackendRunner {
   private async shapeMaker(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): Promise<() => ShapeResources> {
     const { device } = this.context;
     const ideal = recurrencePathFor(this.context, this.model.config, input.batch, this.recurrence);
-    const { path, kernels } = await chooseKernels(device, ideal, input.trace);
+    const { path, kernels } = await chooseKernels(device, ideal, input.trace, kernelVariants(this.model.config));
+    const head = this.weights.head ? await compileHeadKernels(device) : undefined;
     const key = `${shapeKey(input)} ${path.kind === 'sequence' ? `tile ${path.batchTile}` : 'steps'}`;
     const cached = this.cachedShape(key);
     if (cached) return () => cached;
@@ -263,7 +261,7 @@ export class GpuRunner implements BackendRunner {
         for (const [other, shape] of this.shapes) if (other.startsWith(`${shapeKey(input)} `)) this.evict(shape);
       }
       const stride = device.limits.minUniformBufferOffsetAlignment;
-      const shape = new ShapeResources(device, this.model.config, this.weights.layers, kernels, path, input.steps, input.batch, input.trace, stride);
+      const shape = new ShapeResources(device, this.model.config, this.weights.layers, { ...kernels, head }, path, input.steps, input.batch, input.trace, stride, this.weights.head);
       this.shapes.set(key, shape);
       if (this.shapes.size > kShapeCacheSize) {
         const [oldestKey, oldest] = this.shapes.entries().next().value!;

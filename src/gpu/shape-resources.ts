@@ -2,6 +2,7 @@ import type { PreparedInput } from '../core/prepared-input.js';
 import { directionCount, layerInputSize, type LstmConfig } from '../model/config.js';
 import { mapShapeBuffers, shapeBuffers, type ShapeBuffers } from './buffers.js';
 import type { CallCommands, CopyCommand, DispatchCommand } from './encode.js';
+import { headBindGroups, planHead, predictionBuffer, type HeadKernels, type HeadParams } from './head.js';
 import { kCellDims } from './kernels/cell-bindings.js';
 import { kProjectionDims, projectionDims } from './kernels/input-projection.js';
 import { packUniform, uniformBytes } from './kernels/kernel.js';
@@ -19,6 +20,8 @@ const kFloat = 4;
 export interface ShapeKernels {
   readonly projection: CompiledKernel;
   readonly recurrence: CompiledKernel;
+  /** The dense head's kernels; present when the model has a head. */
+  readonly head?: HeadKernels;
 }
 
 /**
@@ -44,6 +47,7 @@ export class ShapeResources {
     readonly batch: number,
     trace: boolean,
     stepStride: number,
+    head: HeadParams | null = null,
   ) {
     const [T, B, H, D] = [steps, batch, config.hiddenSize, directionCount(config)];
     const plan = shapeBuffers(config, T, B, trace, path, stepStride);
@@ -78,7 +82,7 @@ export class ShapeResources {
       projectionGroups.push(bindGroup(device, kernels.projection, `projection ${name}`, {
         dims: buffers.projectionDims[w.layer], x: layerInput, w: w.inputWeights, bias: w.bias, z: buffers.projection,
       }));
-      const cell = { dims, z_in: buffers.projection, w_hh: w.recurrentWeights, lengths: buffers.lengths, output, trace: buffers.trace };
+      const cell = { dims, z_in: buffers.projection, w_hh: w.recurrentWeights, lengths: buffers.lengths, output, trace: buffers.trace, ...(w.peephole ? { peephole: w.peephole } : {}) };
       recurrenceGroups.push(
         buffers.stepIndices
           ? [0, 1].map((parity) =>
@@ -104,7 +108,7 @@ export class ShapeResources {
     this.finalStateIndex = path.kind === 'sequence' ? 1 : ((steps % 2) as 0 | 1);
     this.commands = {
       label: 'lstm forward',
-      dispatches: planForward(config, T, B, path).map(command),
+      dispatches: [...planForward(config, T, B, path).map(command), ...this.headCommands(device, kernels, head)],
       staging: buffers.staging,
       copies: this.readbackCopies(),
     };
@@ -130,15 +134,36 @@ export class ShapeResources {
     return this.buffers.layerDirections[ld].states[this.finalStateIndex];
   }
 
+  /** The head's dispatches after the LSTM's (src/gpu/head.ts); none without a head. */
+  private headCommands(device: GPUDevice, kernels: ShapeKernels, head: HeadParams | null): DispatchCommand[] {
+    const buffers = this.buffers.head;
+    if (!buffers) return [];
+    if (!head || !kernels.head) throw new Error('ShapeResources: a model with a head needs its parameters and kernels');
+    const io = { lengths: this.buffers.lengths, topOutput: this.topOutput(), steps: this.steps, batch: this.batch };
+    const groups = headBindGroups(device, this.config, head, kernels.head, buffers, io, (kernel, label, resources) => bindGroup(device, kernel, label, resources));
+    return planHead(this.config, this.steps, this.batch).map((record, k) => ({
+      pipeline: (record.kernel === 'gather_last' ? kernels.head!.gather : kernels.head!.dense).pipeline,
+      bindGroup: groups[k],
+      workgroups: record.workgroups,
+    }));
+  }
+
+  /** The last layer's output sequence [T, B, D·H]. */
+  private topOutput(): GPUBuffer {
+    return this.buffers.sequences[(this.config.numLayers - 1) % 2];
+  }
+
   /** The copies that fill the staging buffer as `readback` lays it out. */
   private readbackCopies(): CopyCommand[] {
     const { sequences, trace } = this.buffers;
     const layout = this.readback;
     const copy = (source: GPUBuffer, offset: number, length: number): CopyCommand => ({ source, sourceOffset: 0, destinationOffset: offset * kFloat, size: length * kFloat });
+    const { head } = this.buffers;
     return [
       copy(sequences[(this.config.numLayers - 1) % 2], layout.output.offset, layout.output.length),
       ...layout.states.map((region, ld) => copy(this.finalState(ld), region.offset, region.length)),
       ...(layout.trace ? [copy(trace, layout.trace[0].offset, layout.traceLayout.total)] : []),
+      ...(head && layout.prediction ? [copy(predictionBuffer(head, this.topOutput()), layout.prediction.offset, layout.prediction.length)] : []),
     ];
   }
 }

@@ -28,6 +28,7 @@ async function runBatchChunks(host: SplitHost, input: PreparedInput, batchPerCal
   const hN = new Float32Array(LD * B * H);
   const cN = new Float32Array(LD * B * H);
   const trace = input.trace ? emptyTrace(config, T * B * H) : null;
+  let prediction: Float32Array | null = null; // the head's, [B, O] or [T, B, O]
   let stats: ForwardStats = { backend: 'webgpu', dispatches: 0, submits: 0, readbacks: 0 };
   for (let b0 = 0; b0 < B; b0 += batchPerCall) {
     const seqs = Array.from({ length: Math.min(batchPerCall, B - b0) }, (_, j) => b0 + j);
@@ -48,7 +49,13 @@ async function runBatchChunks(host: SplitHost, input: PreparedInput, batchPerCal
     trace?.forEach((entry, ld) => {
       for (const field of kTraceFields) scatterRows(entry[field], B, H, 0, part.trace![ld][field], H, map);
     });
+    if (part.prediction) {
+      const rowSteps = config.head?.over === 'sequence' ? T : 1;
+      const width = part.prediction.length / (rowSteps * seqs.length);
+      prediction ??= new Float32Array(rowSteps * B * width);
+      scatterRows(prediction, B, width, 0, part.prediction, width, sequencesOnly(rowSteps, seqs));
+    }
     stats = addStats(stats, part.stats);
   }
-  return { output, hN, cN, trace, stats };
+  return { output, hN, cN, trace, prediction, stats };
 }
