@@ -4,6 +4,7 @@ import { recurrenceKernel } from './kernels/recurrence.js';
 import { getKernel, readyKernel } from './pipeline-cache.js';
 import type { RecurrencePath } from './plan.js';
 import type { ShapeKernels } from './shape-resources.js';
+import { kPlainVariants, type KernelVariants } from './variants.js';
 
 /** The kernels a call runs, and the path they were compiled for (its tile may differ from the ideal one). */
 export interface KernelChoice {
@@ -22,16 +23,16 @@ export interface KernelChoice {
  * the compile it saves (tile 1 instead of 8 made a first call at (64, 100, 32, 128) 3× slower than
  * a steady one on SwiftShader), so the call waits for the ideal tile.
  */
-export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, trace: boolean): Promise<KernelChoice> {
+export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): Promise<KernelChoice> {
   const projection = getKernel(device, inputProjectionKernel);
-  const wanted = getKernel(device, recurrenceKernel(ideal, trace));
-  if (ideal.kind === 'sequence' && !readyKernel(device, recurrenceKernel(ideal, trace))) {
+  const wanted = getKernel(device, recurrenceKernel(ideal, trace, variants));
+  if (ideal.kind === 'sequence' && !readyKernel(device, recurrenceKernel(ideal, trace, variants))) {
     wanted.catch(() => undefined); // awaited by a later call, which reports any failure
     // The half-size tile first (more workgroups), then the double-size one.
     const near = [...kTileSizes.filter((tile) => tile * 2 === ideal.batchTile), ...kTileSizes.filter((tile) => tile === ideal.batchTile * 2)];
     for (const tile of near) {
       const path: RecurrencePath = { ...ideal, batchTile: tile };
-      const recurrence = readyKernel(device, recurrenceKernel(path, trace));
+      const recurrence = readyKernel(device, recurrenceKernel(path, trace, variants));
       if (recurrence) return { path, kernels: { projection: await projection, recurrence } };
     }
   }
@@ -40,6 +41,6 @@ export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, tr
 }
 
 /** Compiles the kernels `path` names (the ideal tile included), in parallel; resolves when all are ready. */
-export async function compileKernels(device: GPUDevice, path: RecurrencePath, trace: boolean): Promise<void> {
-  await Promise.all([getKernel(device, inputProjectionKernel), getKernel(device, recurrenceKernel(path, trace))]);
+export async function compileKernels(device: GPUDevice, path: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): Promise<void> {
+  await Promise.all([getKernel(device, inputProjectionKernel), getKernel(device, recurrenceKernel(path, trace, variants))]);
 }

@@ -11,6 +11,8 @@ export interface LayerDirectionBuffers {
   readonly inputWeights: GPUBuffer;
   readonly recurrentWeights: GPUBuffer;
   readonly bias: GPUBuffer;
+  /** [H] × vec4 (P_i, P_f, 0, P_o), with peepholes only (the peephole kernels bind it). */
+  readonly peephole?: GPUBuffer;
 }
 
 /** Converts and uploads every weight once, when the model is loaded, into the buffers weightBuffers lists. */
@@ -24,6 +26,7 @@ export function uploadModel(device: GPUDevice, model: LSTM): { set: BufferSet; l
       inputWeights: set.upload(specs.inputWeights, packed.inputWeights),
       recurrentWeights: set.upload(specs.recurrentWeights, packed.recurrentWeights),
       bias: set.upload(specs.bias, packed.bias),
+      ...(specs.peephole && packed.peephole ? { peephole: set.upload(specs.peephole, packed.peephole) } : {}),
     };
   });
   return { set, layers };

@@ -32,6 +32,20 @@ export function packBias(biasIh: Float64Array | null, biasHh: Float64Array | nul
   return out;
 }
 
+/**
+ * Peepholes P [3H] (blocks i, o, f, as ONNX's P and weight_peephole_l{k}) as one vec4 per unit in
+ * the lanes of the gates they add to: [H, 4] = (P_i, P_f, 0, P_o) (lstm_peephole.wgsl).
+ */
+export function packPeephole(peephole: Float64Array, hidden: number): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(gateVectorFloats(1, hidden));
+  for (let u = 0; u < hidden; u++) {
+    out[u * 4] = peephole[u];
+    out[u * 4 + 1] = peephole[2 * hidden + u];
+    out[u * 4 + 3] = peephole[hidden + u];
+  }
+  return out;
+}
+
 /** One layer-direction's weights as the kernels read them, each a float32 array of gate vec4s. */
 export interface PackedWeights {
   /** [I_k, H, 4] */
@@ -40,6 +54,8 @@ export interface PackedWeights {
   readonly recurrentWeights: Float32Array<ArrayBuffer>;
   /** [H, 4] */
   readonly bias: Float32Array<ArrayBuffer>;
+  /** [H, 4] (P_i, P_f, 0, P_o) with peepholes, else null */
+  readonly peephole: Float32Array<ArrayBuffer> | null;
 }
 
 /** Rows of the packed W_hh: H rounded up to whole quads. */
@@ -56,6 +72,7 @@ export function packedFloats(inputSize: number, hidden: number): Record<keyof Pa
     inputWeights: gateVectorFloats(inputSize, hidden),
     recurrentWeights: gateVectorFloats(recurrentRows(hidden), hidden),
     bias: gateVectorFloats(1, hidden),
+    peephole: gateVectorFloats(1, hidden),
   };
 }
 
@@ -64,6 +81,7 @@ export function packLayerWeights(w: LayerWeights): PackedWeights {
     inputWeights: packGateColumns(w.weightIh, w.hiddenSize, w.inputSize),
     recurrentWeights: packGateColumns(w.weightHh, w.hiddenSize, w.hiddenSize, recurrentRows(w.hiddenSize)),
     bias: packBias(w.biasIh, w.biasHh, w.hiddenSize),
+    peephole: w.peephole ? packPeephole(w.peephole, w.hiddenSize) : null,
   };
 }
 

@@ -3,6 +3,8 @@
 import activations from '../../shaders/activations.wgsl?raw';
 import inputProjection from '../../shaders/input_projection.wgsl?raw';
 import lstmCell from '../../shaders/lstm_cell.wgsl?raw';
+import lstmPeephole from '../../shaders/lstm_peephole.wgsl?raw';
+import lstmNoPeephole from '../../shaders/lstm_no_peephole.wgsl?raw';
 import lstmSequence from '../../shaders/lstm_sequence.wgsl?raw';
 import lstmStep from '../../shaders/lstm_step.wgsl?raw';
 import biasSum from '../../shaders/bias_sum.wgsl?raw';
@@ -21,7 +23,7 @@ import optimizerUpdate from '../../shaders/optimizer_update.wgsl?raw';
 import swapAxes from '../../shaders/swap_axes.wgsl?raw';
 import splitState from '../../shaders/split_state.wgsl?raw';
 
-export const kShaderSources = { activations, inputProjection, lstmCell, lstmSequence, lstmStep } as const;
+export const kShaderSources = { activations, inputProjection, lstmCell, lstmPeephole, lstmNoPeephole, lstmSequence, lstmStep } as const;
 
 /** The training kernels' sources (src/gpu/kernels/dense.ts, train.ts). */
 export const kTrainShaderSources = {

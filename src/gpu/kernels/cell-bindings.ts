@@ -1,4 +1,5 @@
 import { kShaderSources } from '../shaders.js';
+import type { KernelVariants } from '../variants.js';
 import { uniformStruct, type BindingSpec } from './kernel.js';
 
 /** lstm_cell.wgsl's Dims, shared by both recurrence kernels. */
@@ -19,7 +20,24 @@ export const kCellBindings: readonly BindingSpec[] = [
   { name: 'trace', type: 'storage' },
 ];
 
-/** A recurrence kernel's source: the shared activations and cell update, then the kernel itself. */
-export function cellKernelSource(kernel: string): string {
-  return kShaderSources.activations + kShaderSources.lstmCell + kernel;
+/** The peephole specialisation's extra binding, after all of the kernel's own. */
+const kPeepholeBinding: BindingSpec = { name: 'peephole', type: 'read-only-storage' };
+
+/** A recurrence kernel's name, bindings and source as `variants` specialise them (the plain ones without peepholes). */
+export function cellKernel(name: string, kernel: string, ownBindings: readonly BindingSpec[], variants: KernelVariants): {
+  name: string;
+  bindings: readonly BindingSpec[];
+  source: string;
+} {
+  const plain = [...ownBindings, ...kCellBindings];
+  if (!variants.peephole) {
+    return { name, bindings: plain, source: kShaderSources.activations + kShaderSources.lstmNoPeephole + kShaderSources.lstmCell + kernel };
+  }
+  // WGSL has no #include, and the binding's index follows the kernel's own: declared here.
+  const declaration = `@group(0) @binding(${plain.length}) var<storage, read> peephole: array<vec4<f32>>; // [H] (P_i, P_f, 0, P_o)\n`;
+  return {
+    name: `${name}_peephole`,
+    bindings: [...plain, kPeepholeBinding],
+    source: kShaderSources.activations + declaration + kShaderSources.lstmPeephole + kShaderSources.lstmCell + kernel,
+  };
 }

@@ -1,5 +1,6 @@
 import { kShaderSources } from '../shaders.js';
-import { cellKernelSource, kCellBindings } from './cell-bindings.js';
+import { kPlainVariants, type KernelVariants } from '../variants.js';
+import { cellKernel } from './cell-bindings.js';
 import type { KernelSpec } from './kernel.js';
 
 /** The WGSL `const`s that bound H and the tile (lstm_sequence.wgsl); checked against the source by a unit test. */
@@ -15,16 +16,20 @@ export interface SequenceKernelOptions {
   /** Workgroup size: H rounded up to a multiple of 32. */
   readonly threads: number;
   readonly batchTile: BatchTile;
+  /** The LSTM variants the cell update runs (src/gpu/variants.ts); PyTorch's LSTM when absent. */
+  readonly variants?: KernelVariants;
 }
 
 /** All T steps of one layer and direction in one dispatch; a workgroup per tile of sequences. */
 export function lstmSequenceKernel(options: SequenceKernelOptions): KernelSpec {
+  const variants = options.variants ?? kPlainVariants;
+  const { name, bindings, source } = cellKernel('lstm_sequence', kShaderSources.lstmSequence, [], variants);
   return {
-    name: 'lstm_sequence',
-    source: cellKernelSource(kShaderSources.lstmSequence),
+    name,
+    source,
     entryPoint: 'main',
-    bindings: kCellBindings,
-    constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile },
+    bindings,
+    constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile, ...variants.constants },
     sourceConstants: kSourceConstants,
   };
 }

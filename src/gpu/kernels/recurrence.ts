@@ -1,11 +1,12 @@
 import type { RecurrencePath } from '../plan.js';
+import { kPlainVariants, type KernelVariants } from '../variants.js';
 import type { KernelSpec } from './kernel.js';
 import { lstmSequenceKernel } from './lstm-sequence.js';
 import { lstmStepKernel } from './lstm-step.js';
 
-/** The kernel that runs the recurrence on the chosen path. */
-export function recurrenceKernel(path: RecurrencePath, trace: boolean): KernelSpec {
+/** The kernel that runs the recurrence on the chosen path, specialised for the model's variants. */
+export function recurrenceKernel(path: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): KernelSpec {
   return path.kind === 'sequence'
-    ? lstmSequenceKernel({ trace, threads: path.threads, batchTile: path.batchTile })
-    : lstmStepKernel(trace);
+    ? lstmSequenceKernel({ trace, threads: path.threads, batchTile: path.batchTile, variants })
+    : lstmStepKernel(trace, variants);
 }

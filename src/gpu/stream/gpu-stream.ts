@@ -6,6 +6,7 @@ import type { DeviceWatch } from '../device-lost.js';
 import { encodeDispatches } from '../encode.js';
 import { BufferUsage } from '../flags.js';
 import { chooseKernels } from '../kernel-choice.js';
+import { kernelVariants } from '../variants.js';
 import { BufferSet, bufferSpec } from '../memory.js';
 import type { LayerDirectionBuffers } from '../model-buffers.js';
 import { interleaveState } from '../pack.js';
@@ -126,7 +127,7 @@ export class GpuStream implements BackendStream {
     const violation = callViolation(config, context.limits, stride, steps, B, false);
     if (violation) throw limitExceeded(`${describeViolation(violation, 'stream.push')}; push fewer steps at a time`);
     const ideal = recurrencePathFor(context, config, B, this.host.recurrence);
-    const { path, kernels } = await chooseKernels(device, ideal, false);
+    const { path, kernels } = await chooseKernels(device, ideal, false, kernelVariants(config));
     const key = `${steps} ${path.kind === 'sequence' ? path.batchTile : 'steps'}`;
     const [offset, count] = this.outputs === 'all' ? [0, steps * B * H] : [(steps - 1) * B * H, B * H];
     device.pushErrorScope('out-of-memory');
