@@ -8,10 +8,14 @@
 // over --reps calls after --warmup calls, timed where the caller sits: in Node for Dawn, in the
 // page for Chromium (no DevTools round trip counted). Also the bare cost of an empty submit followed
 // by onSubmittedWorkDone on each. Speed claims belong here, not in tests.
-import { BrowserSession, createNodeBackend } from '../dist/node.js';
-import { LSTM } from '../dist/index.js';
+import { loadDist } from './lib/dist.mjs';
 
-/** (T, B, I, H, layers, bidirectional): the fixed-cost shape, then the bench's small shapes. */
+const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
+
+/**
+ * (T, B, I, H, layers, bidirectional): the fixed-cost shape, then the bench's small shapes.
+ * @type {[number, number, number, number, number, boolean][]}
+ */
 const kShapes = [
   [1, 1, 8, 8, 1, false],
   [8, 2, 8, 16, 1, false],
@@ -78,8 +82,9 @@ const label = ([T, B, I, H, layers, bi]) => `(${T}, ${B}, ${I}, ${H})${layers > 
 // on both alike.
 const dawnBackend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
 const session = await BrowserSession.open();
-const dawn = { adapter: dawnBackend.adapter, rows: [] };
-const chromium = { adapter: null, rows: [] };
+/** @typedef {{ times: number[], stats: any }} Row */
+const dawn = { adapter: dawnBackend.adapter, rows: /** @type {Row[]} */ ([]) };
+const chromium = { adapter: /** @type {any} */ (null), rows: /** @type {Row[]} */ ([]) };
 try {
   chromium.adapter = await session.page.evaluate(async () => {
     window.benchBackend = await window.webgpuLstm.createBackend({ prefer: 'webgpu' });

@@ -10,8 +10,9 @@
 // so on its own kernels); the new-shape overhead is their difference. Medians over --runs processes.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BrowserSession, createNodeBackend } from '../dist/node.js';
-import { LSTM } from '../dist/index.js';
+import { loadDist } from './lib/dist.mjs';
+
+const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
 
 /** (T, B): the first shape, then new shapes of the same model (I = 32, H = 128). */
 const kShapes = [[100, 1], [50, 1], [100, 64], [20, 7], [100, 16]];

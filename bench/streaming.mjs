@@ -8,8 +8,9 @@
 // I = 32, H = 128, B = 1 and 64; medians and 99th percentiles of the wall time of each step, timed
 // where the caller sits (in Node for Dawn, in the page for Chromium with --chromium). Both ways run
 // the same inputs; the largest difference of their last outputs is printed as a check.
-import { BrowserSession, createNodeBackend } from '../dist/node.js';
-import { LSTM } from '../dist/index.js';
+import { loadDist } from './lib/dist.mjs';
+
+const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
 
 const kShapes = [
   { batch: 1, inputSize: 32, hiddenSize: 128 },

@@ -1,14 +1,18 @@
 // One run of the bench: open the page, print where it runs, measure the roofline, time every shape,
 // then tabulate, check the targets and write the outputs.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environmentLines, rooflineLines } from './environment.mjs';
+import { kNodeBackendIds } from '../page/backend-ids.js';
+import { kAdam } from '../page/train-settings.js';
 import { formatError, formatMs, formatNumber, formatRatio } from './format.mjs';
 import { shapeLabel } from './grid.mjs';
 import { addSpeedups, applyPeaks, kSubject, makeRow } from './metrics.mjs';
+import { openNodeHost } from './node-host.mjs';
 import { writeOutputs } from './outputs.mjs';
-import { runShape } from './protocol.mjs';
+import { kCheckSteps, kLossTolerance, nodeCaller, pageCaller, runShape } from './protocol.mjs';
 import { openBenchPage } from './session.mjs';
 import { evaluateTargets } from './targets.mjs';
 import { renderTerminal } from './terminal.mjs';
@@ -25,8 +29,8 @@ function peerVersions() {
 function cellLine(index, total, label, row) {
   const head = `[${String(index).padStart(String(total).length)}/${total}] ${label} ${row.backend}`;
   if (row.status === 'error') return `${head}: error: ${row.error}`;
-  if (row.status === 'mismatch') return `${head}: MISMATCH, max |err| ${formatError(row.max_abs_err_vs_cpu)}: not timed`;
-  if (row.status === 'over budget') return `${head}: OVER BUDGET, one run of ${formatMs(row.median_ms)}`;
+  if (row.status === 'mismatch') return `${head}: MISMATCH, max ${row.task === 'train' ? 'rel. loss err' : '|err|'} ${formatError(row.task === 'train' ? row.max_rel_loss_err_vs_cpu : row.max_abs_err_vs_cpu)}: not timed`;
+  if (row.status === 'over budget') return `${head}: OVER BUDGET, ${row.task === 'train' ? `median of the warm check steps ${formatMs(row.median_ms)}` : `one run of ${formatMs(row.median_ms)}`}`;
   const speedup = row.backend !== kSubject && row.speedup_of_webgpu_lstm ? `; webgpu-lstm/webgpu ${formatRatio(row.speedup_of_webgpu_lstm)} its speed` : '';
   return `${head}: median ${formatMs(row.median_ms)} (${row.reps} run${row.reps === 1 ? '' : 's'}, ${formatMs(row.min_ms)}–${formatMs(row.max_ms)}), ${formatNumber(row.gflops)} GFLOP/s${speedup}`;
 }
@@ -52,6 +56,13 @@ export async function runBench(options, io = {}) {
   const bench = await openBenchPage();
   try {
     const env = await bench.page.evaluate((config) => window.bench.environment(config), { threads: options.threads });
+    const wantsNode = [...options.backends].some((id) => kNodeBackendIds.includes(id));
+    const nodeSide = wantsNode ? await openNodeHost({ threads: options.threads }, log) : null;
+    const sides = {
+      page: pageCaller(bench.page),
+      node: nodeSide && 'host' in nodeSide ? nodeCaller(nodeSide.host) : null,
+      nodeError: nodeSide && 'error' in nodeSide ? nodeSide.error : null,
+    };
     /** @type {any} the result file, whose parts are typed where they are made */
     const result = {
       date: new Date().toISOString(),
@@ -64,6 +75,7 @@ export async function runBench(options, io = {}) {
         user_agent: env.userAgent,
         hardware_concurrency: env.hardwareConcurrency,
         cross_origin_isolated: env.crossOriginIsolated,
+        dawn: nodeSide && 'host' in nodeSide ? { adapter: nodeSide.adapter, webgpu_package: nodeSide.webgpu } : nodeSide ? { error: nodeSide.error } : null,
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
       },
@@ -75,6 +87,17 @@ export async function runBench(options, io = {}) {
         wasm_threads: options.threads,
         interleaved: true,
         timed_region: 'one forward call: upload of x, compute, readback of the full output',
+        tasks: options.tasks,
+        train: options.tasks.includes('train')
+          ? {
+              timed_region: 'one training step on the whole batch (forward, MSE loss, backward, Adam update), upload of x and y and readback of the loss included',
+              check_steps: kCheckSteps,
+              loss_tolerance_relative: kLossTolerance,
+              adam: kAdam,
+              single_bias: true,
+              flops: '3 × the forward\'s 2·B·T·4H·(I+H) per layer and direction',
+            }
+          : null,
       },
       roofline: null,
       rows: [],
@@ -87,22 +110,29 @@ export async function runBench(options, io = {}) {
       result.roofline = await bench.page.evaluate((config) => window.bench.roofline(config), options.roofline);
       rooflineLines(result.roofline).forEach((line) => log(line));
     }
-    const total = options.shapes.length * options.backends.length;
+    const plan = [
+      ...(options.tasks.includes('forward') ? options.shapes.map((shape) => ({ shape, task: /** @type {const} */ ('forward'), backends: options.backends })) : []),
+      ...(options.tasks.includes('train') ? options.trainShapes.map((shape) => ({ shape, task: /** @type {const} */ ('train'), backends: options.trainBackends })) : []),
+    ];
+    const total = plan.reduce((n, cell) => n + cell.backends.length, 0);
     let done = 0;
-    for (const shape of options.shapes) {
-      const label = shapeLabel(shape);
-      log(`${label}:`);
+    for (const { shape, task, backends } of plan) {
+      const label = `${shapeLabel(shape)}${task === 'train' ? ' training step' : ''}`;
+      const load = loadavg();
+      log(`${label}: (load average ${load.map((v) => v.toFixed(2)).join(', ')})`);
       /** @type {import('./protocol.mjs').Cell[]} */
       let cells;
       try {
-        cells = await runShape(bench.page, shape, options, log);
+        cells = await runShape(sides, shape, task, { ...options, backends }, log);
       } catch (error) {
         // The reference itself failed: every backend of the shape is reported, none dropped.
-        cells = options.backends.map((backend) => ({ backend, status: /** @type {const} */ ('error'), note: null, error: `the shape could not be prepared: ${error instanceof Error ? error.message : error}`, first_result_ms: null, times_ms: [], max_abs_err_vs_cpu: null, stats: null }));
+        cells = backends.map((backend) => ({ backend, status: /** @type {const} */ ('error'), note: null, error: `the shape could not be prepared: ${error instanceof Error ? error.message : error}`, first_result_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null }));
       }
-      const rows = addSpeedups(cells.map((cell) => makeRow(shape, cell)));
+      const rows = addSpeedups(cells.map((cell) => ({ ...makeRow(shape, cell, task), load_avg: load })));
       for (const row of rows) log(cellLine(++done, total, label, row));
       result.rows.push(...rows);
+      // What is measured so far, in case the run is stopped before the end (marked partial).
+      if (!options.quick) writeOutputs({ ...result, partial: true, targets: evaluateTargets(result.rows, { fmaGflops: result.roofline?.fma.gflops ?? null }) }, options.outputs);
     }
     result.protocol.wasm_threads_reported = await bench.page.evaluate(() => window.bench.wasmThreads());
     if (result.roofline) await remeasureFmaPeak(bench.page, result.roofline, options.roofline, log);

@@ -1,4 +1,4 @@
-// The SVG chart: GFLOP/s per shape and backend on a log scale, with the adapter's FMA peak and GEMM
+// The SVG chart: GFLOP/s per shape and backend on a log scale, forward shapes then training steps, with the adapter's FMA peak and GEMM
 // yardstick drawn across it.
 import { groupByShape } from './columns.mjs';
 import { adapterText } from './environment.mjs';
@@ -6,6 +6,7 @@ import { formatNumber } from './format.mjs';
 
 const kColors = {
   'webgpu-lstm/webgpu': '#c0392b',
+  'webgpu-lstm/dawn': '#7b1f16',
   'webgpu-lstm/cpu': '#f1948a',
   'tfjs/webgpu': '#1f4e99',
   'tfjs/wasm': '#5b8fd6',
@@ -45,8 +46,8 @@ export function renderChart(result) {
   const y = (v) => kMargin.top + kPlotHeight * (1 - (Math.log10(v) - Math.log10(low)) / (Math.log10(high) - Math.log10(low)));
   const parts = [];
 
-  parts.push(`<text x="${kMargin.left}" y="22" font-size="15" font-weight="bold">LSTM forward: GFLOP/s per shape (B,T,I,H), log scale — higher is faster</text>`);
-  parts.push(`<text x="${kMargin.left}" y="40" font-size="11" fill="#444">${xml(`${adapterText(result.environment.adapter)} · ${result.environment.browser} · ${result.date.slice(0, 10)} · medians of up to ${result.protocol.reps} timed runs, upload and readback included`)}</text>`);
+  parts.push(`<text x="${kMargin.left}" y="22" font-size="15" font-weight="bold">LSTM forward and training step: GFLOP/s per shape (B,T,I,H), log scale — higher is faster</text>`);
+  parts.push(`<text x="${kMargin.left}" y="40" font-size="11" fill="#444">${xml(`${adapterText(result.environment.adapter)} · ${result.environment.browser} · ${result.date.slice(0, 10)} · medians of up to ${result.protocol.reps} timed runs, upload and readback included; a training step counts 3× a forward's FLOPs`)}</text>`);
   backends.forEach((id, i) => {
     const x = kMargin.left + (i % 4) * 170;
     const yy = 58 + Math.floor(i / 4) * 16;

@@ -5,8 +5,12 @@ import { kSubject } from './metrics.mjs';
 /** @param {ReturnType<typeof import('./metrics.mjs').makeRow>} row */
 function statusText(row) {
   if (row.status === 'error') return `error: ${(row.error ?? '').slice(0, 80)}`;
-  if (row.status === 'mismatch') return `MISMATCH (max |err| ${formatError(row.max_abs_err_vs_cpu)}), not timed`;
-  if (row.status === 'over budget') return 'OVER BUDGET: one run, first result';
+  if (row.status === 'mismatch') {
+    return row.task === 'train'
+      ? `MISMATCH (losses' max rel. err ${formatError(row.max_rel_loss_err_vs_cpu)}), not timed`
+      : `MISMATCH (max |err| ${formatError(row.max_abs_err_vs_cpu)}), not timed`;
+  }
+  if (row.status === 'over budget') return row.task === 'train' ? 'OVER BUDGET: warm check steps' : 'OVER BUDGET: one run, first result';
   return row.note ? `ok (${row.note})` : 'ok';
 }
 
@@ -29,16 +33,40 @@ export const kColumns = [
   { header: 'status', align: 'left', cell: statusText },
 ];
 
+/**
+ * The columns of the training tables: one step per run; the first result is the first step (model
+ * built, kernels compiled); the error is the largest relative difference of the check steps' losses.
+ * @type {typeof kColumns}
+ */
+export const kTrainColumns = [
+  ...kColumns.slice(0, 5),
+  { header: 'first step', align: 'right', cell: (r) => formatMs(r.first_result_ms) },
+  { header: 'samples/s', align: 'right', cell: (r) => formatRate(r.samples_per_s) },
+  ...kColumns.slice(7, 9),
+  { header: 'loss rel. err', align: 'right', cell: (r) => formatError(r.max_rel_loss_err_vs_cpu) },
+  ...kColumns.slice(11),
+];
+
+/** The columns for rows of a task. @param {'forward' | 'train'} task */
+export function columnsOf(task) {
+  return task === 'train' ? kTrainColumns : kColumns;
+}
+
 /** The shape's label, from a row. */
 export function rowShapeLabel(r) {
   return `(${r.B},${r.T},${r.I},${r.H})${r.layers > 1 ? ` ${r.layers} layers` : ''}${r.bidirectional ? ' bidir' : ''}`;
 }
 
-/** Rows grouped by shape, in run order. @template R @param {R[]} rows @returns {Map<string, R[]>} */
+/** The label of a row's group: its shape, and "training step" for a training row. */
+export function rowGroupLabel(r) {
+  return `${rowShapeLabel(r)}${r.task === 'train' ? ' training step' : ''}`;
+}
+
+/** Rows grouped by shape and task, in run order. @template R @param {R[]} rows @returns {Map<string, R[]>} */
 export function groupByShape(rows) {
   const groups = new Map();
   for (const row of rows) {
-    const key = rowShapeLabel(row);
+    const key = rowGroupLabel(row);
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(row);
   }

@@ -18,6 +18,7 @@ export function environmentLines(result) {
   const lines = [
     `Adapter: ${adapterText(env.adapter)}`,
     `Browser: ${env.browser} (headless), ${env.hardware_concurrency} cores, cross-origin isolated: ${env.cross_origin_isolated}`,
+    ...(env.dawn ? [env.dawn.error ? `Dawn in Node: ${env.dawn.error}` : `Dawn in Node (webgpu ${env.dawn.webgpu_package}, ${env.node}): ${adapterText(env.dawn.adapter)}`] : []),
     `Peers: ${Object.entries(result.peers).map(([name, version]) => `${name} ${version}`).join(', ')}; wasm threads: ${result.protocol.wasm_threads}`,
   ];
   if (env.adapter.isSoftware) lines.push(kSoftwareWarning);

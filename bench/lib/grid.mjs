@@ -19,6 +19,15 @@ export const kFullGrid = [
   shape(32, 100, 64, 128, 2, true),
 ];
 
+/**
+ * The training grid of issue 13 (one layer, a Dense(1) head): seed 003's model (32, 12, 1, 50),
+ * then (64, 100, 32, 128) and (256, 50, 128, 256).
+ */
+export const kTrainGrid = [shape(32, 12, 1, 50), shape(64, 100, 32, 128), shape(256, 50, 128, 256)];
+
+/** A tiny training shape for CI smoke runs. */
+export const kQuickTrainGrid = [shape(4, 6, 3, 8)];
+
 /** Tiny shapes for CI smoke runs: every code path (one layer, stacked, bidirectional), in seconds. */
 export const kQuickGrid = [shape(2, 8, 8, 16), shape(2, 4, 8, 16, 2, true)];
 
@@ -55,6 +64,15 @@ export function forwardFlops(s) {
     flops += D * 2 * s.batch * s.steps * 4 * s.hiddenSize * (inputWidth + s.hiddenSize);
   }
   return flops;
+}
+
+/**
+ * FLOPs credited to one run of a task: a forward's, or 3× that for a training step (forward,
+ * then a backward about twice its cost; the head, loss and update are left out).
+ * @param {Shape} s @param {'forward' | 'train'} task
+ */
+export function taskFlops(s, task) {
+  return (task === 'train' ? 3 : 1) * forwardFlops(s);
 }
 
 /** The dispatch ceiling of issue 3: L·D·(T + 1) + 4. @param {Pick<Shape, 'steps' | 'layers' | 'bidirectional'>} s */

@@ -1,5 +1,5 @@
 // From timed runs to the figures the bench reports: one row per backend × shape.
-import { forwardFlops } from './grid.mjs';
+import { taskFlops } from './grid.mjs';
 
 /** The backend every speed-up is stated for. */
 export const kSubject = 'webgpu-lstm/webgpu';
@@ -11,18 +11,21 @@ function median(sorted) {
 }
 
 /**
- * The row of latest.json. A backend over budget reports its one time (the first result) as its
- * min, median and max; a mismatched or failed one reports no time.
+ * The row of latest.json. A forward backend over budget reports its one time (the first result)
+ * as its min, median and max, a training one its warm check steps; a mismatched or failed one
+ * reports no time. `median_ms` is one forward call, or one training step when task is 'train'.
  * @param {import('./grid.mjs').Shape} shape
  * @param {import('./protocol.mjs').Cell} cell
+ * @param {'forward' | 'train'} [task]
  */
-export function makeRow(shape, cell) {
+export function makeRow(shape, cell, task = 'forward') {
   const times = cell.status === 'over budget' && cell.times_ms.length === 0 && cell.first_result_ms !== null ? [cell.first_result_ms] : cell.times_ms;
   const timed = (cell.status === 'ok' || cell.status === 'over budget') && times.length > 0;
   const sorted = timed ? [...times].sort((a, b) => a - b) : [];
   const medianMs = timed ? median(sorted) : null;
-  const gflops = medianMs ? forwardFlops(shape) / medianMs / 1e6 : null;
+  const gflops = medianMs ? taskFlops(shape, task) / medianMs / 1e6 : null;
   return {
+    task,
     backend: cell.backend,
     B: shape.batch,
     T: shape.steps,
@@ -40,6 +43,9 @@ export function makeRow(shape, cell) {
     times_ms: cell.times_ms,
     first_result_ms: cell.first_result_ms,
     seq_steps_per_s: medianMs ? (shape.batch * shape.steps) / (medianMs / 1000) : null,
+    samples_per_s: medianMs ? shape.batch / (medianMs / 1000) : null,
+    losses: cell.losses,
+    max_rel_loss_err_vs_cpu: cell.max_rel_loss_err_vs_cpu,
     pct_fma_peak: /** @type {number|null} */ (null),
     pct_gemm: /** @type {number|null} */ (null),
     speedup_of_webgpu_lstm: /** @type {number|null} */ (null),
@@ -62,11 +68,12 @@ export function applyPeaks(rows, peaks) {
   return rows;
 }
 
-/** @typedef {{ B: number, T: number, I: number, H: number, layers: number, bidirectional: boolean }} RowShape */
+/** @typedef {{ B: number, T: number, I: number, H: number, layers: number, bidirectional: boolean, task?: 'forward' | 'train' }} RowShape */
 
-/** Same shape? @param {RowShape} a @param {RowShape} b */
+/** Same shape and task (a row without a task is a forward one)? @param {RowShape} a @param {RowShape} b */
 export function sameShape(a, b) {
-  return a.B === b.B && a.T === b.T && a.I === b.I && a.H === b.H && a.layers === b.layers && a.bidirectional === b.bidirectional;
+  const sameTask = (a.task ?? 'forward') === (b.task ?? 'forward');
+  return sameTask && a.B === b.B && a.T === b.T && a.I === b.I && a.H === b.H && a.layers === b.layers && a.bidirectional === b.bidirectional;
 }
 
 /** A row's median when it may be compared: timed within budget and matching the reference. */

@@ -1,37 +1,49 @@
-// The protocol for one shape: reference first, then each backend's warm-up (time to first result)
-// and cross-check, then timed runs interleaved across backends, each within its budget.
-import { kReferenceId } from '../page/backend-ids.js';
+// The protocol for one shape and task: reference first, then each backend's warm-up (time to first
+// result) and cross-check, then timed runs interleaved across backends, each within its budget.
+// The page runs the in-browser backends, Node the Dawn rows (bench/lib/node-host.mjs); both sides
+// take the same steps (bench/page/host.js).
+import { kNodeBackendIds, kReferenceId } from '../page/backend-ids.js';
+import { kCheckSteps, kLossTolerance } from '../page/train-settings.js';
 import { formatError, formatMs } from './format.mjs';
 
 /** A peer whose output differs from the reference by more than this computes something else. */
 export const kMismatchTolerance = 1e-3;
+export { kCheckSteps, kLossTolerance };
 
 /**
- * What one backend did on one shape.
+ * What one backend did on one shape. `warmup_ms` is what its warm-up took (the first result, plus
+ * the warm check steps when training); it counts against the budget.
  * @typedef {{
  *   backend: string, status: 'ok'|'over budget'|'mismatch'|'error', note: string|null, error: string|null,
- *   first_result_ms: number|null, times_ms: number[], max_abs_err_vs_cpu: number|null,
+ *   first_result_ms: number|null, warmup_ms: number, times_ms: number[], max_abs_err_vs_cpu: number|null,
+ *   losses: number[]|null, max_rel_loss_err_vs_cpu: number|null,
  *   stats: { dispatches: number, submits: number } | null
  * }} Cell
  */
 
 /** @param {string} backend @returns {Cell} */
 function newCell(backend) {
-  return { backend, status: 'ok', note: null, error: null, first_result_ms: null, times_ms: [], max_abs_err_vs_cpu: null, stats: null };
+  return { backend, status: 'ok', note: null, error: null, first_result_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null };
 }
 
-/** Calls a method of `window.bench` in the page. @param {import('puppeteer-core').Page} page */
-function pageCaller(page) {
-  return (method, arg) => page.evaluate((m, a) => window.bench[m](a), method, arg);
+/** @typedef {(method: string, arg?: any) => Promise<any>} Caller */
+
+/** Calls a method of `window.bench` in the page. @param {import('puppeteer-core').Page} page @returns {Caller} */
+export function pageCaller(page) {
+  return (method, arg) => page.evaluate((m, a) => /** @type {any} */ (window.bench)[m](a), method, arg);
 }
 
-/** Records a backend's warm-up: its time to first result and how far its output is from the reference. */
-function recordWarmup(cell, reply, budgetMs) {
-  if (!reply.ok) {
-    Object.assign(cell, { status: 'error', error: reply.error });
-    return;
-  }
-  Object.assign(cell, { first_result_ms: reply.first_result_ms, max_abs_err_vs_cpu: reply.max_abs_err, stats: reply.stats ?? null });
+/** Calls a method of a host in this process. @param {Record<string, (arg?: any) => any>} host @returns {Caller} */
+export function nodeCaller(host) {
+  return async (method, arg) => host[method](arg);
+}
+
+/**
+ * Records a forward backend's warm-up: its time to first result and how far its output is from
+ * the reference.
+ */
+function recordForwardWarmup(cell, reply, budgetMs) {
+  Object.assign(cell, { first_result_ms: reply.first_result_ms, warmup_ms: reply.first_result_ms, max_abs_err_vs_cpu: reply.max_abs_err, stats: reply.stats ?? null });
   if (!(reply.max_abs_err <= kMismatchTolerance)) {
     Object.assign(cell, { status: 'mismatch', note: `output differs from the CPU reference by ${formatError(reply.max_abs_err)}: not timed` });
   } else if (reply.first_result_ms > budgetMs) {
@@ -40,50 +52,101 @@ function recordWarmup(cell, reply, budgetMs) {
 }
 
 /**
- * @param {import('puppeteer-core').Page} page
+ * Records a trainer's check steps: the first step's time to first result, the losses against the
+ * reference's, and (only once they agree) the warm check steps as its times when its budget allows
+ * no timed step beyond them.
+ */
+function recordTrainWarmup(cell, reply, budgetMs) {
+  const warmupMs = reply.first_result_ms + reply.warm_times_ms.reduce((a, b) => a + b, 0);
+  Object.assign(cell, { first_result_ms: reply.first_result_ms, warmup_ms: warmupMs, losses: reply.losses, max_rel_loss_err_vs_cpu: reply.max_rel_err });
+  if (!(reply.max_rel_err <= kLossTolerance)) {
+    Object.assign(cell, { status: 'mismatch', note: `losses differ from the CPU reference's by ${formatError(reply.max_rel_err)} (relative): not timed` });
+  } else if (warmupMs + Math.min(...reply.warm_times_ms) > budgetMs) {
+    Object.assign(cell, {
+      status: 'over budget',
+      times_ms: reply.warm_times_ms,
+      note: `the ${kCheckSteps} check steps took ${formatMs(warmupMs)}, leaving no room in the ${formatMs(budgetMs)} budget: timed by check steps 2–${kCheckSteps}`,
+    });
+  }
+}
+
+/**
+ * @param {{ page: Caller, node: Caller | null, nodeError: string | null }} sides where each backend runs;
+ *   node is null when Dawn could not start (nodeError says why)
  * @param {import('./grid.mjs').Shape} shape
- * @param {{ backends: string[], reps: number, budgetMs: number }} options
+ * @param {'forward' | 'train'} task
+ * @param {{ backends: readonly string[], reps: number, budgetMs: number }} options
  * @param {(line: string) => void} log
  * @returns {Promise<Cell[]>} one per backend of options.backends, in that order
  */
-export async function runShape(page, shape, options, log) {
-  const call = pageCaller(page);
+export async function runShape(sides, shape, task, options, log) {
+  const nodeIds = options.backends.filter((id) => kNodeBackendIds.includes(id));
+  const node = nodeIds.length > 0 ? sides.node : null;
+  const side = (id) => (kNodeBackendIds.includes(id) ? node : sides.page);
   const cells = new Map(options.backends.map((id) => [id, newCell(id)]));
   try {
-    const reference = await call('prepare', shape);
-    log(`  reference (webgpu-lstm/cpu, float64): ${formatMs(reference.first_result_ms)}`);
-    for (const [id, cell] of cells) {
-      const reply = id === kReferenceId ? { ok: true, first_result_ms: reference.first_result_ms, max_abs_err: 0, stats: reference.stats } : await call('open', id);
-      recordWarmup(cell, reply, options.budgetMs);
-      log(`  ${id.padEnd(20)} ${cell.error ? `error: ${cell.error}` : `first result ${formatMs(cell.first_result_ms)}, max |err| ${formatError(cell.max_abs_err_vs_cpu)}`}`);
-      if (cell.status !== 'ok' && id !== kReferenceId) await call('close', id);
+    const reference = await sides.page('prepare', { shape, task });
+    if (node) await node('prepare', { shape, task });
+    if (task === 'forward') {
+      log(`  reference (webgpu-lstm/cpu, float64): ${formatMs(reference.first_result_ms)}`);
+    } else {
+      // The reference trains first: its losses are what every other backend's are checked against.
+      const reply = await sides.page('open', kReferenceId);
+      if (!reply.ok) throw new Error(`the reference (webgpu-lstm/cpu) could not train: ${reply.error}`);
+      log(`  reference (webgpu-lstm/cpu, float64): first step ${formatMs(reply.first_result_ms)}, losses ${reply.losses.map((l) => l.toPrecision(7)).join(', ')}`);
+      if (node) await node('setReferenceLosses', reply.losses);
+      const cell = cells.get(kReferenceId);
+      if (cell) recordTrainWarmup(cell, reply, options.budgetMs);
+      else await sides.page('close', kReferenceId);
     }
-    await timeInterleaved(call, [...cells.values()].filter((c) => c.status === 'ok'), options, log);
+    for (const [id, cell] of cells) {
+      const call = side(id);
+      if (id === kReferenceId && task === 'train') continue; // opened above
+      const reply =
+        !call ? { ok: false, error: sides.nodeError ?? 'Dawn did not start' }
+        : id === kReferenceId ? { ok: true, first_result_ms: reference.first_result_ms, max_abs_err: 0, stats: reference.stats }
+        : await call('open', id);
+      if (!reply.ok) Object.assign(cell, { status: 'error', error: reply.error });
+      else if (task === 'train') recordTrainWarmup(cell, reply, options.budgetMs);
+      else recordForwardWarmup(cell, reply, options.budgetMs);
+      log(`  ${id.padEnd(20)} ${warmupLine(cell)}`);
+      if (cell.status !== 'ok' && call && !(id === kReferenceId && task === 'forward')) await call('close', id);
+    }
+    await timeInterleaved(side, [...cells.values()].filter((c) => c.status === 'ok'), options, log);
   } finally {
-    await call('release');
+    await sides.page('release');
+    if (node) await node('release');
   }
   return [...cells.values()];
+}
+
+/** @param {Cell} cell */
+function warmupLine(cell) {
+  if (cell.error) return `error: ${cell.error}`;
+  if (cell.losses) return `first step ${formatMs(cell.first_result_ms)}, losses ${cell.losses.map((l) => l.toPrecision(7)).join(', ')} (max rel. err ${formatError(cell.max_rel_loss_err_vs_cpu)})`;
+  return `first result ${formatMs(cell.first_result_ms)}, max |err| ${formatError(cell.max_abs_err_vs_cpu)}`;
 }
 
 /**
  * Round r times every backend still running once, starting one further along the list each round
  * so no backend always runs right after the same neighbour. A backend stops when its next run would
  * take it past its budget (it always gets one timed run), or when a run fails.
+ * @param {(id: string) => Caller | null} side
  */
-async function timeInterleaved(call, cells, options, log) {
+async function timeInterleaved(side, cells, options, log) {
   let active = cells;
   for (let round = 0; round < options.reps && active.length > 0; round++) {
     const order = active.map((_, i) => active[(i + round) % active.length]);
     const timedThisRound = [];
     for (const cell of order) {
-      const spent = cell.first_result_ms + cell.times_ms.reduce((a, b) => a + b, 0);
+      const spent = cell.warmup_ms + cell.times_ms.reduce((a, b) => a + b, 0);
       const last = cell.times_ms.at(-1) ?? 0;
       if (cell.times_ms.length > 0 && spent + last > options.budgetMs) {
         cell.note = `budget of ${formatMs(options.budgetMs)} allowed ${cell.times_ms.length} of ${options.reps} timed runs`;
         active = active.filter((c) => c !== cell);
         continue;
       }
-      const reply = await call('time', cell.backend);
+      const reply = await /** @type {Caller} */ (side(cell.backend))('time', cell.backend);
       if (reply.ok) {
         cell.times_ms.push(reply.ms);
         timedThisRound.push(`${cell.backend} ${formatMs(reply.ms)}`);

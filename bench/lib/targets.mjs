@@ -1,11 +1,14 @@
-// The targets of issue 3, checked against one run's rows: each with the measured figure, the
+// The targets of issues 3 (forward) and 13 (training), checked against one run's rows: each with the measured figure, the
 // threshold, and whether it is met (null when the run did not measure it).
-import { rowShapeLabel } from './columns.mjs';
+import { rowGroupLabel, rowShapeLabel } from './columns.mjs';
 import { dispatchCeiling } from './grid.mjs';
 import { formatMs, formatNumber, formatPercent, formatRatio } from './format.mjs';
 import { kSubject, sameShape } from './metrics.mjs';
 
 /** @typedef {ReturnType<typeof import('./metrics.mjs').makeRow>} Row */
+
+/** The largest training shape, where webgpu-lstm should beat TensorFlow.js on wasm (issue 13). */
+const kLargestTrainShape = { B: 256, T: 50, I: 128, H: 256, layers: 1, bidirectional: false, task: /** @type {const} */ ('train') };
 
 const kFmaShapes = [
   { B: 64, T: 100, I: 128, H: 256, layers: 1, bidirectional: false },
@@ -44,7 +47,7 @@ function problem(row) {
  * that mismatched or failed misses the target.
  */
 function ratioResult(target, row, threshold, measured) {
-  const base = { target, shape: rowShapeLabel(row), threshold };
+  const base = { target, shape: rowGroupLabel(row), threshold };
   const failure = problem(row);
   if (failure) return { ...base, measured: null, met: false, detail: failure };
   if (!measured) return { ...base, measured: null, met: null, detail: 'the peer was not measured in this run' };
@@ -58,7 +61,7 @@ function ratioResult(target, row, threshold, measured) {
  */
 export function evaluateTargets(rows, peaks) {
   const results = [];
-  const subjects = rows.filter((r) => r.backend === kSubject);
+  const subjects = rows.filter((r) => r.backend === kSubject && r.task !== 'train');
   const find = (backend, shapeRow) => rows.find((r) => r.backend === backend && sameShape(r, shapeRow));
   for (const ours of subjects) {
     const mine = timedMedian(ours);
@@ -110,7 +113,7 @@ export function evaluateTargets(rows, peaks) {
             (ours.dispatches <= 2 * ours.layers * (ours.bidirectional ? 2 : 1) ? '; within 2·L·D, the whole-sequence bound' : ''),
     });
   }
-  for (const cpu of rows.filter((r) => r.backend === 'webgpu-lstm/cpu')) {
+  for (const cpu of rows.filter((r) => r.backend === 'webgpu-lstm/cpu' && r.task !== 'train')) {
     const tfjs = timedMedian(find('tfjs/cpu', cpu));
     const mine = timedMedian(cpu);
     results.push(
@@ -119,6 +122,28 @@ export function evaluateTargets(rows, peaks) {
         `tfjs/cpu ${formatMs(tfjs)} vs webgpu-lstm/cpu ${formatMs(mine)} (float64 reference)`,
       ]),
     );
+  }
+  results.push(...trainTargets(rows));
+  return results;
+}
+
+/** The training targets of issue 13, per training shape of the run. @param {Row[]} rows */
+function trainTargets(rows) {
+  const results = [];
+  const find = (backend, shapeRow) => rows.find((r) => r.backend === backend && sameShape(r, shapeRow));
+  for (const ours of rows.filter((r) => r.backend === kSubject && r.task === 'train')) {
+    const mine = timedMedian(ours);
+    const steps = `${formatMs(mine)} per step, ${formatNumber(ours.gflops)} GFLOP/s`;
+    const tfjs = timedMedian(find('tfjs/webgpu', ours));
+    results.push(
+      ratioResult('training step ≥ 10× faster than tfjs/webgpu', ours, 10, mine && tfjs && [tfjs / mine, `tfjs/webgpu ${formatMs(tfjs)} vs webgpu-lstm/webgpu ${steps}`]),
+    );
+    if (sameShape(ours, kLargestTrainShape)) {
+      const wasm = timedMedian(find('tfjs/wasm', ours));
+      results.push(
+        ratioResult('training step faster than tfjs/wasm at the largest shape', ours, 1, mine && wasm && [wasm / mine, `tfjs/wasm ${formatMs(wasm)} vs webgpu-lstm/webgpu ${steps}`]),
+      );
+    }
   }
   return results;
 }

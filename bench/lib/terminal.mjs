@@ -1,28 +1,29 @@
 // The results as the terminal shows them at the end of a run.
-import { groupByShape, kColumns } from './columns.mjs';
+import { columnsOf, groupByShape } from './columns.mjs';
 import { environmentLines, rooflineLines } from './environment.mjs';
 import { formatNumber } from './format.mjs';
-import { forwardFlops } from './grid.mjs';
+import { taskFlops } from './grid.mjs';
 import { formatMeasured, verdict } from './targets.mjs';
 import { textTable } from './text-table.mjs';
 
 /** @param {any[]} rows rows of one shape */
 function shapeFlops(rows) {
   const r = rows[0];
-  return forwardFlops({ batch: r.B, steps: r.T, inputSize: r.I, hiddenSize: r.H, layers: r.layers, bidirectional: r.bidirectional });
+  return taskFlops({ batch: r.B, steps: r.T, inputSize: r.I, hiddenSize: r.H, layers: r.layers, bidirectional: r.bidirectional }, r.task);
 }
 
 /** @param {any} result @returns {string} */
 export function renderTerminal(result) {
   const out = [...environmentLines(result), ...rooflineLines(result.roofline), ''];
   for (const [label, rows] of groupByShape(result.rows)) {
-    out.push(`${label}: ${formatNumber(shapeFlops(rows) / 1e9)} GFLOP per forward`);
-    out.push(textTable(kColumns.map((c) => c.header), rows.map((r) => kColumns.map((c) => c.cell(r))), kColumns.map((c) => c.align)));
+    const columns = columnsOf(rows[0].task);
+    out.push(`${label}: ${formatNumber(shapeFlops(rows) / 1e9)} GFLOP per ${rows[0].task === 'train' ? 'training step' : 'forward'}`);
+    out.push(textTable(columns.map((c) => c.header), rows.map((r) => columns.map((c) => c.cell(r))), columns.map((c) => c.align)));
     out.push('');
   }
   out.push('"webgpu-lstm ×": how many times faster webgpu-lstm/webgpu ran than that row (medians, same run).');
   out.push('');
-  out.push('Targets of issue 3:');
+  out.push('Targets of issues 3 and 13:');
   out.push(
     textTable(
       ['target', 'shape', 'measured', 'verdict', 'detail'],

@@ -35,6 +35,20 @@ export function kerasWeights(lib, model, layer, direction) {
 }
 
 /**
+ * Keras / TensorFlow.js weights of dense layer K of the model's head: kernel [in, out] =
+ * head.K.weightᵀ (nn.Linear keeps [out, in]), bias [out].
+ * @param {Model} model an LSTM with a head @param {number} layer
+ * @returns {{ kernel: Float32Array, bias: Float32Array, inputs: number, outputs: number }}
+ */
+export function kerasDenseWeights(model, layer) {
+  const bias = model.param(`head.${layer}.bias`);
+  const weight = model.param(`head.${layer}.weight`);
+  const outputs = bias.length;
+  const inputs = weight.length / outputs;
+  return { kernel: transpose(weight, outputs, inputs), bias: Float32Array.from(bias), inputs, outputs };
+}
+
+/**
  * ONNX LSTM initializers of one layer, both directions stacked: W [D, 4H, I_k], R [D, 4H, H],
  * B [D, 8H] (input biases, then recurrent biases), gate blocks reordered to ONNX's i, o, f, c.
  * @param {Lib} lib @param {Model} model @param {number} layer

@@ -1,10 +1,11 @@
-// Every library and backend the bench can time, by id.
+// Every library and backend the page can time, by id, for each task. The Dawn rows are opened in
+// Node instead (bench/lib/node-host.mjs), through the same webgpu-lstm openers.
 import { openOrt } from './ort.js';
-import { openTfjs } from './tfjs.js';
-import { openWebgpuLstm } from './webgpu-lstm.js';
+import { openTfjs, openTfjsTrainer } from './tfjs.js';
+import { openWebgpuLstm, openWebgpuLstmTrainer } from './webgpu-lstm.js';
 
 /**
- * What the page needs of a backend. Only `run` is timed.
+ * What the page needs of a backend for the forward bench. Only `run` is timed.
  * @typedef {object} BenchRunner
  * @property {() => Promise<unknown>} [activate] untimed preparation before each run
  * @property {() => Promise<any>} run one forward: upload of x, compute, readback of the full output
@@ -13,13 +14,38 @@ import { openWebgpuLstm } from './webgpu-lstm.js';
  * @property {() => void} dispose
  */
 
-/** @type {Record<string, (lib: any, workload: any, options: { threads: number }) => Promise<BenchRunner>>} */
+/**
+ * What the page needs of a backend for the training bench. Only `run` is timed.
+ * @typedef {object} BenchTrainer
+ * @property {() => Promise<unknown>} [activate] untimed preparation before each run
+ * @property {() => Promise<number>} run one training step on the whole batch; resolves to its loss, read back
+ * @property {() => void} dispose
+ */
+
+/**
+ * @template R
+ * @typedef {(lib: any, workload: import('../workload.js').Workload, options: { threads: number }) => Promise<R>} Opener
+ */
+
+/** @param {any} lib @param {'webgpu'|'cpu'} prefer */
+const libraryBackend = (lib, prefer) => () => lib.createBackend({ prefer });
+
+/** @type {Record<string, Opener<BenchRunner>>} */
 export const kBackendOpeners = {
-  'webgpu-lstm/webgpu': (lib, workload) => openWebgpuLstm(lib, workload, 'webgpu'),
-  'webgpu-lstm/cpu': (lib, workload) => openWebgpuLstm(lib, workload, 'cpu'),
+  'webgpu-lstm/webgpu': (lib, workload) => openWebgpuLstm(workload, libraryBackend(lib, 'webgpu')),
+  'webgpu-lstm/cpu': (lib, workload) => openWebgpuLstm(workload, libraryBackend(lib, 'cpu')),
   'tfjs/webgpu': (lib, workload, options) => openTfjs(lib, workload, 'webgpu', options),
   'tfjs/wasm': (lib, workload, options) => openTfjs(lib, workload, 'wasm', options),
   'tfjs/cpu': (lib, workload, options) => openTfjs(lib, workload, 'cpu', options),
   'ort/webgpu': (lib, workload, options) => openOrt(lib, workload, 'webgpu', options),
   'ort/wasm': (lib, workload, options) => openOrt(lib, workload, 'wasm', options),
+};
+
+/** @type {Record<string, Opener<BenchTrainer>>} */
+export const kTrainerOpeners = {
+  'webgpu-lstm/webgpu': (lib, workload) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'webgpu')),
+  'webgpu-lstm/cpu': (lib, workload) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'cpu')),
+  'tfjs/webgpu': (lib, workload, options) => openTfjsTrainer(lib, workload, 'webgpu', options),
+  'tfjs/wasm': (lib, workload, options) => openTfjsTrainer(lib, workload, 'wasm', options),
+  'tfjs/cpu': (lib, workload, options) => openTfjsTrainer(lib, workload, 'cpu', options),
 };

@@ -1,12 +1,16 @@
-// webgpu-lstm itself, on its WebGPU or its CPU backend, through the public API.
+// webgpu-lstm itself, through the public API: on WebGPU (in the page, or in Node through Dawn) or
+// on its CPU backend.
+import { kTrainOptions } from '../train-settings.js';
+
+/** Opens a backend: `lib.createBackend({ prefer })` in the page, createNodeBackend for Dawn. @typedef {() => Promise<any>} BackendMaker */
 
 /**
- * @param {any} lib the library's API @param {import('../workload.js').Workload} workload
- * @param {'webgpu'|'cpu'} prefer
+ * One forward call per run.
+ * @param {import('../workload.js').Workload} workload @param {BackendMaker} makeBackend
  * @returns {Promise<import('./index.js').BenchRunner>}
  */
-export async function openWebgpuLstm(lib, workload, prefer) {
-  const backend = await lib.createBackend({ prefer });
+export async function openWebgpuLstm(workload, makeBackend) {
+  const backend = await makeBackend();
   const runner = await backend.load(workload.model);
   const options = { steps: workload.shape.steps, batch: workload.shape.batch };
   return {
@@ -15,6 +19,29 @@ export async function openWebgpuLstm(lib, workload, prefer) {
     stats: (result) => result.stats,
     dispose() {
       runner.dispose();
+      backend.dispose();
+    },
+  };
+}
+
+/**
+ * One training step per run: `trainer.fit` over the whole batch (one minibatch of B, one epoch,
+ * no shuffle), which returns once the step's loss is read back.
+ * @param {import('../workload.js').Workload} workload @param {BackendMaker} makeBackend
+ * @returns {Promise<import('./index.js').BenchTrainer>}
+ */
+export async function openWebgpuLstmTrainer(workload, makeBackend) {
+  const backend = await makeBackend();
+  const trainer = await backend.train(workload.model, kTrainOptions);
+  const { steps, batch } = workload.shape;
+  const options = { steps, batch, epochs: 1, batchSize: batch, shuffle: false };
+  return {
+    async run() {
+      const history = await trainer.fit(workload.x, workload.y, options);
+      return history.loss[0];
+    },
+    dispose() {
+      trainer.dispose();
       backend.dispose();
     },
   };

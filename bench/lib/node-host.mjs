@@ -1,0 +1,61 @@
+// The Node side of the bench: webgpu-lstm on WebGPU through Dawn (the `webgpu` package), timed in
+// this process by the same protocol steps as the page (bench/page/host.js).
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openWebgpuLstm, openWebgpuLstmTrainer } from '../page/backends/webgpu-lstm.js';
+import { createBenchHost } from '../page/host.js';
+
+const kDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+
+/**
+ * Dawn's first backend, so that a machine without a Vulkan driver of its own runs Dawn on the
+ * SwiftShader ICD Chromium ships (what the page's WebGPU runs on too), and says so.
+ * @param {any} node dist/node.js @param {(line: string) => void} log
+ */
+async function openDawnBackend(node, log) {
+  const open = () => node.createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+  try {
+    return await open();
+  } catch (error) {
+    const icd = node.findSwiftShaderIcd();
+    if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || !icd) throw error;
+    log(`Dawn found no Vulkan adapter of its own; running it on SwiftShader (VK_ICD_FILENAMES=${icd})`);
+    process.env.VK_ICD_FILENAMES = icd;
+    return await open();
+  }
+}
+
+/**
+ * Starts Dawn and returns the host for the Dawn rows, its adapter and the `webgpu` package's
+ * version; or, when Dawn cannot start, the reason (the rows then report it as their error).
+ * @param {{ threads: number }} options @param {(line: string) => void} log
+ * @returns {Promise<{ host: ReturnType<typeof createBenchHost>, adapter: any, webgpu: string } | { error: string }>}
+ */
+export async function openNodeHost(options, log) {
+  const node = await import(resolve(kDist, 'node.js'));
+  const lib = await import(resolve(kDist, 'index.js'));
+  let probe;
+  try {
+    probe = await openDawnBackend(node, log);
+  } catch (error) {
+    return { error: `Dawn could not start: ${error instanceof Error ? error.message : error}` };
+  }
+  const adapter = probe.adapter;
+  await probe.close();
+  const dawn = () => node.createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+  const cpu = () => lib.createBackend({ prefer: 'cpu' });
+  const host = createBenchHost(
+    lib,
+    {
+      forward: {
+        'webgpu-lstm/cpu': (l, workload) => openWebgpuLstm(workload, cpu), // this side's reference output
+        'webgpu-lstm/dawn': (l, workload) => openWebgpuLstm(workload, dawn),
+      },
+      train: { 'webgpu-lstm/dawn': (l, workload) => openWebgpuLstmTrainer(workload, dawn) },
+    },
+    options,
+  );
+  const webgpu = JSON.parse(readFileSync(resolve(kDist, '../node_modules/webgpu/package.json'), 'utf8')).version;
+  return { host, adapter, webgpu };
+}
