@@ -1,101 +1,90 @@
-// One layer-direction's weight gradients as GEMMs over all T·B rows at once, in the packed
+// One layer-direction's weight gradients as a GEMM over all T·B rows at once, in the packed
 // layout the forward reads (element [k, u] = the four gates of unit u at input k, a vec4):
-//   mode 0 (input):     ∂W_ih[k, u] = Σ_m x[m, k] · dz[m, u]       and row k = K: ∂b[u] = Σ_m dz[m, u]
-//   mode 1 (recurrent): ∂W_hh[k, u] = Σ_m h_{t−1}[m, k] · dz[m, u]
-// where m = t·B + b and h_{t−1} is the state step t started from: this direction's h at t − 1
-// (forward) or t + 1 (reverse) while that step is valid, else h0. dz is zero past each length,
-// so those rows add nothing. Rows are summed in order (no atomics): the same bits every call.
-// One invocation holds a block of 4 k × 2 u in named registers (8 vec4 accumulators): per row
-// 4 x loads and 2 dz loads feed 8 vec4 FMAs.
+//   ∂W[k, u] = Σ_m A[m, k] · dz[m, u]
+// with A from weight_grad_source.wgsl: x and a ones column (mode 0: ∂W_ih, and row k = K is
+// ∂b[u] = Σ_m dz[m, u]) or h_{t−1} (mode 1: ∂W_hh). dz is zero past each length, so those rows
+// add nothing. Rows are summed in order (no atomics): the same bits every call.
+// One invocation holds a block of 4 k × 4 u in named registers (16 vec4 accumulators): per row
+// one vec4 load of A and four dz loads feed 16 vec4 FMAs.
 
 struct Dims {
   rows: u32,          // M = T·B
   inner: u32,         // K: I_l (input) or H (recurrent)
+  quads: u32,         // Q: vec4s per row of A
   units: u32,         // H
-  batch: u32,         // B
   mode: u32,
   w_offset: u32,      // first vec4 of ∂W in grads
   bias_ih: u32,       // first vec4 of ∂b_ih in grads
   bias_hh: u32,       // first vec4 of ∂b_hh in grads
   bias_count: u32,    // 0: no bias gradient; 1: b_ih only (singleBias); 2: both (they are equal)
-  out_stride: u32,    // D·H: a row of the layer's output (mode 1)
-  out_offset: u32,    // direction·H
-  reverse: u32,
-  state_base: u32,    // ld·B·H: this layer-direction's h0
   _pad0: u32,
   _pad1: u32,
   _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> x: array<f32>;           // mode 0: [M, K]; mode 1: the layer's output [T, B, D·H]
-@group(0) @binding(2) var<storage, read> h0: array<f32>;          // [L·D, B, H]
-@group(0) @binding(3) var<storage, read> lengths: array<u32>;     // [B]
-@group(0) @binding(4) var<storage, read> dz: array<vec4<f32>>;    // [M, H]
-@group(0) @binding(5) var<storage, read_write> grads: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;     // [M, Q]
+@group(0) @binding(2) var<storage, read> dz: array<vec4<f32>>;    // [M, H]
+@group(0) @binding(3) var<storage, read_write> grads: array<vec4<f32>>;
 
-const kThreadsU = 16u;   // unit pairs per workgroup: 32 units
-const kThreadsK = 4u;    // k quads per workgroup: 16 rows of ∂W
-
-// Row m's value at k: x, the previous state, or 1 for the bias row k = K (mode 0); 0 past the end.
-fn source(m: u32, k: u32) -> f32 {
-  let K = dims.inner;
-  if (k > K || (k == K && dims.mode == 1u)) { return 0.0; }
-  if (k == K) { return 1.0; }
-  if (dims.mode == 0u) { return x[m * K + k]; }
-  let B = dims.batch;
-  let t = m / B;
-  let b = m % B;
-  var has_prev = t > 0u;
-  var t_prev = t - 1u;
-  if (dims.reverse == 1u) {
-    has_prev = t + 1u < lengths[b];
-    t_prev = t + 1u;
-  }
-  if (has_prev) { return x[(t_prev * B + b) * dims.out_stride + dims.out_offset + k]; }
-  return h0[dims.state_base + b * dims.units + k];
-}
+const kThreadsU = 8u;   // unit quads per workgroup: 32 units
+const kThreadsK = 8u;   // k quads per workgroup: 32 rows of ∂W
 
 @compute @workgroup_size(kThreadsU, kThreadsK)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let H = dims.units;
-  let u = 2u * id.x;
-  let k0 = 4u * id.y;
-  let rows_k = dims.inner + select(0u, 1u, dims.mode == 0u);
-  if (u >= H || k0 >= rows_k) { return; }
-  let v = min(u + 1u, H - 1u);
-  var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
-  var c0 = vec4<f32>(0.0); var c1 = vec4<f32>(0.0); var c2 = vec4<f32>(0.0); var c3 = vec4<f32>(0.0);
+  let Q = dims.quads;
+  let u0 = 4u * id.x;
+  let q = id.y;
+  if (u0 >= H || q >= Q) { return; }
+  // Units past H repeat the last one (read, never stored).
+  let u1 = min(u0 + 1u, H - 1u);
+  let u2 = min(u0 + 2u, H - 1u);
+  let u3 = min(u0 + 3u, H - 1u);
+  var a00 = vec4<f32>(0.0); var a01 = vec4<f32>(0.0); var a02 = vec4<f32>(0.0); var a03 = vec4<f32>(0.0);
+  var a10 = vec4<f32>(0.0); var a11 = vec4<f32>(0.0); var a12 = vec4<f32>(0.0); var a13 = vec4<f32>(0.0);
+  var a20 = vec4<f32>(0.0); var a21 = vec4<f32>(0.0); var a22 = vec4<f32>(0.0); var a23 = vec4<f32>(0.0);
+  var a30 = vec4<f32>(0.0); var a31 = vec4<f32>(0.0); var a32 = vec4<f32>(0.0); var a33 = vec4<f32>(0.0);
   for (var m = 0u; m < dims.rows; m++) {
-    let du = dz[m * H + u];
-    let dv = dz[m * H + v];
-    let s0 = vec4<f32>(source(m, k0));
-    let s1 = vec4<f32>(source(m, k0 + 1u));
-    let s2 = vec4<f32>(source(m, k0 + 2u));
-    let s3 = vec4<f32>(source(m, k0 + 3u));
-    a0 = fma(s0, du, a0); a1 = fma(s1, du, a1); a2 = fma(s2, du, a2); a3 = fma(s3, du, a3);
-    c0 = fma(s0, dv, c0); c1 = fma(s1, dv, c1); c2 = fma(s2, dv, c2); c3 = fma(s3, dv, c3);
+    let s = a[m * Q + q];
+    let r = m * H;
+    let d0 = dz[r + u0];
+    let d1 = dz[r + u1];
+    let d2 = dz[r + u2];
+    let d3 = dz[r + u3];
+    let sx = vec4<f32>(s.x);
+    let sy = vec4<f32>(s.y);
+    let sz = vec4<f32>(s.z);
+    let sw = vec4<f32>(s.w);
+    a00 = fma(sx, d0, a00); a01 = fma(sx, d1, a01); a02 = fma(sx, d2, a02); a03 = fma(sx, d3, a03);
+    a10 = fma(sy, d0, a10); a11 = fma(sy, d1, a11); a12 = fma(sy, d2, a12); a13 = fma(sy, d3, a13);
+    a20 = fma(sz, d0, a20); a21 = fma(sz, d1, a21); a22 = fma(sz, d2, a22); a23 = fma(sz, d3, a23);
+    a30 = fma(sw, d0, a30); a31 = fma(sw, d1, a31); a32 = fma(sw, d2, a32); a33 = fma(sw, d3, a33);
   }
-  store(k0, u, a0, c0);
-  store(k0 + 1u, u, a1, c1);
-  store(k0 + 2u, u, a2, c2);
-  store(k0 + 3u, u, a3, c3);
+  let k0 = 4u * q;
+  store_row(k0, u0, a00, a01, a02, a03);
+  store_row(k0 + 1u, u0, a10, a11, a12, a13);
+  store_row(k0 + 2u, u0, a20, a21, a22, a23);
+  store_row(k0 + 3u, u0, a30, a31, a32, a33);
 }
 
-fn store(k: u32, u: u32, at_u: vec4<f32>, at_next: vec4<f32>) {
+// Row k of the block (units u0 … u0 + 3, those below H): ∂W's row, or the bias row k = K in mode 0.
+fn store_row(k: u32, u0: u32, g0: vec4<f32>, g1: vec4<f32>, g2: vec4<f32>, g3: vec4<f32>) {
+  store(k, u0, g0);
+  store(k, u0 + 1u, g1);
+  store(k, u0 + 2u, g2);
+  store(k, u0 + 3u, g3);
+}
+
+fn store(k: u32, u: u32, g: vec4<f32>) {
   let H = dims.units;
   let K = dims.inner;
-  let has_next = u + 1u < H;
+  if (u >= H) { return; }
   if (k < K) {
-    grads[dims.w_offset + k * H + u] = at_u;
-    if (has_next) { grads[dims.w_offset + k * H + u + 1u] = at_next; }
+    grads[dims.w_offset + k * H + u] = g;
     return;
   }
   if (k > K || dims.mode == 1u || dims.bias_count == 0u) { return; }
-  grads[dims.bias_ih + u] = at_u;
-  if (has_next) { grads[dims.bias_ih + u + 1u] = at_next; }
-  if (dims.bias_count == 2u) {
-    grads[dims.bias_hh + u] = at_u;
-    if (has_next) { grads[dims.bias_hh + u + 1u] = at_next; }
-  }
+  grads[dims.bias_ih + u] = g;
+  if (dims.bias_count == 2u) { grads[dims.bias_hh + u] = g; }
 }

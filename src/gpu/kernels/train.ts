@@ -84,29 +84,49 @@ export const lstmBackwardStepKernel: KernelSpec = {
   sourceConstants: { kUnitsPerWorkgroup: kBackwardStepUnits },
 };
 
-export const kWeightGradDims = uniformStruct('Dims', [
-  'rows', 'inner', 'units', 'batch', 'mode', 'w_offset', 'bias_ih', 'bias_hh', 'bias_count', 'out_stride', 'out_offset',
-  'reverse', 'state_base', '_pad0', '_pad1', '_pad2',
+export const kWeightGradSourceDims = uniformStruct('Dims', [
+  'rows', 'inner', 'quads', 'batch', 'mode', 'out_stride', 'out_offset', 'reverse', 'units', 'state_base', '_pad0', '_pad1',
 ]);
-const kWeightGradTile = { kThreadsU: 16, kThreadsK: 4 } as const;
+/** Gathers the weight-gradient GEMM's left operand, x with a ones column or h_{t−1}, as [M, Q] vec4 rows. */
+export const weightGradSourceKernel: KernelSpec = {
+  name: 'weight_grad_source',
+  source: kTrainShaderSources.weightGradSource,
+  entryPoint: 'main',
+  bindings: [
+    { name: 'dims', type: 'uniform', struct: kWeightGradSourceDims },
+    { name: 'x', type: 'read-only-storage' },
+    { name: 'h0', type: 'read-only-storage' },
+    { name: 'lengths', type: 'read-only-storage' },
+    { name: 'a', type: 'storage' },
+  ],
+  constants: {},
+  sourceConstants: {},
+};
+/** Q: vec4s per row of the GEMM's left operand for K inputs (mode 0 adds the bias's ones column). */
+export function weightGradQuads(inner: number, withBias: boolean): number {
+  return Math.ceil((inner + (withBias ? 1 : 0)) / 4);
+}
+
+export const kWeightGradDims = uniformStruct('Dims', [
+  'rows', 'inner', 'quads', 'units', 'mode', 'w_offset', 'bias_ih', 'bias_hh', 'bias_count', '_pad0', '_pad1', '_pad2',
+]);
+const kWeightGradTile = { kThreadsU: 8, kThreadsK: 8 } as const;
 export const lstmWeightGradKernel: KernelSpec = {
   name: 'lstm_weight_grad',
   source: kTrainShaderSources.lstmWeightGrad,
   entryPoint: 'main',
   bindings: [
     { name: 'dims', type: 'uniform', struct: kWeightGradDims },
-    { name: 'x', type: 'read-only-storage' },
-    { name: 'h0', type: 'read-only-storage' },
-    { name: 'lengths', type: 'read-only-storage' },
+    { name: 'a', type: 'read-only-storage' },
     { name: 'dz', type: 'read-only-storage' },
     { name: 'grads', type: 'storage' },
   ],
   constants: {},
   sourceConstants: kWeightGradTile,
 };
-/** Workgroups of lstm_weight_grad for `rowsK` rows of ∂W (K, plus 1 for the bias row) and H units. */
-export function weightGradWorkgroups(rowsK: number, units: number): [number, number, number] {
-  return [Math.ceil(units / (2 * kWeightGradTile.kThreadsU)), Math.ceil(rowsK / (4 * kWeightGradTile.kThreadsK)), 1];
+/** Workgroups of lstm_weight_grad for Q vec4s of k and H units (4 × 4 per invocation). */
+export function weightGradWorkgroups(quads: number, units: number): [number, number, number] {
+  return [Math.ceil(units / (4 * kWeightGradTile.kThreadsU)), Math.ceil(quads / kWeightGradTile.kThreadsK), 1];
 }
 
 export const kInputGradDims = uniformStruct('Dims', ['rows', 'inner', 'units', 'directions']);

@@ -172,7 +172,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     try {
       shape.writeInputs(device.queue, input, target);
       const c = shape.commands;
-      const dispatches = [...this.prefix, ...c.forward, ...(kind === 'predict' ? [] : c.loss), ...(kind === 'gradients' || kind === 'step' ? c.backward : [])];
+      const dispatches = [...this.prefix, ...c.forward, ...(kind === 'predict' ? [] : c.loss), ...(kind === 'gradients' || kind === 'step' ? c.backward : []), ...(kind === 'gradients' ? c.inputGradient : [])];
       if (kind === 'step') {
         this.stepCount += 1;
         device.queue.writeBuffer(this.optimizerUniforms.buffer, this.optimizerUniforms.offset, optimizerUniform(this.setup, this.ctx.layout.total, this.stepCount));

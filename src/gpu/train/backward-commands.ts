@@ -5,7 +5,8 @@ import { kActBackwardDims, kActivationCodes, kDenseInputGradDims, kDenseWeightGr
 import { uniformBytes } from '../kernels/kernel.js';
 import { kStepParams } from '../kernels/lstm-step.js';
 import {
-  f32Bits, inputGradWorkgroups, kBackwardDims, kBackwardStepUnits, kInputGradDims, kLossDims, kReduceDims, kWeightGradDims, weightGradWorkgroups,
+  f32Bits, inputGradWorkgroups, kBackwardDims, kBackwardStepUnits, kInputGradDims, kLossDims, kReduceDims, kWeightGradDims, kWeightGradSourceDims,
+  weightGradQuads, weightGradWorkgroups,
 } from '../kernels/train.js';
 import type { CommandBuilder, UniformRef } from './command-builder.js';
 import { headInput, paramRange, type TrainContext } from './forward-commands.js';
@@ -67,10 +68,11 @@ export function addHeadBackward(ctx: TrainContext, builder: CommandBuilder, buff
 /**
  * Backpropagation through time, top layer first (docs/training.md): per direction the reverse
  * walk (one dispatch per step, then one for δh0/δc0), then the weight gradients as GEMMs over all
- * T·B rows, then the gradient of the layer's input from both directions (for layer 0 only when
- * `wantDx`). singleBias leaves ∂b_hh at zero (it is not trained).
+ * T·B rows, then the gradient of the layer's input from both directions — for every layer but 0:
+ * only gradients() wants dx, and it adds addInputGradient(…, 0, …) itself. singleBias leaves
+ * ∂b_hh at zero (it is not trained).
  */
-export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buffers: TrainShapeBuffers<GPUBuffer>, T: number, B: number, options: { singleBias: boolean; wantDx: boolean }): void {
+export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buffers: TrainShapeBuffers<GPUBuffer>, T: number, B: number, options: { singleBias: boolean }): void {
   const { config, layout, kernels } = ctx;
   const [H, D, L] = [config.hiddenSize, directionCount(config), config.numLayers];
   const over = config.head!.over;
@@ -97,18 +99,28 @@ export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buff
         builder.dispatch(kernels.lstm_backward_step, `backward ${ld}:${q}`, resources, [Math.ceil(H / kBackwardStepUnits), B, 1], [q * ctx.stepStride]);
       }
       const bias = regions.biasIh ? { bias_ih: regions.biasIh.offset / 4, bias_hh: regions.biasHh!.offset / 4, bias_count: options.singleBias ? 1 : 2 } : { bias_ih: 0, bias_hh: 0, bias_count: 0 };
-      const common = { rows: T * B, units: H, batch: B, ...bias, out_stride: D * H, out_offset: direction * H, reverse: direction, state_base: ld * B * H, _pad0: 0, _pad1: 0, _pad2: 0 };
-      const gradResources = { h0: buffers.h0, lengths: buffers.lengths, dz: buffers.dz[direction], grads: ctx.grads };
-      const inputDims = builder.uniform(kWeightGradDims, { ...common, inner: K, mode: 0, w_offset: regions.weightIh.offset / 4 });
-      builder.dispatch(kernels.lstm_weight_grad, `weight_ih grad ${ld}`, { dims: inputDims, x: layer === 0 ? buffers.x : buffers.outputs[layer - 1], ...gradResources }, weightGradWorkgroups(K + 1, H));
-      const recurrentDims = builder.uniform(kWeightGradDims, { ...common, inner: H, mode: 1, w_offset: regions.weightHh.offset / 4 });
-      builder.dispatch(kernels.lstm_weight_grad, `weight_hh grad ${ld}`, { dims: recurrentDims, x: buffers.outputs[layer], ...gradResources }, weightGradWorkgroups(H, H));
+      const source = { rows: T * B, batch: B, out_stride: D * H, out_offset: direction * H, reverse: direction, units: H, state_base: ld * B * H, _pad0: 0, _pad1: 0 };
+      const gemm = (mode: 0 | 1, inner: number, x: GPUBuffer, wOffset: number, name: string) => {
+        const quads = weightGradQuads(inner, mode === 0);
+        const sourceDims = builder.uniform(kWeightGradSourceDims, { ...source, inner, quads, mode });
+        builder.dispatch(kernels.weight_grad_source, `${name} rows ${ld}`, { dims: sourceDims, x, h0: buffers.h0, lengths: buffers.lengths, a: buffers.gemmSource }, rowWorkgroups(T * B * quads, kMaxGroups));
+        const dims = builder.uniform(kWeightGradDims, { rows: T * B, inner, quads, units: H, mode, w_offset: wOffset, ...bias, _pad0: 0, _pad1: 0, _pad2: 0 });
+        builder.dispatch(kernels.lstm_weight_grad, `${name} grad ${ld}`, { dims, a: buffers.gemmSource, dz: buffers.dz[direction], grads: ctx.grads }, weightGradWorkgroups(quads, H));
+      };
+      gemm(0, K, layer === 0 ? buffers.x : buffers.outputs[layer - 1], regions.weightIh.offset / 4, 'weight_ih');
+      gemm(1, H, buffers.outputs[layer], regions.weightHh.offset / 4, 'weight_hh');
     }
-    if (layer === 0 && !options.wantDx) continue;
-    const w = (d: number) => paramRange(ctx, lstmRegions(config, layout, layer, d).weightIh.spec.name);
-    const dims = builder.uniform(kInputGradDims, { rows: T * B, inner: K, units: H, directions: D });
-    builder.dispatch(kernels.lstm_input_grad, `input grad ${layer}`, {
-      dims, dz0: buffers.dz[0], dz1: buffers.dz[D - 1], w0: w(0), w1: w(D - 1), dx: layer === 0 ? buffers.dx : buffers.dOutputs[layer - 1],
-    }, inputGradWorkgroups(T * B, K));
+    if (layer > 0) addInputGradient(ctx, builder, buffers, layer, T, B);
   }
+}
+
+/** ∂L/∂(layer's input) = Σ_d dz_d · W_ih,d: the layer below's output gradient, or dx for layer 0. */
+export function addInputGradient(ctx: TrainContext, builder: CommandBuilder, buffers: TrainShapeBuffers<GPUBuffer>, layer: number, T: number, B: number): void {
+  const { config, layout, kernels } = ctx;
+  const [H, D, K] = [config.hiddenSize, directionCount(config), layerInputSize(config, layer)];
+  const w = (d: number) => paramRange(ctx, lstmRegions(config, layout, layer, d).weightIh.spec.name);
+  const dims = builder.uniform(kInputGradDims, { rows: T * B, inner: K, units: H, directions: D });
+  builder.dispatch(kernels.lstm_input_grad, `input grad ${layer}`, {
+    dims, dz0: buffers.dz[0], dz1: buffers.dz[D - 1], w0: w(0), w1: w(D - 1), dx: layer === 0 ? buffers.dx : buffers.dOutputs[layer - 1],
+  }, inputGradWorkgroups(T * B, K));
 }

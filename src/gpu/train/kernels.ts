@@ -1,14 +1,16 @@
 import { denseActBackwardKernel, denseForwardKernel, denseInputGradKernel, denseWeightGradKernel, gatherLastKernel } from '../kernels/dense.js';
 import { inputProjectionKernel } from '../kernels/input-projection.js';
 import type { KernelSpec } from '../kernels/kernel.js';
-import { biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel } from '../kernels/train.js';
+import {
+  biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, weightGradSourceKernel,
+} from '../kernels/train.js';
 import { getKernel, type CompiledKernel } from '../pipeline-cache.js';
 
 /** Every kernel a trainer uses besides the recurrence (compiled per shape, for its path), by spec name. */
 const kTrainKernels: readonly KernelSpec[] = [
   inputProjectionKernel, biasSumKernel, gatherLastKernel, denseForwardKernel, lossRowsKernel, reduceSumKernel,
   denseActBackwardKernel, denseWeightGradKernel, denseInputGradKernel, lstmBackwardStepKernel, lstmWeightGradKernel,
-  lstmInputGradKernel, optimizerUpdateKernel,
+  lstmInputGradKernel, optimizerUpdateKernel, weightGradSourceKernel,
 ];
 
 export async function compileTrainKernels(device: GPUDevice): Promise<Record<string, CompiledKernel>> {

@@ -6,6 +6,7 @@ import { kTraceFields } from '../../core/results.js';
 import { BufferUsage } from '../flags.js';
 import type { ForwardLimits } from '../limits.js';
 import { bufferSpec, type BufferSpec } from '../memory.js';
+import { weightGradQuads } from '../kernels/train.js';
 
 const kFloat = 4;
 const { STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ } = BufferUsage;
@@ -41,6 +42,8 @@ export interface TrainShapeBuffers<B> {
   readonly loss: B;
   /** Per direction: the gate gradients dz [T, B, H] × vec4 of the layer being walked. */
   readonly dz: readonly B[];
+  /** The weight-gradient GEMM's left operand [T·B, Q] × vec4 (x with a ones column, or h_{t−1}), reused by every GEMM. */
+  readonly gemmSource: B;
   /** Per layer below the top: ∂L/∂(its output) [T, B, D·H], written by the layer above. */
   readonly dOutputs: readonly B[];
   readonly dx: B;
@@ -77,12 +80,19 @@ export function trainShapeBuffers(config: LstmConfig, steps: number, batch: numb
     rowLoss: f('row losses', N),
     loss: f('loss', 4, out),
     dz: Array.from({ length: D }, (_, d) => f(`gate gradients dz ${d}`, T * B * H * 4)),
+    gemmSource: f('weight-gradient GEMM rows', T * B * 4 * gemmQuads(config)),
     dOutputs: Array.from({ length: L - 1 }, (_, l) => f(`layer ${l} output gradient`, T * B * D * H)),
     dx: f('dx', T * B * layerInputSize(config, 0), out),
     dh0: f('dh0', states, out),
     dc0: f('dc0', states, out),
     zero: f('zeros', 4),
   };
+}
+
+/** The widest row of the weight-gradient GEMM's left operand over every layer, in vec4s. */
+function gemmQuads(config: LstmConfig): number {
+  const inputs = Array.from({ length: config.numLayers }, (_, layer) => weightGradQuads(layerInputSize(config, layer), true));
+  return Math.max(weightGradQuads(config.hiddenSize, false), ...inputs);
 }
 
 /** The same buffers with each one replaced by f(it). */

@@ -7,7 +7,7 @@ import { f32Bits, kLossDims } from '../kernels/train.js';
 import { BufferSet } from '../memory.js';
 import { interleaveState } from '../pack.js';
 import type { RecurrencePath } from '../plan.js';
-import { addHeadBackward, addLoss, addLstmBackward } from './backward-commands.js';
+import { addHeadBackward, addInputGradient, addLoss, addLstmBackward } from './backward-commands.js';
 import { CommandBuilder, type UniformRef } from './command-builder.js';
 import { addForward, headInput, type TrainContext } from './forward-commands.js';
 import { mapTrainShapeBuffers, trainShapeBuffers, type TrainShapeBuffers } from './shape-buffers.js';
@@ -17,6 +17,8 @@ export interface TrainShapeCommands {
   readonly forward: readonly DispatchCommand[];
   readonly loss: readonly DispatchCommand[];
   readonly backward: readonly DispatchCommand[];
+  /** dx = ∂L/∂x (layer 0's input gradient): only gradients() reads it, so a step leaves it out. */
+  readonly inputGradient: readonly DispatchCommand[];
 }
 
 /**
@@ -53,10 +55,17 @@ export class TrainShape {
     this.lossDims = addLoss(ctx, builder, this.buffers, loss, T, B).lossDims;
     const afterLoss = builder.mark();
     addHeadBackward(ctx, builder, this.buffers, loss, T, B);
-    addLstmBackward(ctx, builder, this.buffers, T, B, { singleBias, wantDx: true });
+    addLstmBackward(ctx, builder, this.buffers, T, B, { singleBias });
+    const afterBackward = builder.mark();
+    addInputGradient(ctx, builder, this.buffers, 0, T, B);
     const { uniforms, commands } = builder.finish(device, this.memory, `training T=${T} B=${B}`);
     this.uniforms = uniforms;
-    this.commands = { forward: commands.slice(0, afterForward), loss: commands.slice(afterForward, afterLoss), backward: commands.slice(afterLoss) };
+    this.commands = {
+      forward: commands.slice(0, afterForward),
+      loss: commands.slice(afterForward, afterLoss),
+      backward: commands.slice(afterLoss, afterBackward),
+      inputGradient: commands.slice(afterBackward),
+    };
   }
 
   /** O: the prediction's width, and the head's row count. */
