@@ -9,8 +9,13 @@
 // page for Chromium (no DevTools round trip counted). Also the bare cost of an empty submit followed
 // by onSubmittedWorkDone on each. Speed claims belong here, not in tests.
 import { loadDist } from './lib/dist.mjs';
+import { ensureDawnAdapter } from './lib/node-host.mjs';
+import { sectionReport } from './lib/sections.mjs';
 
-const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
+const { lib: { LSTM }, node } = await loadDist();
+const { BrowserSession, createNodeBackend } = node;
+await ensureDawnAdapter(node, (line) => console.error(line));
+const report = sectionReport('dawn-vs-chromium', 'Fixed cost of a forward call: Dawn in Node against Chromium');
 
 /**
  * (T, B, I, H, layers, bidirectional): the fixed-cost shape, then the bench's small shapes.
@@ -106,18 +111,19 @@ try {
 }
 
 const describeAdapter = (a) => `${a.vendor} ${a.architecture}${a.description ? ` (${a.description})` : ''}${a.isSoftware ? ', software' : ''}`;
-console.log(`Dawn in Node (webgpu ${(await import('webgpu/package.json', { with: { type: 'json' } })).default.version}) on ${describeAdapter(dawn.adapter)}`);
-console.log(`Chromium ${session.browserVersion} on ${describeAdapter(chromium.adapter)}`);
-console.log(`medians of ${reps} calls after ${warmup} warm-up calls, ms (10th–90th percentile)\n`);
-console.log('| (T, B, I, H) | Dawn in Node | Chromium (in page) | Chromium / Dawn | dispatches, submits, readbacks |');
-console.log('|---|---|---|---|---|');
+report.print(`Dawn in Node (webgpu ${(await import('webgpu/package.json', { with: { type: 'json' } })).default.version}) on ${describeAdapter(dawn.adapter)}`);
+report.print(`Chromium ${session.browserVersion} on ${describeAdapter(chromium.adapter)}`);
+report.print(`medians of ${reps} calls after ${warmup} warm-up calls, ms (10th–90th percentile)\n`);
+report.print('| (T, B, I, H) | Dawn in Node | Chromium (in page) | Chromium / Dawn | dispatches, submits, readbacks |');
+report.print('|---|---|---|---|---|');
 const [dawnSubmit, ...dawnRows] = dawn.rows;
 const [chromiumSubmit, ...chromiumRows] = chromium.rows;
-console.log(`| empty submit + onSubmittedWorkDone | ${cell(dawnSubmit.times)} | ${cell(chromiumSubmit.times)} | ${(percentile(chromiumSubmit.times, 0.5) / percentile(dawnSubmit.times, 0.5)).toFixed(1)}× | — |`);
+report.print(`| empty submit + onSubmittedWorkDone | ${cell(dawnSubmit.times)} | ${cell(chromiumSubmit.times)} | ${(percentile(chromiumSubmit.times, 0.5) / percentile(dawnSubmit.times, 0.5)).toFixed(1)}× | — |`);
 dawnRows.forEach((row, k) => {
   const other = chromiumRows[k];
   const s = row.stats;
   const same = s.dispatches === other.stats.dispatches && s.submits === other.stats.submits && s.readbacks === other.stats.readbacks;
   const ratio = percentile(other.times, 0.5) / percentile(row.times, 0.5);
-  console.log(`| ${label(kShapes[k])} | ${cell(row.times)} | ${cell(other.times)} | ${ratio.toFixed(1)}× | ${s.dispatches}, ${s.submits}, ${s.readbacks}${same ? '' : ` (Chromium: ${other.stats.dispatches}, ${other.stats.submits}, ${other.stats.readbacks})`} |`);
+  report.print(`| ${label(kShapes[k])} | ${cell(row.times)} | ${cell(other.times)} | ${ratio.toFixed(1)}× | ${s.dispatches}, ${s.submits}, ${s.readbacks}${same ? '' : ` (Chromium: ${other.stats.dispatches}, ${other.stats.submits}, ${other.stats.readbacks})`} |`);
 });
+report.writeIfAsked();

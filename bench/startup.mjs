@@ -11,8 +11,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadDist } from './lib/dist.mjs';
+import { ensureDawnAdapter } from './lib/node-host.mjs';
+import { sectionReport } from './lib/sections.mjs';
 
-const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
+const { lib: { LSTM }, node } = await loadDist();
+const { BrowserSession, createNodeBackend } = node;
+await ensureDawnAdapter(node, (line) => console.error(line));
+const report = sectionReport('startup', 'Start-up: time to first result and to a first call of a new shape');
 
 /** (T, B): the first shape, then new shapes of the same model (I = 32, H = 128). */
 const kShapes = [[100, 1], [50, 1], [100, 64], [20, 7], [100, 16]];
@@ -88,19 +93,20 @@ if (withChromium) {
   }
 }
 
-console.log(`start-up, ms: medians of ${runs} runs; I = 32, H = 128\n`);
-console.log('| runtime | first result (100, 1) | of which: open, load, first call |');
-console.log('|---|---|---|');
+report.print(`start-up, ms: medians of ${runs} runs; I = 32, H = 128\n`);
+report.print('| runtime | first result (100, 1) | of which: open, load, first call |');
+report.print('|---|---|---|');
 for (const { name, runs: rs } of table) {
-  console.log(`| ${name} | ${ms(median(rs.map((r) => r.firstResult)))} | ${ms(median(rs.map((r) => r.open)))}, ${ms(median(rs.map((r) => r.load)))}, ${ms(median(rs.map((r) => r.firstCall)))} |`);
+  report.print(`| ${name} | ${ms(median(rs.map((r) => r.firstResult)))} | ${ms(median(rs.map((r) => r.open)))}, ${ms(median(rs.map((r) => r.load)))}, ${ms(median(rs.map((r) => r.firstCall)))} |`);
 }
-console.log('\n| runtime | new shape (T, B) | first call | steady call | new-shape overhead |');
-console.log('|---|---|---|---|---|');
+report.print('\n| runtime | new shape (T, B) | first call | steady call | new-shape overhead |');
+report.print('|---|---|---|---|---|');
 for (const { name, runs: rs } of table) {
   kShapes.slice(1).forEach(([T, B], k) => {
     const first = median(rs.map((r) => r.shapes[k][0]));
     const steady = median(rs.map((r) => r.shapes[k][1]));
     const overhead = median(rs.map((r) => r.shapes[k][0] - r.shapes[k][1]));
-    console.log(`| ${name} | (${T}, ${B}) | ${ms(first)} | ${ms(steady)} | ${ms(overhead)} |`);
+    report.print(`| ${name} | (${T}, ${B}) | ${ms(first)} | ${ms(steady)} | ${ms(overhead)} |`);
   });
 }
+report.writeIfAsked();

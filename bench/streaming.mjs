@@ -9,8 +9,13 @@
 // where the caller sits (in Node for Dawn, in the page for Chromium with --chromium). Both ways run
 // the same inputs; the largest difference of their last outputs is printed as a check.
 import { loadDist } from './lib/dist.mjs';
+import { ensureDawnAdapter } from './lib/node-host.mjs';
+import { sectionReport } from './lib/sections.mjs';
 
-const { lib: { LSTM }, node: { BrowserSession, createNodeBackend } } = await loadDist();
+const { lib: { LSTM }, node } = await loadDist();
+const { BrowserSession, createNodeBackend } = node;
+await ensureDawnAdapter(node, (line) => console.error(line));
+const report = sectionReport('streaming', 'Streaming: per-step latency, state on the GPU against a round trip through the CPU');
 
 const kShapes = [
   { batch: 1, inputSize: 32, hiddenSize: 128 },
@@ -107,15 +112,16 @@ if (withChromium) {
   }
 }
 
-console.log(`per-step latency, ms: median and 99th percentile of ${steps} steps after ${warmup} warm-up steps\n`);
-console.log('| runtime | (B, I, H) | stream.step (state on the GPU) | forward with h0/c0 via the CPU | speed-up (median) | max \\|diff\\| |');
-console.log('|---|---|---|---|---|---|');
+report.print(`per-step latency, ms: median and 99th percentile of ${steps} steps after ${warmup} warm-up steps\n`);
+report.print('| runtime | (B, I, H) | stream.step (state on the GPU) | forward with h0/c0 via the CPU | speed-up (median) | max \\|diff\\| |');
+report.print('|---|---|---|---|---|---|');
 for (const runtime of runtimes) {
   runtime.rows.forEach(({ times, maxDiff }, k) => {
     const { batch, inputSize, hiddenSize } = kShapes[k];
     const cell = (v) => `${ms(percentile(v, 0.5))} (p99 ${ms(percentile(v, 0.99))})`;
     const speedUp = percentile(times.roundTrip, 0.5) / percentile(times.stream, 0.5);
-    console.log(`| ${runtime.name} | (${batch}, ${inputSize}, ${hiddenSize}) | ${cell(times.stream)} | ${cell(times.roundTrip)} | ${speedUp.toFixed(2)}× | ${maxDiff.toExponential(1)} |`);
+    report.print(`| ${runtime.name} | (${batch}, ${inputSize}, ${hiddenSize}) | ${cell(times.stream)} | ${cell(times.roundTrip)} | ${speedUp.toFixed(2)}× | ${maxDiff.toExponential(1)} |`);
   });
 }
-for (const runtime of runtimes) console.log(`\n${runtime.name}: ${describeAdapter(runtime.adapter)}`);
+for (const runtime of runtimes) report.print(`\n${runtime.name}: ${describeAdapter(runtime.adapter)}`);
+report.writeIfAsked();

@@ -9,20 +9,20 @@ import { createBenchHost } from '../page/host.js';
 const kDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 /**
- * Dawn's first backend, so that a machine without a Vulkan driver of its own runs Dawn on the
- * SwiftShader ICD Chromium ships (what the page's WebGPU runs on too), and says so.
+ * Makes sure Dawn finds an adapter: a machine without a Vulkan driver of its own runs Dawn on the
+ * SwiftShader ICD Chromium ships (what the page's WebGPU runs on too), and `log` says so. Call it
+ * before opening a Dawn backend; child processes inherit the variable it sets.
  * @param {any} node dist/node.js @param {(line: string) => void} log
  */
-async function openDawnBackend(node, log) {
-  const open = () => node.createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+export async function ensureDawnAdapter(node, log) {
   try {
-    return await open();
+    await node.dawnGpu();
   } catch (error) {
     const icd = node.findSwiftShaderIcd();
     if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || !icd) throw error;
     log(`Dawn found no Vulkan adapter of its own; running it on SwiftShader (VK_ICD_FILENAMES=${icd})`);
     process.env.VK_ICD_FILENAMES = icd;
-    return await open();
+    await node.dawnGpu();
   }
 }
 
@@ -37,7 +37,8 @@ export async function openNodeHost(options, log) {
   const lib = await import(resolve(kDist, 'index.js'));
   let probe;
   try {
-    probe = await openDawnBackend(node, log);
+    await ensureDawnAdapter(node, log);
+    probe = await node.createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
   } catch (error) {
     return { error: `Dawn could not start: ${error instanceof Error ? error.message : error}` };
   }

@@ -38,6 +38,31 @@ export function writeSection(name, section) {
   writeFileSync(resolve(kFolder, `${name}.md`), lines.join('\n'));
 }
 
+/**
+ * What a separate script prints, kept so that `--write` can store it as its section.
+ * @param {string} name one of kSections @param {string} title
+ */
+export function sectionReport(name, title) {
+  const started = new Date();
+  const loadAtStart = loadAverageText();
+  /** @type {string[]} */
+  const body = [];
+  return {
+    /** @param {string} line */
+    print(line) {
+      console.log(line);
+      body.push(line);
+    },
+    /** Writes the section when the script was given --write. */
+    writeIfAsked() {
+      if (!process.argv.includes('--write')) return;
+      const script = process.argv[1].slice(process.argv[1].lastIndexOf('bench/'));
+      writeSection(name, { title, command: ['node', script, ...process.argv.slice(2)].join(' '), started, loadAtStart, adapters: [], body });
+      console.log(`\nWrote bench/results/sections/${name}.md (npm run bench -- --render puts it into BENCHMARKS.md)`);
+    },
+  };
+}
+
 /** Every section written so far, in order, as lines of BENCHMARKS.md. @returns {string[]} */
 export function sectionsMarkdown() {
   return kSections.flatMap((name) => {
