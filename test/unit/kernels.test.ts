@@ -6,7 +6,8 @@ import { elementWorkgroups, splitStateKernel, swapAxesKernel } from '../../src/g
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
 import { chooseBatchTile, kTileSizes, lstmSequenceKernel, sequenceKernelFits } from '../../src/gpu/kernels/lstm-sequence.js';
 import { lstmStepKernel, stepWorkgroups } from '../../src/gpu/kernels/lstm-step.js';
-import { packBias, packGateColumns } from '../../src/gpu/pack.js';
+import { packBias, packGateColumns, packPeephole } from '../../src/gpu/pack.js';
+import { kCellActivationCodes, kernelVariants, kPlainVariants } from '../../src/gpu/variants.js';
 import { chooseRecurrencePath, planForward } from '../../src/gpu/plan.js';
 import { normalizeConfig } from '../../src/model/config.js';
 
@@ -96,6 +97,43 @@ describe('kernel specs agree with their WGSL', () => {
   });
 });
 
+describe('variant specialisations of the recurrence kernels', () => {
+  const peepholes = kernelVariants(normalizeConfig({ inputSize: 2, hiddenSize: 3, peepholes: true, cellClip: 2, inputForget: true }));
+  const specs: [string, KernelSpec][] = [
+    ['lstm_step', lstmStepKernel(false, peepholes)],
+    ['lstm_sequence', lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4, variants: peepholes })],
+  ];
+
+  it('a plain config has no variants: the plain kernels, with the constants they always had', () => {
+    expect(kernelVariants(normalizeConfig({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true }))).toBe(kPlainVariants);
+    expect(lstmStepKernel(false).constants).toEqual({ kTrace: false });
+    expect(lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 }).constants).toEqual({ kTrace: false, kThreads: 64, kBatchTile: 4 });
+  });
+
+  it.each(specs)('%s with peepholes binds `peephole` last, read-only, as its source declares it', (name, spec) => {
+    expect(spec.name).toBe(`${name}_peephole`);
+    expect(spec.bindings.at(-1)).toEqual({ name: 'peephole', type: 'read-only-storage' });
+    expect(wgslAccess(spec.source)).toEqual(spec.bindings.map((b) => [b.name, b.type]));
+  });
+
+  it.each(specs)('%s: every variant constant the host passes is an override of the source', (_name, spec) => {
+    const all = kernelVariants(normalizeConfig({
+      inputSize: 2, hiddenSize: 3, cellClip: 1, inputForget: true, goBackwards: true,
+      activations: { gate: 'hard_sigmoid', candidate: 'relu', cellOutput: { kind: 'scaled_tanh', alpha: 2, beta: 0.5 } },
+    }));
+    expect(Object.keys(all.constants).length).toBe(12);
+    for (const name of Object.keys(all.constants)) expect(spec.source, name).toMatch(new RegExp(`override ${name}: (u32|f32|bool) =`));
+  });
+
+  it("passes α and β as the config gives them: hard_sigmoid as Keras 3 means it (1/6, 0.5), and the codes activations.wgsl's switch lists", () => {
+    const keras3 = kernelVariants(normalizeConfig({ inputSize: 1, hiddenSize: 1, activations: { gate: { kind: 'hard_sigmoid', alpha: 1 / 6, beta: 0.5 } } }));
+    expect(keras3.constants).toMatchObject({ kGateKind: 1, kGateAlpha: 1 / 6, kGateBeta: 0.5, kCandidateKind: 2, kCellOutputKind: 2 });
+    const source = readFileSync(resolve(__dirname, '../../shaders/activations.wgsl'), 'utf8');
+    const listed = Object.fromEntries([...source.matchAll(/(\d+) (\w+)[,:.]/g)].filter((m) => m[2] in kCellActivationCodes).map((m) => [m[2], Number(m[1])]));
+    expect(listed).toEqual(kCellActivationCodes);
+  });
+});
+
 describe('weight packing', () => {
   it("puts the four gates of one unit side by side, column k first: out[(k·H + u)·4 + gate] = W[gate·H + u, k]", () => {
     const H = 2;
@@ -115,6 +153,11 @@ describe('weight packing', () => {
     expect(packed.length).toBe(4 * 2 * 4);
     expect([...packed.subarray(3 * 2 * 4)]).toEqual(new Array(8).fill(0));
     expect(packed.subarray(0, 3 * 2 * 4).every((v) => v !== 0)).toBe(true);
+  });
+
+  it('packs peepholes P [3H] (blocks i, o, f) per unit into the lanes of their gates: (P_i, P_f, 0, P_o)', () => {
+    // H = 2: P = [i0, i1, o0, o1, f0, f1].
+    expect([...packPeephole(Float64Array.from([1, 2, 3, 4, 5, 6]), 2)]).toEqual([1, 5, 0, 3, 2, 6, 0, 4]);
   });
 
   it('packs b_ih + b_hh per unit as (i, f, g, o), and zeros without bias', () => {
