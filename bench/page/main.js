@@ -4,6 +4,7 @@
 import * as served from '/lib/index.js';
 import { kBackendOpeners, kTrainerOpeners } from './backends/index.js';
 import { ortThreads } from './backends/ort.js';
+import { forecastTfjs } from './forecast-tfjs.js';
 import { createBenchHost } from './host.js';
 import { measureFmaAgain, measureRoofline } from './roofline/roofline.js';
 
@@ -33,6 +34,9 @@ export const bench = {
   roofline: (config) => measureRoofline(lib, config),
 
   fmaPeak: (config) => measureFmaAgain(config),
+
+  /** The forecast recipe in TensorFlow.js (bench/forecast-wall.mjs). */
+  forecastTfjs,
 
   /** Threads the wasm peers actually use, as they report it (null for one not started). */
   wasmThreads() {

@@ -7,8 +7,11 @@ import { kAdam } from '../train-settings.js';
 
 let wasmConfigured = false;
 
-/** @param {string} name @param {{ threads: number }} options */
-async function activate(name, options) {
+/**
+ * Makes `name` TensorFlow.js's active backend (the wasm one with `options.threads` threads).
+ * @param {string} name @param {{ threads: number }} options
+ */
+export async function activate(name, options) {
   const tf = /** @type {any} */ (window).tf;
   if (name === 'wasm' && !wasmConfigured) {
     tf.wasm.setWasmPaths('/tfjs/tfjs-backend-wasm/dist/');
