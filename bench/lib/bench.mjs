@@ -1,5 +1,6 @@
 // One run of the bench: open the page, print where it runs, measure the roofline, time every shape,
 // then tabulate, check the targets and write the outputs.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +19,16 @@ import { evaluateTargets } from './targets.mjs';
 import { renderTerminal } from './terminal.mjs';
 
 const kNodeModules = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
+
+/** The library's commit, and whether its source differs from it (src/ or shaders/ edited). */
+function sourceVersion() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: resolve(kNodeModules, '..'), encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), source_modified: git('status', '--porcelain', '--', 'src', 'shaders') !== '' };
+  } catch {
+    return null; // not a git checkout
+  }
+}
 
 /** Installed versions of the peers. */
 function peerVersions() {
@@ -67,6 +78,7 @@ export async function runBench(options, io = {}) {
     const result = {
       date: new Date().toISOString(),
       command: io.command ?? 'npm run bench',
+      library: sourceVersion(),
       quick: options.quick,
       adapter: env.adapter,
       environment: {
