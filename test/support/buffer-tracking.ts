@@ -22,15 +22,20 @@ export interface BufferTracker {
   stop(): void;
 }
 
+/** The WebGPU classes whose prototypes a tracker wraps: the page's globals, or Dawn's (`webgpu`'s `globals`). */
+export interface GpuClasses {
+  readonly GPUDevice: { readonly prototype: GPUDevice };
+  readonly GPUBuffer: { readonly prototype: GPUBuffer };
+}
+
 /**
- * Installs `lstmKit.trackBuffers()` in the page (see page-kit.ts). Runs in the page, so it refers to
- * nothing outside itself. One tracker at a time: a second would wrap the first's wrappers and
- * restore them in the wrong order.
+ * `lstmKit.trackBuffers` (kit.ts) for the runtime whose classes are given. Also runs in the page
+ * (page-kit.ts sends its source), so it refers to nothing outside itself. One tracker at a time: a
+ * second would wrap the first's wrappers and restore them in the wrong order.
  */
-export const installBufferTracking = (): void => {
-  const kit = (window as unknown as { lstmKit: { trackBuffers?: () => BufferTracker } }).lstmKit;
+export const bufferTracking = ({ GPUDevice, GPUBuffer }: GpuClasses): (() => BufferTracker) => {
   let running = false;
-  kit.trackBuffers = () => {
+  return () => {
     if (running) throw new Error('trackBuffers: a tracker is already running; stop it first');
     running = true;
     const live = new Map<GPUBuffer, number>();
