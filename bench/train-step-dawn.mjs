@@ -8,8 +8,9 @@
 // Shapes (B, T, I, H) are issue 13's: seed 003's (32, 12, 1, 50), (64, 100, 32, 128) and
 // (256, 50, 128, 256). Also printed: dispatches per step (one submit each) and the loss after the
 // warm-up step, as a sanity check. The full comparison against TensorFlow.js is `npm run bench -- --train`.
-import { createNodeBackend } from '../dist/node.js';
-import { LSTM } from '../dist/index.js';
+import { loadDist } from './lib/dist.mjs';
+
+const { lib: { LSTM }, node: { createNodeBackend } } = await loadDist();
 
 const kShapes = [
   { batch: 32, steps: 12, inputSize: 1, hiddenSize: 50 },
@@ -44,7 +45,7 @@ try {
       times.push(performance.now() - start);
     }
     // The GPU training backend counts the dispatches of its last submit (not public API).
-    const dispatches = trainer.backend?.lastDispatches ?? 'n/a';
+    const dispatches = /** @type {any} */ (trainer).backend?.lastDispatches ?? 'n/a';
     console.log(`(B, T, I, H) = (${B}, ${T}, ${I}, ${H}): median ${median(times).toFixed(1)} ms over ${stepCount} steps [${times.map((t) => t.toFixed(0)).join(', ')}], ${dispatches} dispatches per step, first loss ${warm.loss[0].toPrecision(7)}`);
     trainer.dispose();
   }
