@@ -2,6 +2,7 @@ import './dawn-env.js';
 import { describe, expect, it } from 'vitest';
 import { compareResults, kDefaultTolerance } from '../../src/api/compare.js';
 import { referenceResult } from '../../src/api/runner.js';
+import { bufferTracking, type GpuClasses } from '../support/buffer-tracking.js';
 import { randomCase } from '../support/random-case.js';
 import { openDawn } from './dawn-env.js';
 
@@ -10,39 +11,10 @@ import { openDawn } from './dawn-env.js';
 // than a runner caches, traced, failing and split calls among them) keep the count bounded and
 // dispose returns it to its baseline. Overlapping calls each get their own, correct result.
 
-interface DawnGlobals {
-  GPUDevice: { prototype: GPUDevice };
-  GPUBuffer: { prototype: GPUBuffer };
-}
-
+/** The shared tracker (test/support/buffer-tracking.ts) on Dawn's own WebGPU classes. */
 async function trackBuffers() {
-  const { globals } = (await import('webgpu')) as unknown as { globals: DawnGlobals };
-  const live = new Set<GPUBuffer>();
-  let peak = 0;
-  const { createBuffer } = globals.GPUDevice.prototype;
-  const { destroy } = globals.GPUBuffer.prototype;
-  globals.GPUDevice.prototype.createBuffer = function (descriptor: GPUBufferDescriptor) {
-    const buffer = createBuffer.call(this, descriptor);
-    live.add(buffer);
-    peak = Math.max(peak, live.size);
-    return buffer;
-  };
-  globals.GPUBuffer.prototype.destroy = function () {
-    live.delete(this);
-    return destroy.call(this);
-  };
-  return {
-    get live() {
-      return live.size;
-    },
-    get peak() {
-      return peak;
-    },
-    stop() {
-      globals.GPUDevice.prototype.createBuffer = createBuffer;
-      globals.GPUBuffer.prototype.destroy = destroy;
-    },
-  };
+  const { globals } = (await import('webgpu')) as unknown as { globals: GpuClasses };
+  return bufferTracking(globals)();
 }
 
 describe('GPU buffers on Dawn across 300 forward calls', () => {
@@ -77,11 +49,11 @@ describe('GPU buffers on Dawn across 300 forward calls', () => {
       const afterDispose = tracker.live;
       runner.dispose();
       await Promise.all([backend.close(), splitting.close()]);
-      console.log(`live buffers on Dawn: baseline ${baseline}, after load ${afterLoad}, peak ${tracker.peak}, after calls ${afterCalls}, after dispose ${afterDispose}`);
+      console.log(`live buffers on Dawn: baseline ${baseline}, after load ${afterLoad}, peak ${tracker.maxLive}, after calls ${afterCalls}, after dispose ${afterDispose}`);
       expect(failures).toBe(6);
       expect(splitCalls).toBe(3);
       // Weights plus at most 4 cached shapes per runner (~40 buffers each for this model).
-      expect(tracker.peak).toBeLessThan(afterLoad + 2 * 4 * 40);
+      expect(tracker.maxLive).toBeLessThan(afterLoad + 2 * 4 * 40);
       expect(afterDispose).toBe(baseline);
       expect(runner.gpuBytes).toBe(0);
     } finally {
