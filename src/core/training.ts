@@ -50,6 +50,12 @@ export interface TrainingSetup {
    * the model computes the same function) and is not trained; its gradient is not reported.
    */
   readonly singleBias: boolean;
+  /**
+   * How the WebGPU backend walks time, forward and backward: 'sequence' (one persistent dispatch
+   * per layer and direction; needs H ≤ 256), 'steps' (one dispatch per step), or 'auto' (default):
+   * 'sequence' where it fits. The CPU backend ignores it.
+   */
+  readonly recurrence?: 'auto' | 'sequence' | 'steps';
 }
 
 /**

@@ -18,13 +18,16 @@ afterAll(async () => {
   await gpu?.close();
 });
 
+// Each fixture on both backward paths: the persistent reverse walk and one dispatch per step.
+const kCases = trainingFixtureNames('gradients').flatMap((name) => (['sequence', 'steps'] as const).map((recurrence) => [name, recurrence] as const));
+
 describe('GPU gradients vs the CPU on the PyTorch fixtures', () => {
-  it.each(trainingFixtureNames('gradients'))('%s', async (name) => {
+  it.each(kCases)('%s (%s)', async (name, recurrence) => {
     const f = loadTrainingFixture(name);
     const model = modelFromJSON(f.model);
     const options = fixtureDataOptions(f, model.config.batchFirst);
     const cpu = await (await createBackend({ prefer: 'cpu' })).train(model, { loss: f.loss });
-    const trainer = await gpu.train(model, { loss: f.loss });
+    const trainer = await gpu.train(model, { loss: f.loss, recurrence });
     try {
       const expected = await cpu.gradients(f.input.x.data, f.input.y.data, options);
       const actual = await trainer.gradients(f.input.x.data, f.input.y.data, options);

@@ -91,7 +91,7 @@ export function resolveSetup(model: LSTM, options: TrainOptions): TrainingSetup 
     throw new LstmError('BACKEND_UNAVAILABLE', `train: training does not cover LSTM variants yet; this model has config.${variants.join(', config.')}. It runs forward on the CPU backend`);
   }
   if (!isObject(options)) throw invalidArgument(`options: expected { loss, optimizer, clipNorm, singleBias }, got ${describeValue(options)}`);
-  const known = ['loss', 'optimizer', 'clipNorm', 'singleBias'];
+  const known = ['loss', 'optimizer', 'clipNorm', 'singleBias', 'recurrence'];
   for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidArgument(`options.${key}: unknown key; expected ${known.join(', ')}`);
   const singleBias = options.singleBias ?? false;
   if (typeof singleBias !== 'boolean') throw invalidArgument(`options.singleBias: expected true or false, got ${describeValue(singleBias)}`);
@@ -100,5 +100,11 @@ export function resolveSetup(model: LSTM, options: TrainOptions): TrainingSetup 
     optimizer: resolveOptimizer(options.optimizer),
     clipNorm: options.clipNorm === undefined ? null : checkNumber('options.clipNorm', options.clipNorm, 0, Infinity, true),
     singleBias,
+    ...(options.recurrence === undefined ? {} : { recurrence: checkRecurrence(options.recurrence) }),
   };
+}
+
+function checkRecurrence(value: unknown): 'auto' | 'sequence' | 'steps' {
+  if (value === 'auto' || value === 'sequence' || value === 'steps') return value;
+  throw invalidArgument(`options.recurrence: expected 'auto', 'sequence' or 'steps', got ${describeValue(value)}`);
 }

@@ -28,6 +28,12 @@ export interface TrainOptions {
   readonly clipNorm?: number;
   /** Keras's single bias per gate: bias_hh folded into bias_ih and held at zero. Default false. */
   readonly singleBias?: boolean;
+  /**
+   * WebGPU only: 'sequence' walks time forward and backward in one persistent dispatch per layer
+   * and direction (H ≤ 256), 'steps' in one dispatch per step; 'auto' (default) picks 'sequence'
+   * where it fits. Both give the same gradients to float32 rounding.
+   */
+  readonly recurrence?: 'auto' | 'sequence' | 'steps';
 }
 
 /**

@@ -9,6 +9,7 @@ import { watchDevice, type DeviceWatch } from '../device-lost.js';
 import { encodeAndSubmit, type CopyCommand, type DispatchCommand } from '../encode.js';
 import { BufferUsage, MapMode } from '../flags.js';
 import { recurrenceKernel } from '../kernels/recurrence.js';
+import { chooseBackwardPath, lstmBackwardSequenceKernel } from '../kernels/train-sequence.js';
 import { BufferSet } from '../memory.js';
 import { getKernel } from '../pipeline-cache.js';
 import { recurrencePathFor } from '../plan.js';
@@ -257,10 +258,16 @@ export class GpuTrainingBackend implements TrainingBackend {
     }
     const { config } = this.model;
     checkTrainingLimits(listTrainShapeBuffers(trainShapeBuffers(config, T, B, this.ctx.stepStride)), this.context.limits, `train (T=${T}, B=${B})`);
-    const path = recurrencePathFor(this.context, config, B, 'auto');
-    const recurrence = await getKernel(this.context.device, recurrenceKernel(path, true));
+    const { device } = this.context;
+    const path = recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto');
+    const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, device.limits) : ({ kind: 'steps' } as const);
+    const [recurrence, backwardSequence] = await Promise.all([
+      getKernel(device, recurrenceKernel(path, true)),
+      backward.kind === 'sequence' ? getKernel(device, lstmBackwardSequenceKernel(backward.threads, backward.batchTile)) : null,
+    ]);
     this.checkUsable('train');
-    const shape = new TrainShape(this.context.device, { ...this.ctx, kernels: { ...this.ctx.kernels, recurrence } }, path, this.setup.loss, this.setup.singleBias, T, B);
+    const kernels = { ...this.ctx.kernels, recurrence, ...(backwardSequence ? { backward_sequence: backwardSequence } : {}) };
+    const shape = new TrainShape(device, { ...this.ctx, kernels }, path, backward, this.setup.loss, this.setup.singleBias, T, B);
     this.shapes.set(key, shape);
     if (this.shapes.size > kShapeCacheSize) {
       const [oldestKey, oldest] = this.shapes.entries().next().value!;

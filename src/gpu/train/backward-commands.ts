@@ -8,6 +8,7 @@ import {
   f32Bits, inputGradWorkgroups, kBackwardDims, kBackwardStepUnits, kInputGradDims, kLossDims, kReduceDims, kWeightGradDims, kWeightGradSourceDims,
   weightGradQuads, weightGradWorkgroups,
 } from '../kernels/train.js';
+import type { BackwardPath } from '../kernels/train-sequence.js';
 import type { CommandBuilder, UniformRef } from './command-builder.js';
 import { headInput, paramRange, type TrainContext } from './forward-commands.js';
 import { lstmRegions } from './param-layout.js';
@@ -67,12 +68,13 @@ export function addHeadBackward(ctx: TrainContext, builder: CommandBuilder, buff
 
 /**
  * Backpropagation through time, top layer first (docs/training.md): per direction the reverse
- * walk (one dispatch per step, then one for δh0/δc0), then the weight gradients as GEMMs over all
+ * walk (on the 'sequence' path one persistent dispatch, ctx.kernels.backward_sequence; on 'steps'
+ * one dispatch per step, then one for δh0/δc0), then the weight gradients as GEMMs over all
  * T·B rows, then the gradient of the layer's input from both directions — for every layer but 0:
  * only gradients() wants dx, and it adds addInputGradient(…, 0, …) itself. singleBias leaves
  * ∂b_hh at zero (it is not trained).
  */
-export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buffers: TrainShapeBuffers<GPUBuffer>, T: number, B: number, options: { singleBias: boolean }): void {
+export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buffers: TrainShapeBuffers<GPUBuffer>, T: number, B: number, options: { singleBias: boolean; path: BackwardPath }): void {
   const { config, layout, kernels } = ctx;
   const [H, D, L] = [config.hiddenSize, directionCount(config), config.numLayers];
   const over = config.head!.over;
@@ -95,8 +97,14 @@ export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buff
         step_params: stepParams, dims, lengths: buffers.lengths, trace: buffers.trace, w_hh: paramRange(ctx, regions.weightHh.spec.name),
         above, c0: buffers.c0, dz: buffers.dz[direction], dh0: buffers.dh0, dc0: buffers.dc0,
       };
-      for (let q = 0; q <= T; q++) {
-        builder.dispatch(kernels.lstm_backward_step, `backward ${ld}:${q}`, resources, [Math.ceil(H / kBackwardStepUnits), B, 1], [q * ctx.stepStride]);
+      const path = options.path;
+      if (path.kind === 'sequence') {
+        const { step_params: _, ...persistent } = resources;
+        builder.dispatch(kernels.backward_sequence, `backward ${ld}`, persistent, [Math.ceil(B / path.batchTile), 1, 1]);
+      } else {
+        for (let q = 0; q <= T; q++) {
+          builder.dispatch(kernels.lstm_backward_step, `backward ${ld}:${q}`, resources, [Math.ceil(H / kBackwardStepUnits), B, 1], [q * ctx.stepStride]);
+        }
       }
       const bias = regions.biasIh ? { bias_ih: regions.biasIh.offset / 4, bias_hh: regions.biasHh!.offset / 4, bias_count: options.singleBias ? 1 : 2 } : { bias_ih: 0, bias_hh: 0, bias_count: 0 };
       const source = { rows: T * B, batch: B, out_stride: D * H, out_offset: direction * H, reverse: direction, units: H, state_base: ld * B * H, _pad0: 0, _pad1: 0 };

@@ -7,6 +7,7 @@ import { f32Bits, kLossDims } from '../kernels/train.js';
 import { BufferSet } from '../memory.js';
 import { interleaveState } from '../pack.js';
 import type { RecurrencePath } from '../plan.js';
+import type { BackwardPath } from '../kernels/train-sequence.js';
 import { addHeadBackward, addInputGradient, addLoss, addLstmBackward } from './backward-commands.js';
 import { CommandBuilder, type UniformRef } from './command-builder.js';
 import { addForward, headInput, type TrainContext } from './forward-commands.js';
@@ -37,6 +38,7 @@ export class TrainShape {
     device: GPUDevice,
     private readonly ctx: TrainContext,
     path: RecurrencePath,
+    backwardPath: BackwardPath,
     private readonly loss: LossKind,
     singleBias: boolean,
     readonly steps: number,
@@ -55,7 +57,7 @@ export class TrainShape {
     this.lossDims = addLoss(ctx, builder, this.buffers, loss, T, B).lossDims;
     const afterLoss = builder.mark();
     addHeadBackward(ctx, builder, this.buffers, loss, T, B);
-    addLstmBackward(ctx, builder, this.buffers, T, B, { singleBias });
+    addLstmBackward(ctx, builder, this.buffers, T, B, { singleBias, path: backwardPath });
     const afterBackward = builder.mark();
     addInputGradient(ctx, builder, this.buffers, 0, T, B);
     const { uniforms, commands } = builder.finish(device, this.memory, `training T=${T} B=${B}`);

@@ -1,0 +1,56 @@
+import { kShaderSources, kTrainShaderSources } from '../shaders.js';
+import type { KernelSpec } from './kernel.js';
+import { kTileSizes, type BatchTile } from './lstm-sequence.js';
+import { kBackwardDims } from './train.js';
+
+/**
+ * The persistent backward recurrence (lstm_backward_sequence.wgsl): one dispatch per layer and
+ * direction walks all T steps in reverse, a workgroup per tile of sequences. Where it does not
+ * fit (H past kMaxUnits or the device's invocations per workgroup), the backward runs one
+ * lstm_backward_step dispatch per step instead.
+ */
+
+/** The WGSL `const`s that bound H and the tile; checked against the source by a unit test. */
+const kSourceConstants = { kMaxUnits: 256, kMaxTile: 8 } as const;
+
+/** How the backward walks time: one persistent dispatch, or one dispatch per step. */
+export type BackwardPath = { readonly kind: 'sequence'; readonly threads: number; readonly batchTile: BatchTile } | { readonly kind: 'steps' };
+
+export interface BackwardLimits {
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+}
+
+/**
+ * The persistent path where one workgroup holds every unit and a tile's dz (tile · threads vec4s)
+ * fits the workgroup storage, with the forward's batch tile (chosen for the device's parallelism,
+ * src/gpu/plan.ts) capped by that storage.
+ */
+export function chooseBackwardPath(hidden: number, forwardTile: BatchTile, limits: BackwardLimits): BackwardPath {
+  const threads = Math.ceil(hidden / 32) * 32;
+  if (hidden > Math.min(kSourceConstants.kMaxUnits, limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
+  const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * threads * 16 <= limits.maxComputeWorkgroupStorageSize);
+  if (fits.length === 0) return { kind: 'steps' };
+  return { kind: 'sequence', threads, batchTile: fits[0] };
+}
+
+export function lstmBackwardSequenceKernel(threads: number, batchTile: BatchTile): KernelSpec {
+  return {
+    name: 'lstm_backward_sequence',
+    source: kShaderSources.activations + kTrainShaderSources.lstmCellBackward + kTrainShaderSources.lstmBackwardSequence,
+    entryPoint: 'main',
+    bindings: [
+      { name: 'dims', type: 'uniform', struct: kBackwardDims },
+      { name: 'lengths', type: 'read-only-storage' },
+      { name: 'trace', type: 'read-only-storage' },
+      { name: 'w_hh', type: 'read-only-storage' },
+      { name: 'above', type: 'read-only-storage' },
+      { name: 'c0', type: 'read-only-storage' },
+      { name: 'dz', type: 'storage' },
+      { name: 'dh0', type: 'storage' },
+      { name: 'dc0', type: 'storage' },
+    ],
+    constants: { kThreads: threads, kBatchTile: batchTile },
+    sourceConstants: kSourceConstants,
+  };
+}
