@@ -2,16 +2,15 @@ import './dawn-env.js';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGraph } from '../../src/api/graph.js';
-import { variantsOf } from '../../src/model/config.js';
 import type { SequenceModel } from '../../src/model/graph/sequence-model.js';
 import type { NodeBackend } from '../../src/node/node-backend.js';
 import { kerasJSON, kKerasCases, kTfjsDir, maxAbs, tfjsCase } from '../unit/graph-helpers.js';
 import { openDawn } from './dawn-env.js';
 
 /**
- * Keras and TensorFlow.js models on WebGPU through Dawn: every LSTM layer whose config is
- * PyTorch's plain LSTM runs on the GPU (float32), variants the GPU kernels refuse run on the CPU
- * and say so in `placement`; the layers between run on the host. Against the files' own expected
+ * Keras and TensorFlow.js models on WebGPU through Dawn: every LSTM layer runs on the GPU
+ * (float32), its variants too (hard_sigmoid, go_backwards, ...; only a projection, which Keras
+ * has not, would run on the CPU and say so in `placement`); the layers between run on the host. Against the files' own expected
  * outputs (tfjs's float32 predict, or the NumPy float64 reference): 1e-5 absolute.
  */
 let backend: NodeBackend;
@@ -29,10 +28,9 @@ async function check(model: SequenceModel, input: { shape: number[]; data: numbe
     expect(result.prediction.shape).toEqual(expected.shape);
     expect(maxAbs(result.prediction.data, expected.data)).toBeLessThan(1e-5);
     for (const [k, layer] of model.lstmLayers.entries()) {
-      const plain = variantsOf(layer.lstm.config).length === 0;
-      expect(runner.placement[k].backend, `${layer.name}: ${runner.placement[k].reason}`).toBe(plain ? 'webgpu' : 'cpu');
+      expect(runner.placement[k].backend, `${layer.name}: ${runner.placement[k].reason}`).toBe('webgpu');
     }
-    if (model.lstmLayers.some((l) => variantsOf(l.lstm.config).length === 0)) expect(result.stats.backend).toBe('webgpu');
+    expect(result.stats.backend).toBe('webgpu');
   } finally {
     runner.dispose();
   }

@@ -2,7 +2,6 @@ import './dawn-env.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeBackend } from '../../src/node/node-backend.js';
-import { variantsOf } from '../../src/model/config.js';
 import { LSTM } from '../../src/model/lstm.js';
 import { modelFromOnnx } from '../../src/formats/onnx/read.js';
 import { modelFromSafetensors } from '../../src/formats/safetensors-model.js';
@@ -10,8 +9,9 @@ import { runOnnx } from '../../src/api/onnx-io.js';
 import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
 import { openDawn } from './dawn-env.js';
 
-// The ONNX and safetensors fixtures of the default LSTM (no variant) on WebGPU through Dawn, float32,
-// against the PyTorch / NumPy float64 expectations; models with a variant are refused at load, naming it.
+// The ONNX and safetensors fixtures on WebGPU through Dawn, float32, against the PyTorch / NumPy /
+// onnx-reference float64 expectations: every variant ONNX carries (activations with α/β, clip,
+// input_forget, peepholes) runs in the GPU kernels (test/dawn/variants.test.ts checks each one).
 // The webgpu backend does not run dense heads yet (it says so at load), so a model's LSTM runs here
 // without its head and the LSTM's outputs are compared; test/unit checks the heads on the CPU.
 
@@ -30,14 +30,8 @@ afterAll(async () => {
   await backend?.close();
 });
 
-const plain = kOnnxCases.filter((name) => variantsOf(modelFromOnnx(loadCase(name).bytes).model.config).length === 0);
-
-describe('ONNX fixtures without variants on WebGPU (Dawn)', () => {
-  it('has plain cases to run', () => {
-    expect(plain.length).toBeGreaterThanOrEqual(10);
-  });
-
-  it.each(plain)('%s', async (name) => {
+describe('ONNX fixtures on WebGPU (Dawn)', () => {
+  it.each(kOnnxCases)('%s', async (name) => {
     const { bytes, expected } = loadCase(name);
     const read = modelFromOnnx(bytes);
     const onnx = { ...read, model: withoutHead(read.model), outputs: read.outputs.filter((o) => o.view.kind !== 'prediction') };
@@ -64,13 +58,5 @@ describe('ONNX fixtures without variants on WebGPU (Dawn)', () => {
     } finally {
       runner.dispose();
     }
-  });
-
-  it('refuses a model with variants at load, naming them', async () => {
-    const model = LSTM.random({ inputSize: 2, hiddenSize: 3, peepholes: true, activations: { gate: 'hard_sigmoid' } });
-    await expect(backend.load(model)).rejects.toMatchObject({
-      code: 'BACKEND_UNAVAILABLE',
-      message: expect.stringMatching(/webgpu backend does not run LSTM variants yet; this model has config.activations = .*hard_sigmoid.*, config.peepholes = true/),
-    });
   });
 });
