@@ -2,7 +2,7 @@
 // timed on WebGPU through Dawn in Node: median wall time of `trainer.fit` over one minibatch of B
 // (one epoch, batchSize B, no shuffle — exactly one optimizer step and its loss readback).
 //
-//   npm run build && node bench/train-step-dawn.mjs [--steps 5] [--shapes 0,1,2] [--recurrence auto|steps|sequence (the backward's path)]
+//   npm run build && node bench/train-step-dawn.mjs [--steps 5] [--shapes 0,1,2] [--recurrence auto|steps|sequence] [--dist DIR]
 //   (without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/train-step-dawn.mjs)
 //
 // Shapes (B, T, I, H) are issue 13's: seed 003's (32, 12, 1, 50), (64, 100, 32, 128) and
@@ -25,6 +25,10 @@ function option(name, fallback) {
 const stepCount = Number(option('steps', '5'));
 const shapeIndices = option('shapes', '0,1,2').split(',').map(Number);
 const recurrence = option('recurrence', null);
+// --dist DIR times another build (e.g. an older commit's, for before/after on a busy machine).
+const dist = resolve(option('dist', new URL('../dist', import.meta.url).pathname));
+const { createNodeBackend } = await import(pathToFileURL(`${dist}/node.js`).href);
+const { LSTM } = await import(pathToFileURL(`${dist}/index.js`).href);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -33,7 +33,7 @@ struct Dims {
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> lengths: array<u32>;       // [B]
 @group(0) @binding(2) var<storage, read> trace: array<f32>;         // [L·D, 6, T, B, H]: i, f, g, o, c, h
-@group(0) @binding(3) var<storage, read> w_hh: array<vec4<f32>>;    // [⌈H/4⌉·4 (k), H (u)] packed as the forward's
+@group(0) @binding(3) var<storage, read> w_hh_t: array<vec4<f32>>;  // [H (u), H (j)]: W_hh transposed (transpose_recurrent.wgsl)
 @group(0) @binding(4) var<storage, read> above: array<f32>;         // [T, B, D·H] (has_above), or [B, D·H] (has_final)
 @group(0) @binding(5) var<storage, read> c0: array<f32>;            // [L·D, B, H]
 @group(0) @binding(6) var<storage, read_write> dz: array<vec4<f32>>; // [T, B, H]
@@ -45,7 +45,9 @@ const kMaxUnits = 256u;
 const kMaxTile = 8u;
 
 // dz of the step after the current one, per tile row, kThreads vec4s apart (kBatchTile·kThreads·16
-// bytes: the host picks the tile so that it fits the device's workgroup storage).
+// bytes: the host picks the tile so that it fits the device's workgroup storage). One buffer and
+// two barriers per step: double-buffering by step parity (one barrier, half the tile to fit the
+// same storage) measured no faster at (B, T, I, H) = (64, 100, 32, 128) or (32, 12, 1, 50).
 override kTileVec4s: u32 = kBatchTile * kThreads;
 var<workgroup> dz_tile: array<vec4<f32>, kTileVec4s>;
 
@@ -65,10 +67,11 @@ fn trace_at(field: u32, t: u32, b: u32, j: u32) -> f32 {
 // Step s of sequence b (tile row `row`) for unit j, given δh's recurrent part and the carried δc:
 // writes dz (zero at time s when the step is inactive) to dz and the tile; returns the new carry.
 fn step_row(s: u32, row: u32, b: u32, j: u32, len: u32, recurrent: f32, carry: f32) -> f32 {
+  let slot = row * kThreads + j;
   let H = dims.units;
   if (s >= len) {
     if (b < dims.batch) { dz[(s * dims.batch + b) * H + j] = vec4<f32>(0.0); }
-    dz_tile[row * kThreads + j] = vec4<f32>(0.0);
+    dz_tile[slot] = vec4<f32>(0.0);
     return carry;
   }
   let t = time_of(s, len);
@@ -85,7 +88,7 @@ fn step_row(s: u32, row: u32, b: u32, j: u32, len: u32, recurrent: f32, carry: f
   if (s > 0u) { c_prev = trace_at(4u, time_of(s - 1u, len), b, j); }
   let grad = cell_backward(gates, trace_at(4u, t, b, j), c_prev, dh, carried);
   dz[(t * dims.batch + b) * H + j] = grad.dz;
-  dz_tile[row * kThreads + j] = grad.dz;
+  dz_tile[slot] = grad.dz;
   return grad.carry;
 }
 
@@ -110,18 +113,19 @@ fn recurrent_all(j: u32) -> Recurrent {
   var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
   var a4 = vec4<f32>(0.0); var a5 = vec4<f32>(0.0); var a6 = vec4<f32>(0.0); var a7 = vec4<f32>(0.0);
   for (var u = 0u; u < H; u++) {
-    let w = w_hh[j * H + u];
-    a0 = fma(w, dz_tile[u], a0);
-    if (kBatchTile > 1u) { a1 = fma(w, dz_tile[kThreads + u], a1); }
+    let w = w_hh_t[u * H + j]; // consecutive across the workgroup's invocations
+    let at = u;
+    a0 = fma(w, dz_tile[at], a0);
+    if (kBatchTile > 1u) { a1 = fma(w, dz_tile[at + kThreads], a1); }
     if (kBatchTile > 2u) {
-      a2 = fma(w, dz_tile[2u * kThreads + u], a2);
-      a3 = fma(w, dz_tile[3u * kThreads + u], a3);
+      a2 = fma(w, dz_tile[at + 2u * kThreads], a2);
+      a3 = fma(w, dz_tile[at + 3u * kThreads], a3);
     }
     if (kBatchTile > 4u) {
-      a4 = fma(w, dz_tile[4u * kThreads + u], a4);
-      a5 = fma(w, dz_tile[5u * kThreads + u], a5);
-      a6 = fma(w, dz_tile[6u * kThreads + u], a6);
-      a7 = fma(w, dz_tile[7u * kThreads + u], a7);
+      a4 = fma(w, dz_tile[at + 4u * kThreads], a4);
+      a5 = fma(w, dz_tile[at + 5u * kThreads], a5);
+      a6 = fma(w, dz_tile[at + 6u * kThreads], a6);
+      a7 = fma(w, dz_tile[at + 7u * kThreads], a7);
     }
   }
   return Recurrent(gate_sum(a0), gate_sum(a1), gate_sum(a2), gate_sum(a3), gate_sum(a4), gate_sum(a5), gate_sum(a6), gate_sum(a7));

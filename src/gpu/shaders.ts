@@ -20,6 +20,7 @@ import lstmBackwardStep from '../../shaders/lstm_backward_step.wgsl?raw';
 import lstmWeightGrad from '../../shaders/lstm_weight_grad.wgsl?raw';
 import weightGradSource from '../../shaders/weight_grad_source.wgsl?raw';
 import lstmBackwardSequence from '../../shaders/lstm_backward_sequence.wgsl?raw';
+import transposeRecurrent from '../../shaders/transpose_recurrent.wgsl?raw';
 import lstmInputGrad from '../../shaders/lstm_input_grad.wgsl?raw';
 import optimizerUpdate from '../../shaders/optimizer_update.wgsl?raw';
 import swapAxes from '../../shaders/swap_axes.wgsl?raw';
@@ -31,6 +32,7 @@ export const kShaderSources = { activations, inputProjection, lstmCell, lstmPeep
 export const kTrainShaderSources = {
   biasSum, gatherLast, denseForward, lossRows, reduceSum, denseActBackward, denseWeightGrad, denseInputGrad,
   lstmCellBackward, lstmBackwardStep, lstmWeightGrad, lstmInputGrad, optimizerUpdate, weightGradSource, lstmBackwardSequence,
+  transposeRecurrent,
 } as const;
 
 /** The kernels of forward calls whose input or results stay on the GPU (src/gpu/kernels/io.ts). */

@@ -1,5 +1,5 @@
 import { kShaderSources, kTrainShaderSources } from '../shaders.js';
-import type { KernelSpec } from './kernel.js';
+import { uniformStruct, type KernelSpec } from './kernel.js';
 import { kTileSizes, type BatchTile } from './lstm-sequence.js';
 import { kBackwardDims } from './train.js';
 
@@ -34,6 +34,21 @@ export function chooseBackwardPath(hidden: number, forwardTile: BatchTile, limit
   return { kind: 'sequence', threads, batchTile: fits[0] };
 }
 
+export const kTransposeDims = uniformStruct('Dims', ['units', '_pad0', '_pad1', '_pad2']);
+/** W_hh transposed for the persistent backward ([u, j] instead of [j, u]). */
+export const transposeRecurrentKernel: KernelSpec = {
+  name: 'transpose_recurrent',
+  source: kTrainShaderSources.transposeRecurrent,
+  entryPoint: 'main',
+  bindings: [
+    { name: 'dims', type: 'uniform', struct: kTransposeDims },
+    { name: 'w_hh', type: 'read-only-storage' },
+    { name: 'wt', type: 'storage' },
+  ],
+  constants: {},
+  sourceConstants: {},
+};
+
 export function lstmBackwardSequenceKernel(threads: number, batchTile: BatchTile): KernelSpec {
   return {
     name: 'lstm_backward_sequence',
@@ -43,7 +58,7 @@ export function lstmBackwardSequenceKernel(threads: number, batchTile: BatchTile
       { name: 'dims', type: 'uniform', struct: kBackwardDims },
       { name: 'lengths', type: 'read-only-storage' },
       { name: 'trace', type: 'read-only-storage' },
-      { name: 'w_hh', type: 'read-only-storage' },
+      { name: 'w_hh_t', type: 'read-only-storage' },
       { name: 'above', type: 'read-only-storage' },
       { name: 'c0', type: 'read-only-storage' },
       { name: 'dz', type: 'storage' },

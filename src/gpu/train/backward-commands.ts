@@ -8,7 +8,7 @@ import {
   f32Bits, inputGradWorkgroups, kBackwardDims, kBackwardStepUnits, kInputGradDims, kLossDims, kReduceDims, kWeightGradDims, kWeightGradSourceDims,
   weightGradQuads, weightGradWorkgroups,
 } from '../kernels/train.js';
-import type { BackwardPath } from '../kernels/train-sequence.js';
+import { kTransposeDims, type BackwardPath } from '../kernels/train-sequence.js';
 import type { CommandBuilder, UniformRef } from './command-builder.js';
 import { headInput, paramRange, type TrainContext } from './forward-commands.js';
 import { lstmRegions } from './param-layout.js';
@@ -99,8 +99,10 @@ export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buff
       };
       const path = options.path;
       if (path.kind === 'sequence') {
-        const { step_params: _, ...persistent } = resources;
-        builder.dispatch(kernels.backward_sequence, `backward ${ld}`, persistent, [Math.ceil(B / path.batchTile), 1, 1]);
+        const { step_params: _, w_hh: wHh, ...persistent } = resources;
+        const wt = buffers.recurrentTransposed;
+        builder.dispatch(kernels.transpose_recurrent, `transpose W_hh ${ld}`, { dims: builder.uniform(kTransposeDims, { units: H, _pad0: 0, _pad1: 0, _pad2: 0 }), w_hh: wHh, wt }, [Math.ceil(H / 64), H, 1]);
+        builder.dispatch(kernels.backward_sequence, `backward ${ld}`, { ...persistent, w_hh_t: wt }, [Math.ceil(B / path.batchTile), 1, 1]);
       } else {
         for (let q = 0; q <= T; q++) {
           builder.dispatch(kernels.lstm_backward_step, `backward ${ld}:${q}`, resources, [Math.ceil(H / kBackwardStepUnits), B, 1], [q * ctx.stepStride]);

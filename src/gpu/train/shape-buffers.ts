@@ -44,6 +44,8 @@ export interface TrainShapeBuffers<B> {
   readonly dz: readonly B[];
   /** The weight-gradient GEMM's left operand [T·B, Q] × vec4 (x with a ones column, or h_{t−1}), reused by every GEMM. */
   readonly gemmSource: B;
+  /** W_hh transposed [H, H] × vec4, for the persistent backward (reused by every layer-direction). */
+  readonly recurrentTransposed: B;
   /** Per layer below the top: ∂L/∂(its output) [T, B, D·H], written by the layer above. */
   readonly dOutputs: readonly B[];
   readonly dx: B;
@@ -81,6 +83,7 @@ export function trainShapeBuffers(config: LstmConfig, steps: number, batch: numb
     loss: f('loss', 4, out),
     dz: Array.from({ length: D }, (_, d) => f(`gate gradients dz ${d}`, T * B * H * 4)),
     gemmSource: f('weight-gradient GEMM rows', T * B * 4 * gemmQuads(config)),
+    recurrentTransposed: f('W_hh transposed', H * H * 4),
     dOutputs: Array.from({ length: L - 1 }, (_, l) => f(`layer ${l} output gradient`, T * B * D * H)),
     dx: f('dx', T * B * layerInputSize(config, 0), out),
     dh0: f('dh0', states, out),
