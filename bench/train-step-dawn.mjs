@@ -8,9 +8,9 @@
 // Shapes (B, T, I, H) are issue 13's: seed 003's (32, 12, 1, 50), (64, 100, 32, 128) and
 // (256, 50, 128, 256). Also printed: dispatches per step (one submit each) and the loss after the
 // warm-up step, as a sanity check. The full comparison against TensorFlow.js is `npm run bench -- --train`.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadDist } from './lib/dist.mjs';
-
-const { lib: { LSTM }, node: { createNodeBackend } } = await loadDist();
 
 const kShapes = [
   { batch: 32, steps: 12, inputSize: 1, hiddenSize: 50 },
@@ -26,9 +26,11 @@ const stepCount = Number(option('steps', '5'));
 const shapeIndices = option('shapes', '0,1,2').split(',').map(Number);
 const recurrence = option('recurrence', null);
 // --dist DIR times another build (e.g. an older commit's, for before/after on a busy machine).
-const dist = resolve(option('dist', new URL('../dist', import.meta.url).pathname));
-const { createNodeBackend } = await import(pathToFileURL(`${dist}/node.js`).href);
-const { LSTM } = await import(pathToFileURL(`${dist}/index.js`).href);
+const otherDist = option('dist', null);
+/** @type {Awaited<ReturnType<typeof loadDist>>} */
+const { lib: { LSTM }, node: { createNodeBackend } } = otherDist
+  ? { lib: await import(pathToFileURL(resolve(otherDist, 'index.js')).href), node: await import(pathToFileURL(resolve(otherDist, 'node.js')).href) }
+  : await loadDist();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
