@@ -74,7 +74,7 @@ fn advance(s: u32, b: u32, u: u32, len: u32, recurrent: vec4<f32>, prev: vec2<f3
     if (kTrace) { write_trace(at, b, u, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0); }
     return prev;
   }
-  let t = select(s, len - 1u - s, dims.reverse == 1u || kGoBackwards);
+  let t = select(s, len - 1u - s, (dims.reverse == 1u) | kGoBackwards); // `|`: no short-circuit branch
   let z = z_in[(t * dims.batch + b) * dims.units + u] + recurrent;
   var z_i = z.x;
   var z_f = z.y;
