@@ -88,7 +88,16 @@ export function refuseVariantSplit(config: LstmConfig): void {
  * layer the reversed sequence with its mask unreversed): refused as the CPU reference refuses it.
  */
 export function checkVariantInput(config: LstmConfig, lengths: ArrayLike<number> | null): void {
-  if (config.goBackwards && lengths && config.numLayers > 1) {
+  if (!config.goBackwards || !lengths) return;
+  if (config.numLayers > 1) {
     throw invalidArgument('lengths: a stacked model with goBackwards runs full sequences only (Keras passes the next layer its mask unreversed); give no lengths or one layer');
+  }
+  // The head's gather_last reads each sequence's step lengths[b] − 1, where the forward direction
+  // ends; with go_backwards the final state sits at T − 1 (src/cpu/reference.ts), for every length.
+  if (config.head?.over === 'last') {
+    throw new LstmError(
+      'BACKEND_UNAVAILABLE',
+      "lengths: the webgpu backend's dense head over 'last' does not yet read a go_backwards model's final state for sequences shorter than T; give full-length sequences (no lengths) or use the CPU backend (createBackend({ prefer: 'cpu' }), --backend cpu)",
+    );
   }
 }

@@ -2,11 +2,14 @@ import './dawn-env.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareResults, kDefaultTolerance } from '../../src/api/compare.js';
+import { createBackend } from '../../src/api/backend.js';
 import { referenceResult } from '../../src/api/runner.js';
+import { LSTM } from '../../src/model/lstm.js';
 import type { CellActivationInput } from '../../src/model/variants.js';
 import { kCellActivationKinds } from '../../src/model/variants.js';
 import type { NodeBackend } from '../../src/node/node-backend.js';
 import { randomCase, type CaseSpec } from '../support/random-case.js';
+import { streamInChunks } from '../support/stream-case.js';
 import { testSeed } from '../support/seed.js';
 import { openDawn } from './dawn-env.js';
 
@@ -97,6 +100,67 @@ describe('LSTM variants on WebGPU (Dawn) vs the float64 CPU reference', () => {
 
   it.each(kPaths)('%s: the trace of a go_backwards model with peepholes is the CPU trace, in Keras order', async (path) => {
     await expectMatch('trace', { ...base, goBackwards: true, peepholes: true, numLayers: 1, lengths: [6, 2, 4], trace: true }, path);
+  });
+
+  it.each(kPaths)('%s: a stream of a variant model (peepholes, clip, hard_sigmoid, elu) equals the CPU reference over the whole sequence', async (path) => {
+    const spec: CaseSpec = { ...base, numLayers: 2, peepholes: true, cellClip: 0.9, activations: { gate: 'hard_sigmoid', cellOutput: { kind: 'elu', alpha: 0.5 } }, steps: 7 };
+    const { model, x, options } = randomCase(spec);
+    const expected = referenceResult(model, x, options);
+    const runner = await backend.load(model, { recurrence: path });
+    try {
+      const streamed = await streamInChunks(runner, x, spec.steps, spec.batch, 'all');
+      const error = (a: ArrayLike<number>, e: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - e[i])));
+      expect(error(streamed.output, expected.output.data)).toBeLessThanOrEqual(1e-5);
+      expect(error(streamed.hN, expected.hN.data)).toBeLessThanOrEqual(1e-5);
+      expect(error(streamed.cN, expected.cN.data)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('a variant call too big for the device, which would split over time, is refused (LIMIT_EXCEEDED), naming the variants', async () => {
+    const small = await openDawn({ limits: { maxBufferSize: 4096 } });
+    try {
+      const { model, x, options } = randomCase({ inputSize: 4, hiddenSize: 10, numLayers: 2, steps: 40, batch: 3, peepholes: true });
+      const runner = await small.load(model);
+      try {
+        await expect(runner.forward(x, options)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/split over time.*config\.peepholes/) });
+      } finally {
+        runner.dispose();
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
+  const tanhHead = { layers: [{ outFeatures: 2, activation: 'tanh' as const }] };
+  it.each([
+    ["go_backwards, head over 'last'", { goBackwards: true, head: tanhHead }, null],
+    ["go_backwards with lengths, head over 'sequence'", { goBackwards: true, head: { ...tanhHead, over: 'sequence' as const } }, [5, 2, 4]],
+    ["peepholes and hard_sigmoid with lengths, head over 'last'", { peepholes: true, activations: { gate: 'hard_sigmoid' as const }, head: { layers: [{ outFeatures: 3 }] } }, [5, 2, 4]],
+  ])('a dense head after a variant LSTM (%s) predicts as the CPU does', async (_name, variant, lengths) => {
+    const model = LSTM.random({ inputSize: 3, hiddenSize: 6, seed: 5, ...variant });
+    const x = Array.from({ length: 5 * 3 * 3 }, (_, i) => Math.sin(0.41 * i));
+    const options = { steps: 5, batch: 3, ...(lengths ? { lengths } : {}) };
+    const expected = await (await (await createBackend({ prefer: 'cpu' })).load(model)).forward(x, options);
+    const runner = await backend.load(model);
+    try {
+      const result = await runner.forward(x, options);
+      const error = Math.max(...Array.from(result.prediction!.data, (v, i) => Math.abs(v - expected.prediction!.data[i])));
+      expect(result.prediction!.shape).toEqual(expected.prediction!.shape);
+      expect(error).toBeLessThanOrEqual(1e-5);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it("refuses lengths for a go_backwards model with a head over 'last' (its gather reads step lengths[b] − 1), saying what to do", async () => {
+    const runner = await backend.load(LSTM.random({ inputSize: 2, hiddenSize: 3, goBackwards: true, head: tanhHead }));
+    try {
+      await expect(runner.forward(new Array(12).fill(0.5), { steps: 3, batch: 2, lengths: [3, 1] })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/^lengths: .*no lengths.*CPU backend/) });
+    } finally {
+      runner.dispose();
+    }
   });
 
   it('refuses a model with a projection (projSize) at load, naming it', async () => {
