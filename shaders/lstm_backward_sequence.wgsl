@@ -3,16 +3,18 @@
 // semantics; this one computes the same values, the recurrent sum's terms grouped by gate).
 // Sequences are independent,
 // so a workgroup owning a tile of kBatchTile sequences walks s = T − 1 … 0 alone, synchronising
-// with workgroup barriers only. Invocation j owns unit j (H ≤ kThreads ≤ 256) of the tile's
-// sequences and keeps each one's carried δc in a register. The step after s's dz (all units of
-// each sequence) is shared through workgroup memory; per step:
-//   1. δh_j = Σ_u W_hh[j, u] · dz_{s+1}[b, u]  from the tile (one W_hh load feeds kBatchTile dots)
+// with workgroup barriers only. Invocation j owns units j and j + kThreads (H ≤ 2·kThreads ≤ 256)
+// of the tile's sequences and keeps each one's carried δc in a register. The step after s's dz
+// (all units of each sequence) is shared through workgroup memory; per step:
+//   1. δh_j = Σ_u W_hh[j, u] · dz_{s+1}[b, u]  from the tile: each tile load feeds both units'
+//      vec4 FMAs and each W_hh load kBatchTile of them (one unit per invocation, loads from
+//      workgroup memory outnumbered FMAs and the walk ran 2–2.5× the forward's time)
 //   — barrier: everyone has read dz_{s+1} —
 //   2. the cell's dz at step s (lstm_cell_backward.wgsl) into dz[t, b, j] and the tile
 //   — barrier: dz_s is complete before step s − 1 reads it —
 // After step 0 the tile holds each sequence's dz at s = 0: δh0 = W_hhᵀ dz, δc0 the carried δc.
 
-override kThreads: u32 = 64;    // workgroup size, a multiple of 32 and ≥ H
+override kThreads: u32 = 32;    // workgroup size, a multiple of 32 and ≥ H / 2
 override kBatchTile: u32 = 4;   // 1, 2, 4 or 8 sequences per workgroup
 
 struct Dims {
@@ -44,11 +46,12 @@ struct Dims {
 const kMaxUnits = 256u;
 const kMaxTile = 8u;
 
-// dz of the step after the current one, per tile row, kThreads vec4s apart (kBatchTile·kThreads·16
+// dz of the step after the current one, per tile row, 2·kThreads vec4s apart (kBatchTile·2·kThreads·16
 // bytes: the host picks the tile so that it fits the device's workgroup storage). One buffer and
 // two barriers per step: double-buffering by step parity (one barrier, half the tile to fit the
 // same storage) measured no faster at (B, T, I, H) = (64, 100, 32, 128) or (32, 12, 1, 50).
-override kTileVec4s: u32 = kBatchTile * kThreads;
+override kRowStride: u32 = 2u * kThreads;
+override kTileVec4s: u32 = kBatchTile * kRowStride;
 var<workgroup> dz_tile: array<vec4<f32>, kTileVec4s>;
 
 fn length_of(b: u32) -> u32 {
@@ -67,7 +70,7 @@ fn trace_at(field: u32, t: u32, b: u32, j: u32) -> f32 {
 // Step s of sequence b (tile row `row`) for unit j, given δh's recurrent part and the carried δc:
 // writes dz (zero at time s when the step is inactive) to dz and the tile; returns the new carry.
 fn step_row(s: u32, row: u32, b: u32, j: u32, len: u32, recurrent: f32, carry: f32) -> f32 {
-  let slot = row * kThreads + j;
+  let slot = row * kRowStride + j;
   let H = dims.units;
   if (s >= len) {
     if (b < dims.batch) { dz[(s * dims.batch + b) * H + j] = vec4<f32>(0.0); }
@@ -98,87 +101,127 @@ fn finish_row(row: u32, b: u32, j: u32, recurrent: f32, carry: f32) {
   dc0[dims.state_base + b * dims.units + j] = carry;
 }
 
-// Σ_u W_hh[j, u] · tile[row][u] for rows 0 … 7 (those past kBatchTile stay zero), u in order. The
-// four gates accumulate as a vec4 (one vec4 FMA per unit and row) and are summed once at the end.
+// Σ_u W_hh[j, u] · tile[row][u] for units j (a) and j' (b), rows 0 … 7 (those past kBatchTile
+// stay zero), u in order. The four gates accumulate as a vec4 (one vec4 FMA per unit and row)
+// and are summed once at the end.
 struct Recurrent {
   r0: f32, r1: f32, r2: f32, r3: f32, r4: f32, r5: f32, r6: f32, r7: f32,
+}
+
+struct RecurrentPair {
+  a: Recurrent,
+  b: Recurrent,
 }
 
 fn gate_sum(v: vec4<f32>) -> f32 {
   return (v.x + v.y) + (v.z + v.w);
 }
 
-fn recurrent_all(j: u32) -> Recurrent {
+fn recurrent_pair(ja: u32, jb: u32) -> RecurrentPair {
   let H = dims.units;
   var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
   var a4 = vec4<f32>(0.0); var a5 = vec4<f32>(0.0); var a6 = vec4<f32>(0.0); var a7 = vec4<f32>(0.0);
+  var b0 = vec4<f32>(0.0); var b1 = vec4<f32>(0.0); var b2 = vec4<f32>(0.0); var b3 = vec4<f32>(0.0);
+  var b4 = vec4<f32>(0.0); var b5 = vec4<f32>(0.0); var b6 = vec4<f32>(0.0); var b7 = vec4<f32>(0.0);
   for (var u = 0u; u < H; u++) {
-    let w = w_hh_t[u * H + j]; // consecutive across the workgroup's invocations
-    let at = u;
-    a0 = fma(w, dz_tile[at], a0);
-    if (kBatchTile > 1u) { a1 = fma(w, dz_tile[at + kThreads], a1); }
+    let wa = w_hh_t[u * H + ja]; // consecutive across the workgroup's invocations
+    let wb = w_hh_t[u * H + jb];
+    let d0 = dz_tile[u];
+    a0 = fma(wa, d0, a0); b0 = fma(wb, d0, b0);
+    if (kBatchTile > 1u) {
+      let d1 = dz_tile[kRowStride + u];
+      a1 = fma(wa, d1, a1); b1 = fma(wb, d1, b1);
+    }
     if (kBatchTile > 2u) {
-      a2 = fma(w, dz_tile[at + 2u * kThreads], a2);
-      a3 = fma(w, dz_tile[at + 3u * kThreads], a3);
+      let d2 = dz_tile[2u * kRowStride + u];
+      let d3 = dz_tile[3u * kRowStride + u];
+      a2 = fma(wa, d2, a2); b2 = fma(wb, d2, b2);
+      a3 = fma(wa, d3, a3); b3 = fma(wb, d3, b3);
     }
     if (kBatchTile > 4u) {
-      a4 = fma(w, dz_tile[at + 4u * kThreads], a4);
-      a5 = fma(w, dz_tile[at + 5u * kThreads], a5);
-      a6 = fma(w, dz_tile[at + 6u * kThreads], a6);
-      a7 = fma(w, dz_tile[at + 7u * kThreads], a7);
+      let d4 = dz_tile[4u * kRowStride + u];
+      let d5 = dz_tile[5u * kRowStride + u];
+      let d6 = dz_tile[6u * kRowStride + u];
+      let d7 = dz_tile[7u * kRowStride + u];
+      a4 = fma(wa, d4, a4); b4 = fma(wb, d4, b4);
+      a5 = fma(wa, d5, a5); b5 = fma(wb, d5, b5);
+      a6 = fma(wa, d6, a6); b6 = fma(wb, d6, b6);
+      a7 = fma(wa, d7, a7); b7 = fma(wb, d7, b7);
     }
   }
-  return Recurrent(gate_sum(a0), gate_sum(a1), gate_sum(a2), gate_sum(a3), gate_sum(a4), gate_sum(a5), gate_sum(a6), gate_sum(a7));
+  return RecurrentPair(
+    Recurrent(gate_sum(a0), gate_sum(a1), gate_sum(a2), gate_sum(a3), gate_sum(a4), gate_sum(a5), gate_sum(a6), gate_sum(a7)),
+    Recurrent(gate_sum(b0), gate_sum(b1), gate_sum(b2), gate_sum(b3), gate_sum(b4), gate_sum(b5), gate_sum(b6), gate_sum(b7)),
+  );
+}
+
+// Carried δc of one unit for rows 0 … 7.
+struct Carries {
+  c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32,
+}
+
+struct Lengths {
+  l0: u32, l1: u32, l2: u32, l3: u32, l4: u32, l5: u32, l6: u32, l7: u32,
+}
+
+// Step s of every tile row for unit j.
+fn step_unit(s: u32, b0: u32, j: u32, lens: Lengths, rec: Recurrent, carry: Carries) -> Carries {
+  var next = carry;
+  next.c0 = step_row(s, 0u, b0, j, lens.l0, rec.r0, carry.c0);
+  if (kBatchTile > 1u) { next.c1 = step_row(s, 1u, b0 + 1u, j, lens.l1, rec.r1, carry.c1); }
+  if (kBatchTile > 2u) {
+    next.c2 = step_row(s, 2u, b0 + 2u, j, lens.l2, rec.r2, carry.c2);
+    next.c3 = step_row(s, 3u, b0 + 3u, j, lens.l3, rec.r3, carry.c3);
+  }
+  if (kBatchTile > 4u) {
+    next.c4 = step_row(s, 4u, b0 + 4u, j, lens.l4, rec.r4, carry.c4);
+    next.c5 = step_row(s, 5u, b0 + 5u, j, lens.l5, rec.r5, carry.c5);
+    next.c6 = step_row(s, 6u, b0 + 6u, j, lens.l6, rec.r6, carry.c6);
+    next.c7 = step_row(s, 7u, b0 + 7u, j, lens.l7, rec.r7, carry.c7);
+  }
+  return next;
+}
+
+fn finish_unit(b0: u32, j: u32, rec: Recurrent, carry: Carries) {
+  finish_row(0u, b0, j, rec.r0, carry.c0);
+  if (kBatchTile > 1u) { finish_row(1u, b0 + 1u, j, rec.r1, carry.c1); }
+  if (kBatchTile > 2u) {
+    finish_row(2u, b0 + 2u, j, rec.r2, carry.c2);
+    finish_row(3u, b0 + 3u, j, rec.r3, carry.c3);
+  }
+  if (kBatchTile > 4u) {
+    finish_row(4u, b0 + 4u, j, rec.r4, carry.c4);
+    finish_row(5u, b0 + 5u, j, rec.r5, carry.c5);
+    finish_row(6u, b0 + 6u, j, rec.r6, carry.c6);
+    finish_row(7u, b0 + 7u, j, rec.r7, carry.c7);
+  }
 }
 
 @compute @workgroup_size(kThreads)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let j = lid.x;
-  let owns_unit = j < dims.units;
+  let H = dims.units;
+  let ja = lid.x;
+  let jb = lid.x + kThreads;
+  let owns_a = ja < H;
+  let owns_b = jb < H;
+  let jb_read = min(jb, H - 1u); // unit b's W_hh column when it owns none (read, never used)
   let b0 = wg.x * kBatchTile;
-  let len0 = length_of(b0);
-  let len1 = length_of(b0 + 1u);
-  let len2 = length_of(b0 + 2u);
-  let len3 = length_of(b0 + 3u);
-  let len4 = length_of(b0 + 4u);
-  let len5 = length_of(b0 + 5u);
-  let len6 = length_of(b0 + 6u);
-  let len7 = length_of(b0 + 7u);
-  var carry0 = 0.0; var carry1 = 0.0; var carry2 = 0.0; var carry3 = 0.0;
-  var carry4 = 0.0; var carry5 = 0.0; var carry6 = 0.0; var carry7 = 0.0;
+  let lens = Lengths(length_of(b0), length_of(b0 + 1u), length_of(b0 + 2u), length_of(b0 + 3u),
+                     length_of(b0 + 4u), length_of(b0 + 5u), length_of(b0 + 6u), length_of(b0 + 7u));
+  var carry_a = Carries(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  var carry_b = carry_a;
+  let none = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
   for (var q = 0u; q < dims.steps; q++) {
     let s = dims.steps - 1u - q;
-    var rec = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    if (owns_unit && q > 0u) { rec = recurrent_all(j); }
+    var rec = RecurrentPair(none, none);
+    if (owns_a && q > 0u) { rec = recurrent_pair(ja, jb_read); }
     workgroupBarrier();
-    if (owns_unit) {
-      carry0 = step_row(s, 0u, b0, j, len0, rec.r0, carry0);
-      if (kBatchTile > 1u) { carry1 = step_row(s, 1u, b0 + 1u, j, len1, rec.r1, carry1); }
-      if (kBatchTile > 2u) {
-        carry2 = step_row(s, 2u, b0 + 2u, j, len2, rec.r2, carry2);
-        carry3 = step_row(s, 3u, b0 + 3u, j, len3, rec.r3, carry3);
-      }
-      if (kBatchTile > 4u) {
-        carry4 = step_row(s, 4u, b0 + 4u, j, len4, rec.r4, carry4);
-        carry5 = step_row(s, 5u, b0 + 5u, j, len5, rec.r5, carry5);
-        carry6 = step_row(s, 6u, b0 + 6u, j, len6, rec.r6, carry6);
-        carry7 = step_row(s, 7u, b0 + 7u, j, len7, rec.r7, carry7);
-      }
-    }
+    if (owns_a) { carry_a = step_unit(s, b0, ja, lens, rec.a, carry_a); }
+    if (owns_b) { carry_b = step_unit(s, b0, jb, lens, rec.b, carry_b); }
     workgroupBarrier();
   }
-  if (!owns_unit) { return; }
-  let rec = recurrent_all(j);
-  finish_row(0u, b0, j, rec.r0, carry0);
-  if (kBatchTile > 1u) { finish_row(1u, b0 + 1u, j, rec.r1, carry1); }
-  if (kBatchTile > 2u) {
-    finish_row(2u, b0 + 2u, j, rec.r2, carry2);
-    finish_row(3u, b0 + 3u, j, rec.r3, carry3);
-  }
-  if (kBatchTile > 4u) {
-    finish_row(4u, b0 + 4u, j, rec.r4, carry4);
-    finish_row(5u, b0 + 5u, j, rec.r5, carry5);
-    finish_row(6u, b0 + 6u, j, rec.r6, carry6);
-    finish_row(7u, b0 + 7u, j, rec.r7, carry7);
-  }
+  if (!owns_a) { return; }
+  let rec = recurrent_pair(ja, jb_read);
+  finish_unit(b0, ja, rec.a, carry_a);
+  if (owns_b) { finish_unit(b0, jb, rec.b, carry_b); }
 }

@@ -22,14 +22,15 @@ export interface BackwardLimits {
 }
 
 /**
- * The persistent path where one workgroup holds every unit and a tile's dz (tile · threads vec4s)
+ * The persistent path where one workgroup holds every unit and a tile's dz (tile · 2 · threads vec4s)
  * fits the workgroup storage, with the forward's batch tile (chosen for the device's parallelism,
  * src/gpu/plan.ts) capped by that storage.
  */
 export function chooseBackwardPath(hidden: number, forwardTile: BatchTile, limits: BackwardLimits): BackwardPath {
-  const threads = Math.ceil(hidden / 32) * 32;
-  if (hidden > Math.min(kSourceConstants.kMaxUnits, limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
-  const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * threads * 16 <= limits.maxComputeWorkgroupStorageSize);
+  // Two units per invocation; a tile row holds 2 · threads vec4s.
+  const threads = Math.ceil(hidden / 2 / 32) * 32;
+  if (hidden > Math.min(kSourceConstants.kMaxUnits, 2 * limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
+  const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * 2 * threads * 16 <= limits.maxComputeWorkgroupStorageSize);
   if (fits.length === 0) return { kind: 'steps' };
   return { kind: 'sequence', threads, batchTile: fits[0] };
 }
