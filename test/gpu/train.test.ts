@@ -38,3 +38,23 @@ describe('GPU gradients in Chromium vs the CPU on the PyTorch fixtures', () => {
     for (const [what, error] of Object.entries(errors)) expect(error, what).toBeLessThan(1e-4);
   });
 });
+
+describe('the dense head in a plain WebGPU forward call in Chromium', () => {
+  it("gives the CPU's prediction (1e-5): bidirectional with lengths, relu then softmax over 'sequence'", async () => {
+    const error = await session().page.evaluate(async () => {
+      const lib = (window as unknown as KitWindow).webgpuLstm;
+      const head = { over: 'sequence' as const, layers: [{ outFeatures: 5, activation: 'relu' as const }, { outFeatures: 3, activation: 'softmax' as const }] };
+      const model = lib.LSTM.random({ inputSize: 3, hiddenSize: 6, bidirectional: true, head, seed: 9 });
+      const x = Float64Array.from({ length: 4 * 2 * 3 }, (_, i) => Math.sin(0.7 * i));
+      const options = { steps: 4, batch: 2, lengths: [4, 2] };
+      const [gpu, cpu] = await Promise.all([lib.createBackend({ prefer: 'webgpu' }), lib.createBackend({ prefer: 'cpu' })]);
+      const [g, c] = await Promise.all([gpu, cpu].map(async (backend) => (await backend.load(model)).forward(x, options)));
+      gpu.dispose();
+      if (!g.prediction || !c.prediction || g.prediction.data.length !== c.prediction.data.length) return Infinity;
+      let worst = 0;
+      for (let k = 0; k < c.prediction.data.length; k++) worst = Math.max(worst, Math.abs(g.prediction.data[k] - c.prediction.data[k]));
+      return worst;
+    });
+    expect(error).toBeLessThan(1e-5);
+  });
+});
