@@ -1,4 +1,5 @@
 import type { PreparedInput } from '../core/prepared-input.js';
+import { cacheShape } from './shape-cache.js';
 import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
 import { LstmError } from '../core/errors.js';
 import { directionCount } from '../model/config.js';
@@ -42,8 +43,6 @@ function shapeKey(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): stri
   return `${input.steps}x${input.batch}${input.trace ? ' traced' : ''}`;
 }
 
-/** How many (T, B, trace) working sets a runner keeps before freeing the least recently used. */
-const kShapeCacheSize = 4;
 
 /**
  * A model loaded on a GPU device: weights uploaded once in the kernels' layout, working buffers,
@@ -262,13 +261,7 @@ export class GpuRunner implements BackendRunner {
       }
       const stride = device.limits.minUniformBufferOffsetAlignment;
       const shape = new ShapeResources(device, this.model.config, this.weights.layers, { ...kernels, head }, path, input.steps, input.batch, input.trace, stride, this.weights.head);
-      this.shapes.set(key, shape);
-      if (this.shapes.size > kShapeCacheSize) {
-        const [oldestKey, oldest] = this.shapes.entries().next().value!;
-        this.shapes.delete(oldestKey);
-        oldest.destroy();
-      }
-      return shape;
+      return cacheShape(this.shapes, key, shape);
     };
   }
 

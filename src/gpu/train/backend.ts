@@ -1,4 +1,5 @@
 import { LstmError } from '../../core/errors.js';
+import { cacheShape } from '../shape-cache.js';
 import type { PreparedInput } from '../../core/prepared-input.js';
 import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
 import { directionCount, layerInputSize } from '../../model/config.js';
@@ -23,8 +24,6 @@ import { TrainShape } from './train-shape.js';
 
 const kFloat = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = BufferUsage;
-/** (T, B) working sets kept before the least recently used is freed (fit's last minibatch, validation, predict). */
-const kShapeCacheSize = 4;
 
 type CallKind = 'predict' | 'evaluate' | 'gradients' | 'step';
 
@@ -268,13 +267,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     this.checkUsable('train');
     const kernels = { ...this.ctx.kernels, recurrence, ...(backwardSequence ? { backward_sequence: backwardSequence } : {}) };
     const shape = new TrainShape(device, { ...this.ctx, kernels }, path, backward, this.setup.loss, this.setup.singleBias, T, B);
-    this.shapes.set(key, shape);
-    if (this.shapes.size > kShapeCacheSize) {
-      const [oldestKey, oldest] = this.shapes.entries().next().value!;
-      this.shapes.delete(oldestKey);
-      oldest.destroy();
-    }
-    return shape;
+    return cacheShape(this.shapes, key, shape);
   }
 }
 
