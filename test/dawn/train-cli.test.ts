@@ -1,28 +1,15 @@
 import './dawn-env.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli, workFolder } from '../support/cli-in-process.js';
 import { modelFromJSON } from '../../src/formats/model-json.js';
 import { loadTrainingFixture, scaledError } from '../support/training-fixtures.js';
 
 // `grad` and `train` with --backend webgpu on Dawn, through the CLI's main(): the gradients within
 // 1e-4 of PyTorch's (the fixture), and a trained model file that loads.
 
-const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-dawn-train-cli-'));
-function file(name: string, value: unknown): string {
-  const path = join(work, name);
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
+const { work, file } = workFolder('webgpu-lstm-dawn-train-cli-');
 describe('webgpu-lstm grad and train on WebGPU (Dawn)', () => {
   it('grad --backend webgpu --runtime dawn writes every gradient, within 1e-4 of PyTorch', async () => {
     const f = loadTrainingFixture('grad_bidir_last_lengths') as ReturnType<typeof loadTrainingFixture> & { gradients: { loss: number; grads: Record<string, { data: number[] }> } };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli-in-process.js';
 import { loadCase, maxDifference } from '../support/onnx-cases.js';
 
 // The CLI with ONNX and safetensors files: convert between them and our JSON, and run / grad with
@@ -10,13 +10,6 @@ import { loadCase, maxDifference } from '../support/onnx-cases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-onnx-cli-'));
 const onnxPath = join(import.meta.dirname, '../fixtures/onnx/torch_lstm1_gemm_relu_last.onnx');
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('webgpu-lstm with ONNX and safetensors files', () => {
   const { expected } = loadCase('torch_lstm1_gemm_relu_last');

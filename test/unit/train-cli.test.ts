@@ -1,28 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli, workFolder } from '../support/cli-in-process.js';
 import { modelFromJSON } from '../../src/formats/model-json.js';
 
 // `grad`, `train` and `run`'s prediction through the CLI's main() on the CPU backend, with the
 // PyTorch-made training fixtures (test/fixtures/make_training_fixtures.py) as the expected values.
 
-const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-train-cli-'));
+const { work, file } = workFolder('webgpu-lstm-train-cli-');
 const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/training', `${name}.json`), 'utf8'));
-
-function file(name: string, value: unknown): string {
-  const path = join(work, name);
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, (line) => out.push(line), (line) => err.push(line));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('webgpu-lstm grad', () => {
   it('writes the loss and every gradient, matching PyTorch', async () => {
