@@ -56,7 +56,7 @@ describe('backend.train options', () => {
     await rejects(trainer({ loss: 'mse', optimizer: { kind: 'sgd', eps: 1e-7 } }), 'INVALID_ARGUMENT', /betas and eps are Adam's/);
     await rejects(trainer({ loss: 'mse', optimizer: { kind: 'sgd', momentum: -0.5 } }), 'INVALID_ARGUMENT', 'options.optimizer.momentum: expected a finite number in [0, ∞), got -0.5');
     await rejects(trainer({ loss: 'mse', clipNorm: 0 }), 'INVALID_ARGUMENT', 'options.clipNorm: expected a finite number in (0, ∞), got 0');
-    await rejects(trainer({ loss: 'mse', learningRate: 1 } as TrainOptions), 'INVALID_ARGUMENT', 'options.learningRate: unknown key; expected loss, optimizer, clipNorm, singleBias');
+    await rejects(trainer({ loss: 'mse', learningRate: 1 } as TrainOptions), 'INVALID_ARGUMENT', 'options.learningRate: unknown key; expected loss, optimizer, clipNorm, singleBias, recurrence');
     await rejects(trainer({ loss: 'mse', singleBias: 'yes' as unknown as boolean }), 'INVALID_ARGUMENT', 'options.singleBias: expected true or false, got "yes"');
   });
 });
