@@ -18,7 +18,8 @@ function speedupTable(rows) {
       const row = group.find((r) => r.backend === id);
       if (!row) return '—';
       if (row.status === 'mismatch' || row.status === 'error') return row.status;
-      return `${formatRatio(row.speedup_of_webgpu_lstm)}${row.status === 'over budget' ? ' (peer over budget)' : ''}`;
+      const overBudget = row.task === 'train' ? ' (peer timed by its warm check steps)' : ' (peer over budget)';
+      return `${formatRatio(row.speedup_of_webgpu_lstm)}${row.status === 'over budget' ? overBudget : ''}`;
     }),
   ]);
   return markdownTable(['shape', ...others.map((id) => `vs ${id}`)], lines, ['left', ...others.map(() => /** @type {const} */ ('right'))]);
