@@ -1,7 +1,8 @@
 // Sections of BENCHMARKS.md measured by the separate scripts (bench/streaming.mjs, startup.mjs,
 // dawn-vs-chromium.mjs, forecast-wall.mjs): each script writes its own Markdown fragment with
 // --write, into bench/results/sections/, and every rendering of BENCHMARKS.md includes them, so
-// a rerun of the main bench keeps them.
+// a rerun of the main bench keeps them. 'train-rerun' holds the tables of a second training run
+// (`npm run bench -- --train --out DIR`, then bench/section-from-run.mjs DIR).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const kFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../results/sections');
 
 /** The sections in the order BENCHMARKS.md shows them, by file name. */
-export const kSections = ['dawn-vs-chromium', 'startup', 'streaming', 'forecast-wall'];
+export const kSections = ['train-rerun', 'dawn-vs-chromium', 'startup', 'streaming', 'forecast-wall'];
 
 /** The 1-, 5- and 15-minute load averages, as the sections quote them. */
 export function loadAverageText() {
