@@ -3,18 +3,23 @@
 // semantics; this one computes the same values, the recurrent sum's terms grouped by gate).
 // Sequences are independent,
 // so a workgroup owning a tile of kBatchTile sequences walks s = T − 1 … 0 alone, synchronising
-// with workgroup barriers only. Invocation j owns units j and j + kThreads (H ≤ 2·kThreads ≤ 256)
-// of the tile's sequences and keeps each one's carried δc in a register. The step after s's dz
-// (all units of each sequence) is shared through workgroup memory; per step:
-//   1. δh_j = Σ_u W_hh[j, u] · dz_{s+1}[b, u]  from the tile: each tile load feeds both units'
-//      vec4 FMAs and each W_hh load kBatchTile of them (one unit per invocation, loads from
-//      workgroup memory outnumbered FMAs and the walk ran 2–2.5× the forward's time)
+// with workgroup barriers only. Invocation j owns kUnits units, j + n·kThreads for n < kUnits
+// (H ≤ kUnits·kThreads ≤ 256), of the tile's sequences and keeps each one's carried δc in a
+// register. The step after s's dz (all units of each sequence) is shared through workgroup memory;
+// per step:
+//   1. δh_j = Σ_u W_hh[j, u] · dz_{s+1}[b, u]  from the tile: each tile load feeds every owned
+//      unit's FMAs and each W_hh load kBatchTile of them. A dz is four floats against the
+//      forward's one h, so loads per FMA fall only with more units per invocation: on SwiftShader,
+//      where every load is a per-lane gather, four units with scalar sums ran 1.66× and 1.43×
+//      faster than two with vec4 sums at (B, T, I, H) = (64, 100, 32, 128) and (256, 50, 128, 256),
+//      and two 2–2.5× faster than one.
 //   — barrier: everyone has read dz_{s+1} —
 //   2. the cell's dz at step s (lstm_cell_backward.wgsl) into dz[t, b, j] and the tile
 //   — barrier: dz_s is complete before step s − 1 reads it —
 // After step 0 the tile holds each sequence's dz at s = 0: δh0 = W_hhᵀ dz, δc0 the carried δc.
 
-override kThreads: u32 = 32;    // workgroup size, a multiple of 32 and ≥ H / 2
+override kThreads: u32 = 32;    // workgroup size, a multiple of 32 and ≥ H / kUnits
+override kUnits: u32 = 2;       // units per invocation: 1, 2, 3 or 4
 override kBatchTile: u32 = 4;   // 1, 2, 4 or 8 sequences per workgroup
 
 struct Dims {
@@ -46,11 +51,11 @@ struct Dims {
 const kMaxUnits = 256u;
 const kMaxTile = 8u;
 
-// dz of the step after the current one, per tile row, 2·kThreads vec4s apart (kBatchTile·2·kThreads·16
-// bytes: the host picks the tile so that it fits the device's workgroup storage). One buffer and
+// dz of the step after the current one, per tile row, kUnits·kThreads vec4s apart (kBatchTile·kUnits·
+// kThreads·16 bytes: the host picks the tile so that it fits the device's workgroup storage). One buffer and
 // two barriers per step: double-buffering by step parity (one barrier, half the tile to fit the
 // same storage) measured no faster at (B, T, I, H) = (64, 100, 32, 128) or (32, 12, 1, 50).
-override kRowStride: u32 = 2u * kThreads;
+override kRowStride: u32 = kUnits * kThreads;
 override kTileVec4s: u32 = kBatchTile * kRowStride;
 var<workgroup> dz_tile: array<vec4<f32>, kTileVec4s>;
 
@@ -101,58 +106,77 @@ fn finish_row(row: u32, b: u32, j: u32, recurrent: f32, carry: f32) {
   dc0[dims.state_base + b * dims.units + j] = carry;
 }
 
-// Σ_u W_hh[j, u] · tile[row][u] for units j (a) and j' (b), rows 0 … 7 (those past kBatchTile
-// stay zero), u in order. The four gates accumulate as a vec4 (one vec4 FMA per unit and row)
-// and are summed once at the end.
+// Σ_u W_hh[j, u] · tile[row][u] for the owned units, rows 0 … 7 (those past kBatchTile stay
+// zero), u in order: per unit and row one scalar accumulator, the four gates of u dotted in.
 struct Recurrent {
   r0: f32, r1: f32, r2: f32, r3: f32, r4: f32, r5: f32, r6: f32, r7: f32,
 }
 
-struct RecurrentPair {
+struct Owned {
   a: Recurrent,
   b: Recurrent,
+  c: Recurrent,
+  d: Recurrent,
 }
 
-fn gate_sum(v: vec4<f32>) -> f32 {
-  return (v.x + v.y) + (v.z + v.w);
+// dz of unit u in each tile row.
+struct TileColumn {
+  d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32>, d4: vec4<f32>, d5: vec4<f32>, d6: vec4<f32>, d7: vec4<f32>,
 }
 
-fn recurrent_pair(ja: u32, jb: u32) -> RecurrentPair {
-  let H = dims.units;
-  var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
-  var a4 = vec4<f32>(0.0); var a5 = vec4<f32>(0.0); var a6 = vec4<f32>(0.0); var a7 = vec4<f32>(0.0);
-  var b0 = vec4<f32>(0.0); var b1 = vec4<f32>(0.0); var b2 = vec4<f32>(0.0); var b3 = vec4<f32>(0.0);
-  var b4 = vec4<f32>(0.0); var b5 = vec4<f32>(0.0); var b6 = vec4<f32>(0.0); var b7 = vec4<f32>(0.0);
-  for (var u = 0u; u < H; u++) {
-    let wa = w_hh_t[u * H + ja]; // consecutive across the workgroup's invocations
-    let wb = w_hh_t[u * H + jb];
-    let d0 = dz_tile[u];
-    a0 = fma(wa, d0, a0); b0 = fma(wb, d0, b0);
-    if (kBatchTile > 1u) {
-      let d1 = dz_tile[kRowStride + u];
-      a1 = fma(wa, d1, a1); b1 = fma(wb, d1, b1);
-    }
-    if (kBatchTile > 2u) {
-      let d2 = dz_tile[2u * kRowStride + u];
-      let d3 = dz_tile[3u * kRowStride + u];
-      a2 = fma(wa, d2, a2); b2 = fma(wb, d2, b2);
-      a3 = fma(wa, d3, a3); b3 = fma(wb, d3, b3);
-    }
-    if (kBatchTile > 4u) {
-      let d4 = dz_tile[4u * kRowStride + u];
-      let d5 = dz_tile[5u * kRowStride + u];
-      let d6 = dz_tile[6u * kRowStride + u];
-      let d7 = dz_tile[7u * kRowStride + u];
-      a4 = fma(wa, d4, a4); b4 = fma(wb, d4, b4);
-      a5 = fma(wa, d5, a5); b5 = fma(wb, d5, b5);
-      a6 = fma(wa, d6, a6); b6 = fma(wb, d6, b6);
-      a7 = fma(wa, d7, a7); b7 = fma(wb, d7, b7);
-    }
+fn tile_column(u: u32) -> TileColumn {
+  var column = TileColumn(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+  column.d0 = dz_tile[u];
+  if (kBatchTile > 1u) { column.d1 = dz_tile[kRowStride + u]; }
+  if (kBatchTile > 2u) {
+    column.d2 = dz_tile[2u * kRowStride + u];
+    column.d3 = dz_tile[3u * kRowStride + u];
   }
-  return RecurrentPair(
-    Recurrent(gate_sum(a0), gate_sum(a1), gate_sum(a2), gate_sum(a3), gate_sum(a4), gate_sum(a5), gate_sum(a6), gate_sum(a7)),
-    Recurrent(gate_sum(b0), gate_sum(b1), gate_sum(b2), gate_sum(b3), gate_sum(b4), gate_sum(b5), gate_sum(b6), gate_sum(b7)),
-  );
+  if (kBatchTile > 4u) {
+    column.d4 = dz_tile[4u * kRowStride + u];
+    column.d5 = dz_tile[5u * kRowStride + u];
+    column.d6 = dz_tile[6u * kRowStride + u];
+    column.d7 = dz_tile[7u * kRowStride + u];
+  }
+  return column;
+}
+
+fn dot_into(w: vec4<f32>, d: vec4<f32>, sum: f32) -> f32 {
+  return fma(w.w, d.w, fma(w.z, d.z, fma(w.y, d.y, fma(w.x, d.x, sum))));
+}
+
+// sum + W_hh[j, u] · dz[row][u] for every row, w = W_hh[j, u]'s four gates.
+fn accumulate(sum: Recurrent, w: vec4<f32>, column: TileColumn) -> Recurrent {
+  var next = sum;
+  next.r0 = dot_into(w, column.d0, sum.r0);
+  if (kBatchTile > 1u) { next.r1 = dot_into(w, column.d1, sum.r1); }
+  if (kBatchTile > 2u) {
+    next.r2 = dot_into(w, column.d2, sum.r2);
+    next.r3 = dot_into(w, column.d3, sum.r3);
+  }
+  if (kBatchTile > 4u) {
+    next.r4 = dot_into(w, column.d4, sum.r4);
+    next.r5 = dot_into(w, column.d5, sum.r5);
+    next.r6 = dot_into(w, column.d6, sum.r6);
+    next.r7 = dot_into(w, column.d7, sum.r7);
+  }
+  return next;
+}
+
+// The recurrent sums of units j[0 … kUnits − 1] (each below H: the host clamps unowned ones).
+fn recurrent(j: array<u32, 4>) -> Owned {
+  let H = dims.units;
+  let none = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  var sums = Owned(none, none, none, none);
+  for (var u = 0u; u < H; u++) {
+    let column = tile_column(u);
+    let row = u * H; // W_hh[j, u] for consecutive j: consecutive across the workgroup's invocations
+    sums.a = accumulate(sums.a, w_hh_t[row + j[0]], column);
+    if (kUnits > 1u) { sums.b = accumulate(sums.b, w_hh_t[row + j[1]], column); }
+    if (kUnits > 2u) { sums.c = accumulate(sums.c, w_hh_t[row + j[2]], column); }
+    if (kUnits > 3u) { sums.d = accumulate(sums.d, w_hh_t[row + j[3]], column); }
+  }
+  return sums;
 }
 
 // Carried δc of one unit for rows 0 … 7.
@@ -200,28 +224,30 @@ fn finish_unit(b0: u32, j: u32, rec: Recurrent, carry: Carries) {
 @compute @workgroup_size(kThreads)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let H = dims.units;
-  let ja = lid.x;
-  let jb = lid.x + kThreads;
-  let owns_a = ja < H;
-  let owns_b = jb < H;
-  let jb_read = min(jb, H - 1u); // unit b's W_hh column when it owns none (read, never used)
+  let j = array<u32, 4>(lid.x, lid.x + kThreads, lid.x + 2u * kThreads, lid.x + 3u * kThreads);
+  // Units past H are read as H − 1 (never stored).
+  let j_read = array<u32, 4>(min(j[0], H - 1u), min(j[1], H - 1u), min(j[2], H - 1u), min(j[3], H - 1u));
   let b0 = wg.x * kBatchTile;
   let lens = Lengths(length_of(b0), length_of(b0 + 1u), length_of(b0 + 2u), length_of(b0 + 3u),
                      length_of(b0 + 4u), length_of(b0 + 5u), length_of(b0 + 6u), length_of(b0 + 7u));
-  var carry_a = Carries(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-  var carry_b = carry_a;
+  let zero = Carries(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  var carry = array<Carries, 4>(zero, zero, zero, zero);
   let none = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
   for (var q = 0u; q < dims.steps; q++) {
     let s = dims.steps - 1u - q;
-    var rec = RecurrentPair(none, none);
-    if (owns_a && q > 0u) { rec = recurrent_pair(ja, jb_read); }
+    var sums = Owned(none, none, none, none);
+    if (j[0] < H && q > 0u) { sums = recurrent(j_read); }
     workgroupBarrier();
-    if (owns_a) { carry_a = step_unit(s, b0, ja, lens, rec.a, carry_a); }
-    if (owns_b) { carry_b = step_unit(s, b0, jb, lens, rec.b, carry_b); }
+    if (j[0] < H) { carry[0] = step_unit(s, b0, j[0], lens, sums.a, carry[0]); }
+    if (kUnits > 1u && j[1] < H) { carry[1] = step_unit(s, b0, j[1], lens, sums.b, carry[1]); }
+    if (kUnits > 2u && j[2] < H) { carry[2] = step_unit(s, b0, j[2], lens, sums.c, carry[2]); }
+    if (kUnits > 3u && j[3] < H) { carry[3] = step_unit(s, b0, j[3], lens, sums.d, carry[3]); }
     workgroupBarrier();
   }
-  if (!owns_a) { return; }
-  let rec = recurrent_pair(ja, jb_read);
-  finish_unit(b0, ja, rec.a, carry_a);
-  if (owns_b) { finish_unit(b0, jb, rec.b, carry_b); }
+  if (j[0] >= H) { return; }
+  let sums = recurrent(j_read);
+  finish_unit(b0, j[0], sums.a, carry[0]);
+  if (kUnits > 1u && j[1] < H) { finish_unit(b0, j[1], sums.b, carry[1]); }
+  if (kUnits > 2u && j[2] < H) { finish_unit(b0, j[2], sums.c, carry[2]); }
+  if (kUnits > 3u && j[3] < H) { finish_unit(b0, j[3], sums.d, carry[3]); }
 }

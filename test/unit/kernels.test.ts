@@ -53,7 +53,7 @@ describe('kernel specs agree with their WGSL', () => {
     ['dense_weight_grad.wgsl', denseWeightGradKernel],
     ['dense_input_grad.wgsl', denseInputGradKernel],
     ['lstm_backward_step.wgsl', lstmBackwardStepKernel],
-    ['lstm_backward_sequence.wgsl', lstmBackwardSequenceKernel(64, 4)],
+    ['lstm_backward_sequence.wgsl', lstmBackwardSequenceKernel(64, 4, 4)],
     ['transpose_recurrent.wgsl', transposeRecurrentKernel],
     ['weight_grad_source.wgsl', weightGradSourceKernel],
     ['lstm_weight_grad.wgsl', lstmWeightGradKernel],

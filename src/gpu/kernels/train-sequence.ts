@@ -12,9 +12,11 @@ import { kBackwardDims } from './train.js';
 
 /** The WGSL `const`s that bound H and the tile; checked against the source by a unit test. */
 const kSourceConstants = { kMaxUnits: 256, kMaxTile: 8 } as const;
+/** The most units one invocation of the persistent backward owns (its kUnits). */
+const kMaxUnitsPerInvocation = 4;
 
 /** How the backward walks time: one persistent dispatch, or one dispatch per step. */
-export type BackwardPath = { readonly kind: 'sequence'; readonly threads: number; readonly batchTile: BatchTile } | { readonly kind: 'steps' };
+export type BackwardPath = { readonly kind: 'sequence'; readonly threads: number; readonly units: number; readonly batchTile: BatchTile } | { readonly kind: 'steps' };
 
 export interface BackwardLimits {
   readonly maxComputeInvocationsPerWorkgroup: number;
@@ -27,12 +29,14 @@ export interface BackwardLimits {
  * src/gpu/plan.ts) capped by that storage.
  */
 export function chooseBackwardPath(hidden: number, forwardTile: BatchTile, limits: BackwardLimits): BackwardPath {
-  // Two units per invocation; a tile row holds 2 · threads vec4s.
-  const threads = Math.ceil(hidden / 2 / 32) * 32;
-  if (hidden > Math.min(kSourceConstants.kMaxUnits, 2 * limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
-  const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * 2 * threads * 16 <= limits.maxComputeWorkgroupStorageSize);
+  // Up to four units per invocation (fewer where a warp's worth of invocations covers H with
+  // fewer); a tile row holds units · threads vec4s.
+  const threads = Math.ceil(hidden / (kMaxUnitsPerInvocation * 32)) * 32;
+  const units = Math.ceil(hidden / threads);
+  if (hidden > kSourceConstants.kMaxUnits || threads > limits.maxComputeInvocationsPerWorkgroup) return { kind: 'steps' };
+  const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * units * threads * 16 <= limits.maxComputeWorkgroupStorageSize);
   if (fits.length === 0) return { kind: 'steps' };
-  return { kind: 'sequence', threads, batchTile: fits[0] };
+  return { kind: 'sequence', threads, units, batchTile: fits[0] };
 }
 
 export const kTransposeDims = uniformStruct('Dims', ['units', '_pad0', '_pad1', '_pad2']);
@@ -50,7 +54,7 @@ export const transposeRecurrentKernel: KernelSpec = {
   sourceConstants: {},
 };
 
-export function lstmBackwardSequenceKernel(threads: number, batchTile: BatchTile): KernelSpec {
+export function lstmBackwardSequenceKernel(threads: number, units: number, batchTile: BatchTile): KernelSpec {
   return {
     name: 'lstm_backward_sequence',
     source: kShaderSources.activations + kTrainShaderSources.lstmCellBackward + kTrainShaderSources.lstmBackwardSequence,
@@ -66,7 +70,7 @@ export function lstmBackwardSequenceKernel(threads: number, batchTile: BatchTile
       { name: 'dh0', type: 'storage' },
       { name: 'dc0', type: 'storage' },
     ],
-    constants: { kThreads: threads, kBatchTile: batchTile },
+    constants: { kThreads: threads, kUnits: units, kBatchTile: batchTile },
     sourceConstants: kSourceConstants,
   };
 }

@@ -262,7 +262,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, device.limits) : ({ kind: 'steps' } as const);
     const [recurrence, backwardSequence] = await Promise.all([
       getKernel(device, recurrenceKernel(path, true)),
-      backward.kind === 'sequence' ? getKernel(device, lstmBackwardSequenceKernel(backward.threads, backward.batchTile)) : null,
+      backward.kind === 'sequence' ? getKernel(device, lstmBackwardSequenceKernel(backward.threads, backward.units, backward.batchTile)) : null,
     ]);
     this.checkUsable('train');
     const kernels = { ...this.ctx.kernels, recurrence, ...(backwardSequence ? { backward_sequence: backwardSequence } : {}) };
