@@ -56,7 +56,7 @@ describe('kernel specs agree with their WGSL', () => {
     ['lstm_backward_sequence.wgsl', lstmBackwardSequenceKernel(64, 4, 4)],
     ['transpose_recurrent.wgsl', transposeRecurrentKernel],
     ['weight_grad_source.wgsl', weightGradSourceKernel],
-    ['lstm_weight_grad.wgsl', lstmWeightGradKernel],
+    ['lstm_weight_grad.wgsl', lstmWeightGradKernel(4)],
     ['lstm_input_grad.wgsl', lstmInputGradKernel],
     ['optimizer_update.wgsl', optimizerUpdateKernel],
   ];

@@ -111,22 +111,48 @@ export const kWeightGradDims = uniformStruct('Dims', [
   'rows', 'inner', 'quads', 'units', 'mode', 'w_offset', 'bias_ih', 'bias_hh', 'bias_count', '_pad0', '_pad1', '_pad2',
 ]);
 const kWeightGradTile = { kThreadsU: 8, kThreadsK: 8 } as const;
-export const lstmWeightGradKernel: KernelSpec = {
-  name: 'lstm_weight_grad',
-  source: kTrainShaderSources.lstmWeightGrad,
-  entryPoint: 'main',
-  bindings: [
-    { name: 'dims', type: 'uniform', struct: kWeightGradDims },
-    { name: 'a', type: 'read-only-storage' },
-    { name: 'dz', type: 'read-only-storage' },
-    { name: 'grads', type: 'storage' },
-  ],
-  constants: {},
-  sourceConstants: kWeightGradTile,
-};
-/** Workgroups of lstm_weight_grad for Q vec4s of k and H units (4 × 4 per invocation). */
+/** lstm_weight_grad with `quadsPerInvocation` vec4s of k per invocation (its kQuads: 1–4). */
+export function lstmWeightGradKernel(quadsPerInvocation: number): KernelSpec {
+  return {
+    name: 'lstm_weight_grad',
+    source: kTrainShaderSources.lstmWeightGrad,
+    entryPoint: 'main',
+    bindings: [
+      { name: 'dims', type: 'uniform', struct: kWeightGradDims },
+      { name: 'a', type: 'read-only-storage' },
+      { name: 'dz', type: 'read-only-storage' },
+      { name: 'grads', type: 'storage' },
+    ],
+    constants: { kQuads: quadsPerInvocation },
+    sourceConstants: kWeightGradTile,
+  };
+}
+
+// GFMA/s of lstm_weight_grad per kQuads (1–4), measured on SwiftShader through Dawn (2 cores) at
+// Q = 32 and 64: a larger block loads less per FMA, while a block past Q's end computes waste.
+const kWeightGradSpeed = [1.3, 1.6, 1.9, 1.9];
+
+/** kQuads for Q vec4s of k: the fastest once the waste at Q's end is counted (ties: the larger). */
+export function weightGradQuadsPerInvocation(quads: number): number {
+  let best = 1;
+  let bestScore = 0;
+  kWeightGradSpeed.forEach((speed, index) => {
+    const perInvocation = index + 1;
+    const score = (speed * quads) / (Math.ceil(quads / perInvocation) * perInvocation);
+    if (score >= bestScore) [best, bestScore] = [perInvocation, score];
+  });
+  return best;
+}
+
+/** The trainer's name for the lstm_weight_grad variant that Q vec4s of k use. */
+export function weightGradKernelKey(quads: number): string {
+  return `lstm_weight_grad/${weightGradQuadsPerInvocation(quads)}`;
+}
+
+/** Workgroups of lstm_weight_grad for Q vec4s of k and H units (kQuads vec4s × 2 units per invocation). */
 export function weightGradWorkgroups(quads: number, units: number): [number, number, number] {
-  return [Math.ceil(units / (4 * kWeightGradTile.kThreadsU)), Math.ceil(quads / kWeightGradTile.kThreadsK), 1];
+  const perInvocation = weightGradQuadsPerInvocation(quads);
+  return [Math.ceil(units / (2 * kWeightGradTile.kThreadsU)), Math.ceil(quads / (perInvocation * kWeightGradTile.kThreadsK)), 1];
 }
 
 export const kInputGradDims = uniformStruct('Dims', ['rows', 'inner', 'units', 'directions']);

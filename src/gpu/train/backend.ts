@@ -70,7 +70,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     const paramBytes = layout.total * kFloat;
     const spec = (name: string, usage: number) => ({ name, bytes: paramBytes, usage });
     checkTrainingLimits([spec('parameters', STORAGE)], context.limits, 'train');
-    const kernels = await compileTrainKernels(device);
+    const kernels = await compileTrainKernels(device, config);
     const memory = new BufferSet(device, 'trainer');
     const params = memory.upload(spec('parameters', STORAGE | COPY_DST | COPY_SRC), flat);
     const grads = memory.create(spec('gradients', STORAGE | COPY_SRC));

@@ -6,7 +6,7 @@ import { uniformBytes } from '../kernels/kernel.js';
 import { kStepParams } from '../kernels/lstm-step.js';
 import {
   f32Bits, inputGradWorkgroups, kBackwardDims, kBackwardStepUnits, kInputGradDims, kLossDims, kReduceDims, kWeightGradDims, kWeightGradSourceDims,
-  weightGradQuads, weightGradWorkgroups,
+  weightGradKernelKey, weightGradQuads, weightGradWorkgroups,
 } from '../kernels/train.js';
 import { kTransposeDims, type BackwardPath } from '../kernels/train-sequence.js';
 import type { CommandBuilder, UniformRef } from './command-builder.js';
@@ -115,7 +115,7 @@ export function addLstmBackward(ctx: TrainContext, builder: CommandBuilder, buff
         const sourceDims = builder.uniform(kWeightGradSourceDims, { ...source, inner, quads, mode });
         builder.dispatch(kernels.weight_grad_source, `${name} rows ${ld}`, { dims: sourceDims, x, h0: buffers.h0, lengths: buffers.lengths, a: buffers.gemmSource }, rowWorkgroups(T * B * quads, kMaxGroups));
         const dims = builder.uniform(kWeightGradDims, { rows: T * B, inner, quads, units: H, mode, w_offset: wOffset, ...bias, _pad0: 0, _pad1: 0, _pad2: 0 });
-        builder.dispatch(kernels.lstm_weight_grad, `${name} grad ${ld}`, { dims, a: buffers.gemmSource, dz: buffers.dz[direction], grads: ctx.grads }, weightGradWorkgroups(quads, H));
+        builder.dispatch(kernels[weightGradKernelKey(quads)], `${name} grad ${ld}`, { dims, a: buffers.gemmSource, dz: buffers.dz[direction], grads: ctx.grads }, weightGradWorkgroups(quads, H));
       };
       gemm(0, K, layer === 0 ? buffers.x : buffers.outputs[layer - 1], regions.weightIh.offset / 4, 'weight_ih');
       gemm(1, H, buffers.outputs[layer], regions.weightHh.offset / 4, 'weight_hh');
