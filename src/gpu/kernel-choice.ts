@@ -24,7 +24,7 @@ export interface KernelChoice {
  * a steady one on SwiftShader), so the call waits for the ideal tile.
  */
 export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): Promise<KernelChoice> {
-  const projection = getKernel(device, inputProjectionKernel);
+  const projection = getKernel(device, inputProjectionKernel());
   const wanted = getKernel(device, recurrenceKernel(ideal, trace, variants));
   if (ideal.kind === 'sequence' && !readyKernel(device, recurrenceKernel(ideal, trace, variants))) {
     wanted.catch(() => undefined); // awaited by a later call, which reports any failure
@@ -42,5 +42,5 @@ export async function chooseKernels(device: GPUDevice, ideal: RecurrencePath, tr
 
 /** Compiles the kernels `path` names (the ideal tile included), in parallel; resolves when all are ready. */
 export async function compileKernels(device: GPUDevice, path: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): Promise<void> {
-  await Promise.all([getKernel(device, inputProjectionKernel), getKernel(device, recurrenceKernel(path, trace, variants))]);
+  await Promise.all([getKernel(device, inputProjectionKernel()), getKernel(device, recurrenceKernel(path, trace, variants))]);
 }

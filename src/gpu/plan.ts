@@ -2,7 +2,7 @@ import { LstmError } from '../core/errors.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import type { GpuContext } from './context.js';
 import { projectionWorkgroups } from './kernels/input-projection.js';
-import { chooseBatchTile, kSequenceMaxUnits, sequenceKernelFits, sequenceThreads, type BatchTile } from './kernels/lstm-sequence.js';
+import { chooseBatchTile, kSequenceMaxUnits, sequenceKernelFits, sequenceThreads, sequenceUnits, type BatchTile } from './kernels/lstm-sequence.js';
 import { stepWorkgroups } from './kernels/lstm-step.js';
 
 type Workgroups = readonly [number, number, number];
@@ -12,7 +12,7 @@ type Workgroups = readonly [number, number, number];
  * where one workgroup can hold every hidden unit); 'steps' is one dispatch per time step.
  */
 export type RecurrencePath =
-  | { readonly kind: 'sequence'; readonly threads: number; readonly batchTile: BatchTile }
+  | { readonly kind: 'sequence'; readonly threads: number; readonly units: number; readonly batchTile: BatchTile }
   | { readonly kind: 'steps' };
 
 /**
@@ -35,12 +35,15 @@ export interface PathLimits {
   readonly maxComputeInvocationsPerWorkgroup: number;
   /** Workgroups worth keeping busy at once (cores of a software adapter, more on a real GPU). */
   readonly minWorkgroups: number;
+  /** Whether the adapter runs on the CPU (sequenceUnits). */
+  readonly software: boolean;
 }
 
 export function chooseRecurrencePath(config: LstmConfig, batch: number, limits: PathLimits): RecurrencePath {
   const H = config.hiddenSize;
   if (!sequenceKernelFits(H, limits.maxComputeInvocationsPerWorkgroup)) return { kind: 'steps' };
-  return { kind: 'sequence', threads: sequenceThreads(H), batchTile: chooseBatchTile(batch, limits.minWorkgroups) };
+  const units = sequenceUnits(H, limits.software);
+  return { kind: 'sequence', threads: sequenceThreads(H, units), units, batchTile: chooseBatchTile(batch, limits.minWorkgroups) };
 }
 
 /** How the caller may choose the recurrence path (RunnerOptions.recurrence). */
@@ -58,6 +61,7 @@ export function recurrencePathFor(context: GpuContext, config: LstmConfig, batch
     // tile of 8 sequences with 2 workgroups on 2 cores ran 1.6× slower than a tile of 4 with 4).
     // A real GPU wants many more in flight.
     minWorkgroups: adapter.isSoftware ? 2 * (globalThis.navigator?.hardwareConcurrency ?? 2) : 64,
+    software: adapter.isSoftware,
   });
   if (choice === 'auto' || choice === path.kind) return path;
   if (choice === 'steps') return { kind: 'steps' };

@@ -89,7 +89,7 @@ describe('the buffers of a forward call, buffer by buffer', () => {
   ] as const)('%s path, trace %s: shapeBuffers predicts what the call creates', async (path, trace) => {
     const { call } = await recordCall({ recurrence: path, trace });
     expect(named(`shape T=${T} B=${B}: `, call)).toEqual(expectedShape(path, trace));
-    const predicted = shapeBuffers(normalizeConfig(kConfig), T, B, trace, path === 'steps' ? { kind: 'steps' } : { kind: 'sequence', threads: 32, batchTile: 1 }, 256);
+    const predicted = shapeBuffers(normalizeConfig(kConfig), T, B, trace, path === 'steps' ? { kind: 'steps' } : { kind: 'sequence', threads: 32, units: 1, batchTile: 1 }, 256);
     expect(listShapeBuffers(predicted.buffers)).toEqual(expectedShape(path, trace));
   });
 

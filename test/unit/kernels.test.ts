@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputProjectionKernel, projectionWorkgroups } from '../../src/gpu/kernels/input-projection.js';
+import { inputProjectionKernel, kTrainingProjectionBlock, projectionWorkgroups } from '../../src/gpu/kernels/input-projection.js';
 import { elementWorkgroups, splitStateKernel, swapAxesKernel } from '../../src/gpu/kernels/io.js';
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
 import { chooseBatchTile, kTileSizes, lstmSequenceKernel, sequenceKernelFits } from '../../src/gpu/kernels/lstm-sequence.js';
@@ -38,9 +38,9 @@ function wgslStruct(source: string, name: string): [string, string][] {
 
 describe('kernel specs agree with their WGSL', () => {
   const specs: [string, KernelSpec][] = [
-    ['input_projection.wgsl', inputProjectionKernel],
+    ['input_projection.wgsl', inputProjectionKernel()],
     ['lstm_step.wgsl', lstmStepKernel(false)],
-    ['lstm_sequence.wgsl', lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 })],
+    ['lstm_sequence.wgsl', lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 4 })],
     ['swap_axes.wgsl', swapAxesKernel],
     ['split_state.wgsl', splitStateKernel],
     // The training kernels (src/gpu/kernels/dense.ts, train.ts, train-sequence.ts).
@@ -89,6 +89,8 @@ describe('kernel specs agree with their WGSL', () => {
   it('the host tiles follow from those consts: workgroup counts for hand-worked sizes', () => {
     // input_projection: 16 invocations × 2 units = 32 units, 4 invocations × 4 rows = 16 rows.
     expect(projectionWorkgroups(33, 65)).toEqual([3, 3, 1]);
+    // training's block: 16 invocations × 4 units = 64 units, 4 invocations × 8 rows = 32 rows.
+    expect(projectionWorkgroups(33, 65, kTrainingProjectionBlock)).toEqual([2, 2, 1]);
     // lstm_step: 64 units a workgroup, 4 sequences an invocation.
     expect(stepWorkgroups(5, 65)).toEqual([2, 2, 1]);
     // lstm_sequence: H up to kMaxUnits = 256 in one workgroup; tiles up to kMaxTile = 8.
@@ -107,13 +109,13 @@ describe('kernel specs agree with their WGSL', () => {
     expect(kernelKey(spec({ kThreads: 64 }))).not.toBe(kernelKey(spec({ kThreads: 64 }, 'other')));
     // Seven pipelines a runner may compile, each specialised differently: seven keys.
     const pipelines = [
-      inputProjectionKernel,
+      inputProjectionKernel(),
       lstmStepKernel(false),
       lstmStepKernel(true),
-      lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 }),
-      lstmSequenceKernel({ trace: true, threads: 64, batchTile: 4 }),
-      lstmSequenceKernel({ trace: false, threads: 128, batchTile: 4 }),
-      lstmSequenceKernel({ trace: false, threads: 64, batchTile: 8 }),
+      lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 4 }),
+      lstmSequenceKernel({ trace: true, threads: 64, units: 1, batchTile: 4 }),
+      lstmSequenceKernel({ trace: false, threads: 128, units: 1, batchTile: 4 }),
+      lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 8 }),
     ];
     expect(new Set(pipelines.map(kernelKey)).size).toBe(7);
   });
@@ -123,13 +125,13 @@ describe('variant specialisations of the recurrence kernels', () => {
   const peepholes = kernelVariants(normalizeConfig({ inputSize: 2, hiddenSize: 3, peepholes: true, cellClip: 2, inputForget: true }));
   const specs: [string, KernelSpec][] = [
     ['lstm_step', lstmStepKernel(false, peepholes)],
-    ['lstm_sequence', lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4, variants: peepholes })],
+    ['lstm_sequence', lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 4, variants: peepholes })],
   ];
 
   it('a plain config has no variants: the plain kernels, with the constants they always had', () => {
     expect(kernelVariants(normalizeConfig({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true }))).toBe(kPlainVariants);
     expect(lstmStepKernel(false).constants).toEqual({ kTrace: false });
-    expect(lstmSequenceKernel({ trace: false, threads: 64, batchTile: 4 }).constants).toEqual({ kTrace: false, kThreads: 64, kBatchTile: 4 });
+    expect(lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 4 }).constants).toEqual({ kTrace: false, kThreads: 64, kUnits: 1, kBatchTile: 4 });
   });
 
   it.each(specs)('%s with peepholes binds `peephole` last, read-only, as its source declares it', (name, spec) => {
@@ -190,10 +192,14 @@ describe('weight packing', () => {
 });
 
 describe('recurrence path', () => {
-  const limits = { maxComputeInvocationsPerWorkgroup: 256, minWorkgroups: 2 };
+  const limits = { maxComputeInvocationsPerWorkgroup: 256, minWorkgroups: 2, software: false };
   it('uses the persistent sequence kernel while one workgroup holds every unit, else per-step dispatches', () => {
-    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 256 }), 8, limits)).toEqual({ kind: 'sequence', threads: 256, batchTile: 4 });
-    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 37 }), 1, limits)).toEqual({ kind: 'sequence', threads: 64, batchTile: 1 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 256 }), 8, limits)).toEqual({ kind: 'sequence', threads: 256, units: 1, batchTile: 4 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 37 }), 1, limits)).toEqual({ kind: 'sequence', threads: 64, units: 1, batchTile: 1 });
+    // A software adapter: two units per invocation once H needs more than 32 invocations.
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 256 }), 8, { ...limits, software: true })).toEqual({ kind: 'sequence', threads: 128, units: 2, batchTile: 4 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 37 }), 1, { ...limits, software: true })).toEqual({ kind: 'sequence', threads: 32, units: 2, batchTile: 1 });
+    expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 20 }), 1, { ...limits, software: true })).toEqual({ kind: 'sequence', threads: 32, units: 1, batchTile: 1 });
     expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 257 }), 8, limits)).toEqual({ kind: 'steps' });
     expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 200 }), 8, { ...limits, maxComputeInvocationsPerWorkgroup: 128 })).toEqual({ kind: 'steps' });
   });
@@ -213,7 +219,7 @@ describe('recurrence path', () => {
 describe('forward plan', () => {
   it('the persistent path takes 2 dispatches per layer and direction', () => {
     const config = normalizeConfig({ inputSize: 5, hiddenSize: 37, numLayers: 2, bidirectional: true });
-    const plan = planForward(config, 1000, 5, { kind: 'sequence', threads: 64, batchTile: 4 });
+    const plan = planForward(config, 1000, 5, { kind: 'sequence', threads: 64, units: 1, batchTile: 4 });
     expect(plan.map((r) => r.kernel)).toEqual(new Array(4).fill(['input_projection', 'lstm_sequence']).flat());
     expect(plan[1].workgroups).toEqual([2, 1, 1]);
   });

@@ -13,8 +13,10 @@ export type BatchTile = (typeof kTileSizes)[number];
 
 export interface SequenceKernelOptions {
   readonly trace: boolean;
-  /** Workgroup size: H rounded up to a multiple of 32. */
+  /** Workgroup size: H / units rounded up to a multiple of 32. */
   readonly threads: number;
+  /** Hidden units per invocation: 1 or 2 (sequenceUnits). */
+  readonly units: number;
   readonly batchTile: BatchTile;
   /** The LSTM variants the cell update runs (src/gpu/variants.ts); PyTorch's LSTM when absent. */
   readonly variants?: KernelVariants;
@@ -29,7 +31,7 @@ export function lstmSequenceKernel(options: SequenceKernelOptions): KernelSpec {
     source,
     entryPoint: 'main',
     bindings,
-    constants: { kTrace: options.trace, kThreads: options.threads, kBatchTile: options.batchTile, ...variants.constants },
+    constants: { kTrace: options.trace, kThreads: options.threads, kUnits: options.units, kBatchTile: options.batchTile, ...variants.constants },
     sourceConstants: kSourceConstants,
   };
 }
@@ -39,8 +41,17 @@ export function sequenceKernelFits(hidden: number, maxInvocations: number): bool
   return hidden <= Math.min(kSequenceMaxUnits, maxInvocations);
 }
 
-export function sequenceThreads(hidden: number): number {
-  return Math.ceil(hidden / 32) * 32;
+/**
+ * Hidden units per invocation: two on a software adapter (where every load is a per-lane gather
+ * and one h load then feeds twice the FMAs; see lstm_sequence.wgsl) once H needs more than 32
+ * invocations, else one (a real GPU hides latency with more invocations in flight).
+ */
+export function sequenceUnits(hidden: number, software: boolean): 1 | 2 {
+  return software && hidden > 32 ? 2 : 1;
+}
+
+export function sequenceThreads(hidden: number, units: number): number {
+  return Math.ceil(hidden / units / 32) * 32;
 }
 
 /**

@@ -7,6 +7,6 @@ import { lstmStepKernel } from './lstm-step.js';
 /** The kernel that runs the recurrence on the chosen path, specialised for the model's variants. */
 export function recurrenceKernel(path: RecurrencePath, trace: boolean, variants: KernelVariants = kPlainVariants): KernelSpec {
   return path.kind === 'sequence'
-    ? lstmSequenceKernel({ trace, threads: path.threads, batchTile: path.batchTile, variants })
+    ? lstmSequenceKernel({ trace, threads: path.threads, units: path.units, batchTile: path.batchTile, variants })
     : lstmStepKernel(trace, variants);
 }

@@ -3,7 +3,7 @@ import { denseInputSizes, headInputSize } from '../../model/head.js';
 import { kCellDims } from '../kernels/cell-bindings.js';
 import { kActivationCodes, kDenseForwardDims, kGatherDims, rowWorkgroups } from '../kernels/dense.js';
 import { uniformBytes } from '../kernels/kernel.js';
-import { kProjectionDims, projectionDims, projectionWorkgroups } from '../kernels/input-projection.js';
+import { kProjectionDims, kTrainingProjectionBlock, projectionDims, projectionWorkgroups } from '../kernels/input-projection.js';
 import { kStepParams, stepWorkgroups } from '../kernels/lstm-step.js';
 import { kBiasSumDims } from '../kernels/train.js';
 import type { CompiledKernel } from '../pipeline-cache.js';
@@ -67,7 +67,7 @@ export function addForward(ctx: TrainContext, builder: CommandBuilder, buffers: 
       const regions = lstmRegions(config, layout, layer, direction);
       builder.dispatch(kernels.input_projection, `projection ${ld}`, {
         dims: projDims, x: layerInput, w: paramRange(ctx, regions.weightIh.spec.name), bias: ctx.forwardBias[ld], z: buffers.projection,
-      }, projectionWorkgroups(T * B, H));
+      }, projectionWorkgroups(T * B, H, kTrainingProjectionBlock));
       const dims = builder.uniform(kCellDims, {
         batch: B, units: H, out_stride: D * H, out_offset: direction * H, reverse: direction,
         trace_base: ld * 6 * traceField, trace_field: traceField, steps: T,

@@ -1,6 +1,6 @@
 import { layerInputSize, type LstmConfig } from '../../model/config.js';
 import { denseActBackwardKernel, denseForwardKernel, denseInputGradKernel, denseWeightGradKernel, gatherLastKernel } from '../kernels/dense.js';
-import { inputProjectionKernel } from '../kernels/input-projection.js';
+import { inputProjectionKernel, kTrainingProjectionBlock } from '../kernels/input-projection.js';
 import type { KernelSpec } from '../kernels/kernel.js';
 import {
   biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, weightGradQuads,
@@ -11,7 +11,7 @@ import { getKernel, type CompiledKernel } from '../pipeline-cache.js';
 
 /** Every kernel a trainer uses besides the recurrence (compiled per shape, for its path), by spec name. */
 const kTrainKernels: readonly KernelSpec[] = [
-  inputProjectionKernel, biasSumKernel, gatherLastKernel, denseForwardKernel, lossRowsKernel, reduceSumKernel,
+  inputProjectionKernel(kTrainingProjectionBlock), biasSumKernel, gatherLastKernel, denseForwardKernel, lossRowsKernel, reduceSumKernel,
   denseActBackwardKernel, denseWeightGradKernel, denseInputGradKernel, lstmBackwardStepKernel,
   lstmInputGradKernel, optimizerUpdateKernel, weightGradSourceKernel, transposeRecurrentKernel,
 ];
