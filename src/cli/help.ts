@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { kModelFormats } from '../formats/load.js';
 
 /** One option of a command: `--name VALUE` (or a switch, which has no value), and what it does. */
 export interface FlagHelp {
@@ -28,7 +29,9 @@ const model: FlagHelp = {
     'Keras and TensorFlow.js models read --input\'s "x" batch-first, [B, T, I] (token ids [B, T] before an Embedding), and write "prediction"',
 };
 const weights: FlagHelp = { name: 'weights', value: 'W.h5', text: 'the weights of a Keras model.to_json() --model file (Keras 2 save_weights .h5, or Keras 3 .weights.h5)' };
-const from: FlagHelp = { name: 'from', value: 'json|tfjs|h5|keras|keras-json', text: "the --model file's format (default: from its content)" };
+const from: FlagHelp = { name: 'from', value: kModelFormats.join('|'), text: "the --model file's format (default: from its content)" };
+/** What convert writes: every format but keras-json (a config without its weights). */
+const kWritableFormats = kModelFormats.filter((format) => format !== 'keras-json');
 const input: FlagHelp = { name: 'input', value: 'X.json', text: 'the input file ("x", optional "lengths", "h0", "c0"); default: the --model file' };
 const maxBytes: FlagHelp = { name: 'max-bytes', value: 'N', text: 'memory budget for each file and for what it declares (default 1073741824, 1 GiB)' };
 const backend: FlagHelp = {
@@ -93,13 +96,13 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     notes: ['exit status 1 when any element is outside the tolerance'],
   },
   convert: {
-    summary: 'convert IN OUT: a model file from one format to another (json, tfjs, h5, keras), the format from OUT\'s extension or --to',
+    summary: `convert IN OUT: a model file from one format to another (${kWritableFormats.join(', ')}), the format from OUT's extension or --to`,
     flags: [
       { ...model, text: 'IN, the model file (any format run reads; also the first positional argument)' },
       weights,
       from,
       { name: 'out', required: true, value: 'OUT', text: 'where to write (also the second positional argument): .json ours (an LSTM stack + Dense head only), model.json TensorFlow.js (+ weights.bin beside it), .h5 Keras 2, .keras Keras 3' },
-      { name: 'to', value: 'json|tfjs|h5|keras', text: "the output format (default: from OUT's name)" },
+      { name: 'to', value: kWritableFormats.join('|'), text: "the output format (default: from OUT's name)" },
       maxBytes,
     ],
   },

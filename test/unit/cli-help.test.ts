@@ -60,6 +60,12 @@ describe('webgpu-lstm --version and help', () => {
     }
   });
 
+  it('help convert names every format convert reads (--from) and writes (--to)', async () => {
+    const { stdout } = await inProcess(['help', 'convert']);
+    expect(stdout).toMatch(/--from json\|tfjs\|h5\|keras\|keras-json\|onnx\|safetensors\b/);
+    expect(stdout).toMatch(/--to json\|tfjs\|h5\|keras\|onnx\|safetensors\b/);
+  });
+
   it('help with no command lists every registered command with its summary; no arguments is a usage error', async () => {
     const help = await inProcess(['help']);
     expect(help.code).toBe(0);
