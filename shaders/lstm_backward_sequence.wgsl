@@ -12,14 +12,14 @@
 //      forward's one h, so loads per FMA fall only with more units per invocation: on SwiftShader,
 //      where every load is a per-lane gather, four units with scalar sums ran 1.66× and 1.43×
 //      faster than two with vec4 sums at (B, T, I, H) = (64, 100, 32, 128) and (256, 50, 128, 256),
-//      and two 2–2.5× faster than one.
+//      and eight (the host's choice on a software adapter) 1.31× and 1.18× faster than four.
 //   — barrier: everyone has read dz_{s+1} —
 //   2. the cell's dz at step s (lstm_cell_backward.wgsl) into dz[t, b, j] and the tile
 //   — barrier: dz_s is complete before step s − 1 reads it —
 // After step 0 the tile holds each sequence's dz at s = 0: δh0 = W_hhᵀ dz, δc0 the carried δc.
 
-override kThreads: u32 = 32;    // workgroup size, a multiple of 32 and ≥ H / kUnits
-override kUnits: u32 = 2;       // units per invocation: 1, 2, 3 or 4
+override kThreads: u32 = 32;    // workgroup size, a multiple of 16 and ≥ H / kUnits
+override kUnits: u32 = 2;       // units per invocation: 1 to 8
 override kBatchTile: u32 = 4;   // 1, 2, 4 or 8 sequences per workgroup
 
 struct Dims {
@@ -112,13 +112,6 @@ struct Recurrent {
   r0: f32, r1: f32, r2: f32, r3: f32, r4: f32, r5: f32, r6: f32, r7: f32,
 }
 
-struct Owned {
-  a: Recurrent,
-  b: Recurrent,
-  c: Recurrent,
-  d: Recurrent,
-}
-
 // dz of unit u in each tile row.
 struct TileColumn {
   d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32>, d4: vec4<f32>, d5: vec4<f32>, d6: vec4<f32>, d7: vec4<f32>,
@@ -164,17 +157,21 @@ fn accumulate(sum: Recurrent, w: vec4<f32>, column: TileColumn) -> Recurrent {
 }
 
 // The recurrent sums of units j[0 … kUnits − 1] (each below H: the host clamps unowned ones).
-fn recurrent(j: array<u32, 4>) -> Owned {
+fn recurrent(j: array<u32, 8>) -> array<Recurrent, 8> {
   let H = dims.units;
   let none = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-  var sums = Owned(none, none, none, none);
+  var sums = array<Recurrent, 8>(none, none, none, none, none, none, none, none);
   for (var u = 0u; u < H; u++) {
     let column = tile_column(u);
     let row = u * H; // W_hh[j, u] for consecutive j: consecutive across the workgroup's invocations
-    sums.a = accumulate(sums.a, w_hh_t[row + j[0]], column);
-    if (kUnits > 1u) { sums.b = accumulate(sums.b, w_hh_t[row + j[1]], column); }
-    if (kUnits > 2u) { sums.c = accumulate(sums.c, w_hh_t[row + j[2]], column); }
-    if (kUnits > 3u) { sums.d = accumulate(sums.d, w_hh_t[row + j[3]], column); }
+    sums[0] = accumulate(sums[0], w_hh_t[row + j[0]], column);
+    if (kUnits > 1u) { sums[1] = accumulate(sums[1], w_hh_t[row + j[1]], column); }
+    if (kUnits > 2u) { sums[2] = accumulate(sums[2], w_hh_t[row + j[2]], column); }
+    if (kUnits > 3u) { sums[3] = accumulate(sums[3], w_hh_t[row + j[3]], column); }
+    if (kUnits > 4u) { sums[4] = accumulate(sums[4], w_hh_t[row + j[4]], column); }
+    if (kUnits > 5u) { sums[5] = accumulate(sums[5], w_hh_t[row + j[5]], column); }
+    if (kUnits > 6u) { sums[6] = accumulate(sums[6], w_hh_t[row + j[6]], column); }
+    if (kUnits > 7u) { sums[7] = accumulate(sums[7], w_hh_t[row + j[7]], column); }
   }
   return sums;
 }
@@ -224,30 +221,40 @@ fn finish_unit(b0: u32, j: u32, rec: Recurrent, carry: Carries) {
 @compute @workgroup_size(kThreads)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let H = dims.units;
-  let j = array<u32, 4>(lid.x, lid.x + kThreads, lid.x + 2u * kThreads, lid.x + 3u * kThreads);
+  let t = kThreads;
+  let j = array<u32, 8>(lid.x, lid.x + t, lid.x + 2u * t, lid.x + 3u * t, lid.x + 4u * t, lid.x + 5u * t, lid.x + 6u * t, lid.x + 7u * t);
   // Units past H are read as H − 1 (never stored).
-  let j_read = array<u32, 4>(min(j[0], H - 1u), min(j[1], H - 1u), min(j[2], H - 1u), min(j[3], H - 1u));
+  let last = H - 1u;
+  let j_read = array<u32, 8>(min(j[0], last), min(j[1], last), min(j[2], last), min(j[3], last), min(j[4], last), min(j[5], last), min(j[6], last), min(j[7], last));
   let b0 = wg.x * kBatchTile;
   let lens = Lengths(length_of(b0), length_of(b0 + 1u), length_of(b0 + 2u), length_of(b0 + 3u),
                      length_of(b0 + 4u), length_of(b0 + 5u), length_of(b0 + 6u), length_of(b0 + 7u));
   let zero = Carries(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-  var carry = array<Carries, 4>(zero, zero, zero, zero);
+  var carry = array<Carries, 8>(zero, zero, zero, zero, zero, zero, zero, zero);
   let none = Recurrent(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
   for (var q = 0u; q < dims.steps; q++) {
     let s = dims.steps - 1u - q;
-    var sums = Owned(none, none, none, none);
+    var sums = array<Recurrent, 8>(none, none, none, none, none, none, none, none);
     if (j[0] < H && q > 0u) { sums = recurrent(j_read); }
     workgroupBarrier();
-    if (j[0] < H) { carry[0] = step_unit(s, b0, j[0], lens, sums.a, carry[0]); }
-    if (kUnits > 1u && j[1] < H) { carry[1] = step_unit(s, b0, j[1], lens, sums.b, carry[1]); }
-    if (kUnits > 2u && j[2] < H) { carry[2] = step_unit(s, b0, j[2], lens, sums.c, carry[2]); }
-    if (kUnits > 3u && j[3] < H) { carry[3] = step_unit(s, b0, j[3], lens, sums.d, carry[3]); }
+    if (j[0] < H) { carry[0] = step_unit(s, b0, j[0], lens, sums[0], carry[0]); }
+    if (kUnits > 1u && j[1] < H) { carry[1] = step_unit(s, b0, j[1], lens, sums[1], carry[1]); }
+    if (kUnits > 2u && j[2] < H) { carry[2] = step_unit(s, b0, j[2], lens, sums[2], carry[2]); }
+    if (kUnits > 3u && j[3] < H) { carry[3] = step_unit(s, b0, j[3], lens, sums[3], carry[3]); }
+    if (kUnits > 4u && j[4] < H) { carry[4] = step_unit(s, b0, j[4], lens, sums[4], carry[4]); }
+    if (kUnits > 5u && j[5] < H) { carry[5] = step_unit(s, b0, j[5], lens, sums[5], carry[5]); }
+    if (kUnits > 6u && j[6] < H) { carry[6] = step_unit(s, b0, j[6], lens, sums[6], carry[6]); }
+    if (kUnits > 7u && j[7] < H) { carry[7] = step_unit(s, b0, j[7], lens, sums[7], carry[7]); }
     workgroupBarrier();
   }
   if (j[0] >= H) { return; }
   let sums = recurrent(j_read);
-  finish_unit(b0, j[0], sums.a, carry[0]);
-  if (kUnits > 1u && j[1] < H) { finish_unit(b0, j[1], sums.b, carry[1]); }
-  if (kUnits > 2u && j[2] < H) { finish_unit(b0, j[2], sums.c, carry[2]); }
-  if (kUnits > 3u && j[3] < H) { finish_unit(b0, j[3], sums.d, carry[3]); }
+  finish_unit(b0, j[0], sums[0], carry[0]);
+  if (kUnits > 1u && j[1] < H) { finish_unit(b0, j[1], sums[1], carry[1]); }
+  if (kUnits > 2u && j[2] < H) { finish_unit(b0, j[2], sums[2], carry[2]); }
+  if (kUnits > 3u && j[3] < H) { finish_unit(b0, j[3], sums[3], carry[3]); }
+  if (kUnits > 4u && j[4] < H) { finish_unit(b0, j[4], sums[4], carry[4]); }
+  if (kUnits > 5u && j[5] < H) { finish_unit(b0, j[5], sums[5], carry[5]); }
+  if (kUnits > 6u && j[6] < H) { finish_unit(b0, j[6], sums[6], carry[6]); }
+  if (kUnits > 7u && j[7] < H) { finish_unit(b0, j[7], sums[7], carry[7]); }
 }

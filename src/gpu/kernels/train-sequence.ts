@@ -12,8 +12,13 @@ import { kBackwardDims } from './train.js';
 
 /** The WGSL `const`s that bound H and the tile; checked against the source by a unit test. */
 const kSourceConstants = { kMaxUnits: 256, kMaxTile: 8 } as const;
-/** The most units one invocation of the persistent backward owns (its kUnits). */
-const kMaxUnitsPerInvocation = 4;
+/**
+ * How the persistent backward spreads H units over invocations: at most `units` each, in
+ * workgroups of a multiple of `quantum` invocations. A software adapter takes 8 units per
+ * invocation in workgroups of 16 (every load is a gather there, and a unit's dz load then feeds
+ * 8 units' FMAs); a real GPU 4 units in warps of 32, for more invocations in flight.
+ */
+const kBackwardSpread = { software: { units: 8, quantum: 16 }, hardware: { units: 4, quantum: 32 } } as const;
 
 /** How the backward walks time: one persistent dispatch, or one dispatch per step. */
 export type BackwardPath = { readonly kind: 'sequence'; readonly threads: number; readonly units: number; readonly batchTile: BatchTile } | { readonly kind: 'steps' };
@@ -21,17 +26,20 @@ export type BackwardPath = { readonly kind: 'sequence'; readonly threads: number
 export interface BackwardLimits {
   readonly maxComputeInvocationsPerWorkgroup: number;
   readonly maxComputeWorkgroupStorageSize: number;
+  /** Whether the adapter runs on the CPU (kBackwardSpread). */
+  readonly software: boolean;
 }
 
 /**
- * The persistent path where one workgroup holds every unit and a tile's dz (tile · 2 · threads vec4s)
- * fits the workgroup storage, with the forward's batch tile (chosen for the device's parallelism,
+ * The persistent path where one workgroup holds every unit and a tile's dz (tile · units · threads
+ * vec4s) fits the workgroup storage, with the forward's batch tile (chosen for the device's parallelism,
  * src/gpu/plan.ts) capped by that storage.
  */
 export function chooseBackwardPath(hidden: number, forwardTile: BatchTile, limits: BackwardLimits): BackwardPath {
-  // Up to four units per invocation (fewer where a warp's worth of invocations covers H with
+  // Up to spread.units per invocation (fewer where one quantum of invocations covers H with
   // fewer); a tile row holds units · threads vec4s.
-  const threads = Math.ceil(hidden / (kMaxUnitsPerInvocation * 32)) * 32;
+  const spread = limits.software ? kBackwardSpread.software : kBackwardSpread.hardware;
+  const threads = Math.ceil(hidden / (spread.units * spread.quantum)) * spread.quantum;
   const units = Math.ceil(hidden / threads);
   if (hidden > kSourceConstants.kMaxUnits || threads > limits.maxComputeInvocationsPerWorkgroup) return { kind: 'steps' };
   const fits = kTileSizes.filter((tile) => tile <= forwardTile && tile * units * threads * 16 <= limits.maxComputeWorkgroupStorageSize);

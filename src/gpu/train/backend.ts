@@ -259,7 +259,11 @@ export class GpuTrainingBackend implements TrainingBackend {
     checkTrainingLimits(listTrainShapeBuffers(trainShapeBuffers(config, T, B, this.ctx.stepStride)), this.context.limits, `train (T=${T}, B=${B})`);
     const { device } = this.context;
     const path = recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto');
-    const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, device.limits) : ({ kind: 'steps' } as const);
+    const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, {
+      maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+      software: this.context.adapter.isSoftware,
+    }) : ({ kind: 'steps' } as const);
     const [recurrence, backwardSequence] = await Promise.all([
       getKernel(device, recurrenceKernel(path, true)),
       backward.kind === 'sequence' ? getKernel(device, lstmBackwardSequenceKernel(backward.threads, backward.units, backward.batchTile)) : null,
