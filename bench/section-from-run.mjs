@@ -1,5 +1,5 @@
 // Stores the training tables of a separate `npm run bench -- --train --out DIR` run as the
-// 'train-rerun' section of BENCHMARKS.md (for instance a rerun when the machine is quieter), and
+// 'train-rerun' section of BENCHMARKS.md (a rerun when the machine is quieter, or at a later commit), and
 // its latest.json as bench/results/train-rerun.json; the main run's own rows stay as they are.
 //
 //   node bench/section-from-run.mjs DIR
@@ -21,13 +21,13 @@ const tables = between('### One training step', '## Targets of issues 3 and 13')
 const targets = between('## Targets of issues 3 and 13', 'What limits the targets not met');
 const load = [...new Set(result.rows.map((r) => r.load_avg?.[0]).filter((v) => v != null))];
 writeSection('train-rerun', {
-  title: 'Training step, a second run (machine quieter)',
+  title: 'Training step, a second run',
   command: `${result.command} (${result.date}${result.library ? `, commit ${result.library.commit}` : ''})`,
   started: new Date(result.date),
   loadAtStart: result.rows[0]?.load_avg?.map((v) => v.toFixed(2)).join(', ') ?? 'n/a',
   adapters: [`Adapter: ${result.environment.adapter.vendor} ${result.environment.adapter.architecture}; Dawn: ${result.environment.dawn?.adapter?.description ?? 'n/a'}. 1-minute load average at each shape's start: ${load.map((v) => v.toFixed(2)).join(', ')}.`],
   body: [
-    'The same training protocol as above, run again on its own once the other work on the machine had mostly stopped;',
+    'The same training protocol as above, run again on its own (its commit is in the command line above);',
     'medians and ratios are side by side within this run.',
     '',
     ...tables.map((line) => line.replace(/^#### /, '### ')),

@@ -19,6 +19,7 @@
 const kSpinMs = 2;
 /** The timer delay of a paced tick, in ms. */
 const kPacedDelayMs = 1;
+/** What Function.prototype.toString gives for a native function without a name. */
 const kNativeSource = 'function () { [native code] }';
 
 let installed = false;
