@@ -35,7 +35,7 @@ export function inputProjectionKernel(block: ProjectionBlock = kForwardProjectio
     constants: { kRows: block.rows, kUnits: block.units },
     sourceConstants: kSourceConstants,
   };
-  }
+}
 
 /** The projection's dims for `rows` = T·B rows of `inner` = K inputs onto `units` = H units. */
 export function projectionDims(rows: number, inner: number, units: number): Record<(typeof kProjectionDims.fields)[number], number> {
