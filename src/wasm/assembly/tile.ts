@@ -1,0 +1,56 @@
+import { madd } from './simd';
+
+// The register tile every product in the engine runs on (XNNPACK's "loadsplat" form):
+//
+//   acc[r][n] = Σ_k A[r][k] · B[k][n]      for r < 2 (or 1), n < 16, k < K
+//
+// A's rows are contiguous floats (a0, a1); B is a K × 16 block whose rows are `ldb` bytes apart: a
+// 16-column panel of packed weights (ldb = 64) or 16 columns of a row-major matrix (ldb = its row
+// bytes). Each k loads four vectors of B and splats one float of each A row, for 8 (or 4) FMAs: 13
+// of the 16 vector registers V8 gives wasm on x64, so nothing spills (4 × 16 and 3 × 16 tiles spill
+// and ran at half the speed: docs/wasm.md). The 8 accumulators go to `out` (row 0's 16 floats, then
+// row 1's), which the caller's epilogue reads from L1.
+
+/** Two rows of A times a K × 16 block of B into out[2][16]. */
+export function tile2x16(a0: usize, a1: usize, b: usize, ldb: usize, K: i32, out: usize): void {
+  let r00 = f32x4.splat(0), r01 = f32x4.splat(0), r02 = f32x4.splat(0), r03 = f32x4.splat(0);
+  let r10 = f32x4.splat(0), r11 = f32x4.splat(0), r12 = f32x4.splat(0), r13 = f32x4.splat(0);
+  const end = a0 + (<usize>K << 2);
+  while (a0 < end) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
+    const s0 = v128.load32_splat(a0);
+    r00 = madd(s0, b0, r00); r01 = madd(s0, b1, r01); r02 = madd(s0, b2, r02); r03 = madd(s0, b3, r03);
+    const s1 = v128.load32_splat(a1);
+    r10 = madd(s1, b0, r10); r11 = madd(s1, b1, r11); r12 = madd(s1, b2, r12); r13 = madd(s1, b3, r13);
+    a0 += 4;
+    a1 += 4;
+    b += ldb;
+  }
+  v128.store(out, r00); v128.store(out, r01, 16); v128.store(out, r02, 32); v128.store(out, r03, 48);
+  v128.store(out, r10, 64); v128.store(out, r11, 80); v128.store(out, r12, 96); v128.store(out, r13, 112);
+}
+
+/**
+ * One row of A times a K × 16 block of B into out[0][16]. Two accumulator sets over even and odd k
+ * keep eight FMA chains in flight (one set of four waits on the FMA latency).
+ */
+export function tile1x16(a0: usize, b: usize, ldb: usize, K: i32, out: usize): void {
+  let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0), r3 = f32x4.splat(0);
+  let q0 = f32x4.splat(0), q1 = f32x4.splat(0), q2 = f32x4.splat(0), q3 = f32x4.splat(0);
+  const pairs = a0 + (<usize>(K & ~1) << 2);
+  while (a0 < pairs) {
+    const s0 = v128.load32_splat(a0);
+    r0 = madd(s0, v128.load(b), r0); r1 = madd(s0, v128.load(b, 16), r1); r2 = madd(s0, v128.load(b, 32), r2); r3 = madd(s0, v128.load(b, 48), r3);
+    const b1 = b + ldb;
+    const s1 = v128.load32_splat(a0, 4);
+    q0 = madd(s1, v128.load(b1), q0); q1 = madd(s1, v128.load(b1, 16), q1); q2 = madd(s1, v128.load(b1, 32), q2); q3 = madd(s1, v128.load(b1, 48), q3);
+    a0 += 8;
+    b = b1 + ldb;
+  }
+  if (K & 1) {
+    const s0 = v128.load32_splat(a0);
+    r0 = madd(s0, v128.load(b), r0); r1 = madd(s0, v128.load(b, 16), r1); r2 = madd(s0, v128.load(b, 32), r2); r3 = madd(s0, v128.load(b, 48), r3);
+  }
+  v128.store(out, f32x4.add(r0, q0)); v128.store(out, f32x4.add(r1, q1), 16);
+  v128.store(out, f32x4.add(r2, q2), 32); v128.store(out, f32x4.add(r3, q3), 48);
+}
