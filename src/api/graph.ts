@@ -1,3 +1,4 @@
+import type { BackendKind } from '../core/results.js';
 import { describeValue, formatShape } from '../core/describe.js';
 import { invalidArgument, invalidShape, LstmError } from '../core/errors.js';
 import { countNonFinite } from '../core/non-finite.js';
@@ -24,7 +25,7 @@ export interface GraphForwardOptions {
 /** Where each LSTM layer of a loaded sequence model runs, and why (the host layers always run on the CPU in float64). */
 export interface LstmPlacement {
   readonly layer: string;
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: BackendKind;
   readonly reason: string;
 }
 
@@ -32,7 +33,7 @@ export interface GraphResult {
   /** The model's whole output, [B, ...outputShape]: what `webgpu-lstm run` writes as "prediction". */
   readonly prediction: Tensor<Float64Array>;
   readonly stats: {
-    readonly backend: 'webgpu' | 'cpu';
+    readonly backend: BackendKind;
     /** Summed over the LSTM layers' calls. */
     readonly dispatches: number;
     readonly submits: number;
@@ -43,7 +44,7 @@ export interface GraphResult {
 
 /** A sequence model loaded on a backend: its LSTMs on the backend, the layers between them on the host. */
 export interface GraphRunner {
-  readonly kind: 'webgpu' | 'cpu';
+  readonly kind: BackendKind;
   readonly model: SequenceModel;
   readonly placement: readonly LstmPlacement[];
   forward(x: ArrayLike<number>, options: GraphForwardOptions): Promise<GraphResult>;
@@ -78,7 +79,7 @@ export function graphInput(model: SequenceModel, x: ArrayLike<number>, options: 
 async function runGraph(model: SequenceModel, runners: ReadonlyMap<string, Runner>, x: ArrayLike<number>, options: GraphForwardOptions): Promise<GraphResult> {
   let value = graphInput(model, x, options);
   const stats = { dispatches: 0, submits: 0, readbacks: 0 };
-  let backend: 'webgpu' | 'cpu' = 'cpu';
+  let backend: BackendKind = 'cpu';
   for (const layer of model.layers) {
     if (layer.kind !== 'lstm') {
       value = runHostLayer(layer, value);

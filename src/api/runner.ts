@@ -5,7 +5,7 @@ import { invalidArgument, LstmError } from '../core/errors.js';
 import { kMaxStepsTimesBatch } from '../core/forward-options.js';
 import { checkDimension } from '../model/config.js';
 import { openStream, type LstmStream, type StreamOptions } from './stream.js';
-import type { ForwardResult } from '../core/results.js';
+import type { BackendKind, ForwardResult } from '../core/results.js';
 import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
 import { prepareInput, type ForwardOptions } from './forward-input.js';
@@ -13,7 +13,7 @@ import { finishResult } from './result.js';
 
 /** A model loaded on a backend, ready to run. */
 export interface Runner {
-  readonly kind: 'webgpu' | 'cpu';
+  readonly kind: BackendKind;
   readonly model: LSTM;
   /** Bytes of GPU memory held (0 on the CPU). */
   readonly gpuBytes: number;

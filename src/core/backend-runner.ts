@@ -1,5 +1,5 @@
 import type { PreparedInput } from './prepared-input.js';
-import type { ForwardStats, TimeMajorResult } from './results.js';
+import type { BackendKind, ForwardStats, TimeMajorResult } from './results.js';
 import type { BackendStream, StreamOutputs } from './stream.js';
 import type { GpuForwardResult } from './gpu-buffer.js';
 
@@ -14,7 +14,7 @@ export interface BackendResult extends TimeMajorResult {
  * results the front door puts in the caller's layout (src/api/result.ts).
  */
 export interface BackendRunner {
-  readonly kind: 'webgpu' | 'cpu';
+  readonly kind: BackendKind;
   /** Bytes of GPU memory held (0 on the CPU). */
   readonly gpuBytes: number;
   run(input: PreparedInput): Promise<BackendResult>;

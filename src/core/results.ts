@@ -15,9 +15,15 @@ export interface TraceEntry {
 export const kTraceFields = ['i', 'f', 'g', 'o', 'c', 'h'] as const;
 export type TraceField = (typeof kTraceFields)[number];
 
+/**
+ * The kinds of backend: WebGPU, the float32 WebAssembly engine, and the float64 CPU reference that
+ * judges both.
+ */
+export type BackendKind = 'webgpu' | 'wasm' | 'cpu';
+
 /** What one forward call cost: the counters a backend reports, and the GPU backend is held to. */
 export interface ForwardStats {
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: BackendKind;
   readonly dispatches: number;
   readonly submits: number;
   readonly readbacks: number;

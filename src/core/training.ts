@@ -1,4 +1,5 @@
 import type { PreparedInput } from './prepared-input.js';
+import type { BackendKind } from './results.js';
 import type { FloatArray } from './tensor.js';
 
 /**
@@ -88,7 +89,7 @@ export interface GradientResult {
  * one at a time from the front door (it never overlaps them), with batches already validated.
  */
 export interface TrainingBackend {
-  readonly kind: 'webgpu' | 'cpu';
+  readonly kind: BackendKind;
   /**
    * One optimizer step on the batch: forward, loss, backward, clipping, update. Resolves to the
    * batch's mean loss, computed with the parameters before the update.

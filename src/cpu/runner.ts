@@ -5,7 +5,7 @@ import type { LSTM } from '../model/lstm.js';
 import { referenceForward } from './reference.js';
 import { headOverResults } from './head.js';
 import type { BackendStream, StreamOutputs } from '../core/stream.js';
-import { CpuStream } from './stream.js';
+import { HostStream } from './stream.js';
 
 /** The CPU backend: the float64 reference, behind the same interface as the GPU runner. */
 export class CpuRunner implements BackendRunner {
@@ -29,7 +29,7 @@ export class CpuRunner implements BackendRunner {
 
   openStream(batch: number, outputs: StreamOutputs): BackendStream {
     if (this.disposed) throw new LstmError('DISPOSED', 'stream: this runner was disposed; load the model again');
-    return new CpuStream(this.model, batch, outputs);
+    return new HostStream(this.model, batch, outputs);
   }
 
   /** Nothing to prepare on the CPU. */

@@ -1,14 +1,21 @@
 import { LstmError } from '../core/errors.js';
+import type { PreparedInput } from '../core/prepared-input.js';
+import type { BackendKind, TimeMajorResult } from '../core/results.js';
 import type { BackendStream, BackendStreamResult, StreamOutputs, StreamState } from '../core/stream.js';
 import { hiddenOutputSize } from '../model/config.js';
 import type { LSTM } from '../model/lstm.js';
 import { referenceForward } from './reference.js';
 
+/** A backend's forward call, synchronous: the float64 reference's, or the wasm engine's. */
+export type StreamForward = (input: PreparedInput) => Pick<TimeMajorResult, 'output' | 'hN' | 'cN'>;
+
 /**
- * A stream on the float64 reference: each push is one reference forward call over the pushed steps
- * from the state the previous push left, so the results are those of one call over all the steps.
+ * A stream whose state lives in the host's memory between pushes: each push is one forward call
+ * over the pushed steps from the state the previous push left, so the results are those of one
+ * call over all the steps. The float64 reference's stream, and the wasm engine's (its state is a
+ * few rows per slot; the call is the work).
  */
-export class CpuStream implements BackendStream {
+export class HostStream implements BackendStream {
   private h: Float64Array;
   private c: Float64Array;
   private disposed = false;
@@ -17,6 +24,8 @@ export class CpuStream implements BackendStream {
     private readonly model: LSTM,
     private readonly batch: number,
     private readonly outputs: StreamOutputs,
+    private readonly forward: StreamForward = (input) => referenceForward(model, input),
+    private readonly kind: BackendKind = 'cpu',
   ) {
     const { numLayers: L, hiddenSize: H } = model.config;
     this.h = new Float64Array(L * batch * hiddenOutputSize(model.config));
@@ -26,12 +35,12 @@ export class CpuStream implements BackendStream {
   async push(x: Float64Array, steps: number): Promise<BackendStreamResult> {
     this.checkUsable('push');
     const B = this.batch;
-    const result = referenceForward(this.model, { steps, batch: B, x, h0: this.h, c0: this.c, lengths: null, trace: false });
-    this.h = result.hN;
-    this.c = result.cN;
+    const result = this.forward({ steps, batch: B, x, h0: this.h, c0: this.c, lengths: null, trace: false });
+    this.h = Float64Array.from(result.hN);
+    this.c = Float64Array.from(result.cN);
     const width = result.output.length / (steps * B);
     const output = this.outputs === 'all' ? result.output : result.output.slice((steps - 1) * B * width);
-    return { output, stats: { backend: 'cpu', dispatches: 0, submits: 0, readbacks: 0 } };
+    return { output, stats: { backend: this.kind, dispatches: 0, submits: 0, readbacks: 0 } };
   }
 
   async reset(slot: number, h: Float64Array | null, c: Float64Array | null): Promise<void> {

@@ -1,5 +1,6 @@
 // One forecast run through the public trainer: the model, fit, one-step-ahead predictions in the
 // series' units, their RMSE beside the baselines, and a recursive forecast past the data's end.
+import type { BackendKind } from '../core/results.js';
 import type { Trainer } from '../api/train/trainer.js';
 import type { EpochLogs, History, TrainOptions } from '../api/train/types.js';
 import { LSTM } from '../model/lstm.js';
@@ -39,7 +40,7 @@ export interface ForecastRun {
   /** Wall-clock seconds from the trainer's start to the last prediction. */
   readonly seconds: number;
   /** Where the trainer ran. */
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: BackendKind;
   /** Still open, for predictions, recursiveForecast and model(); the caller disposes it. */
   readonly trainer: Trainer;
 }

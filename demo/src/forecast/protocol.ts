@@ -1,4 +1,4 @@
-import type { ForecastOptions } from 'webgpu-lstm';
+import type { BackendKind, ForecastOptions } from 'webgpu-lstm';
 
 /** The data sets the worker can load itself (the births package is large: it never loads on the page's thread). */
 export type DatasetRequest =
@@ -29,7 +29,7 @@ export interface StartMessage {
   readonly label: string;
   readonly series: Float64Array;
   /** Which backend trains, and why (WebGPU, or the CPU with the reason). */
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: BackendKind;
   readonly reason: string;
 }
 

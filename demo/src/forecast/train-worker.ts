@@ -1,6 +1,6 @@
 // The forecaster trains here, off the page's thread, so the page keeps painting: WebGPU where the
 // worker gets an adapter and the backend trains, else the float64 CPU backend (saying why).
-import { createBackend, LstmError, modelToJSON, monthlyBirths, dailyBirths, recursiveForecast, runForecast, type Backend, type BirthsObservation, type Trainer, type TrainOptions, type LSTM } from 'webgpu-lstm';
+import { createBackend, LstmError, modelToJSON, monthlyBirths, dailyBirths, recursiveForecast, runForecast, type Backend, type BirthsObservation, type Trainer, type TrainOptions, type LSTM, type BackendKind } from 'webgpu-lstm';
 import type { DatasetRequest, TrainMessage, TrainRequest } from './protocol.js';
 
 /** The slice of the worker global this file uses (the project's TypeScript lib is DOM, not WebWorker). */
@@ -24,7 +24,7 @@ async function loadSeries(request: DatasetRequest): Promise<{ label: string; ser
 }
 
 /** WebGPU when it opens and trains here; otherwise the CPU, with the reason in words. */
-async function trainingBackend(): Promise<{ source: { train(model: LSTM, options: TrainOptions): Promise<Trainer> }; kind: () => 'webgpu' | 'cpu'; reason: () => string }> {
+async function trainingBackend(): Promise<{ source: { train(model: LSTM, options: TrainOptions): Promise<Trainer> }; kind: () => BackendKind; reason: () => string }> {
   const cpu = await createBackend({ prefer: 'cpu' });
   let gpu: Backend | null = null;
   let reason = '';
@@ -34,7 +34,7 @@ async function trainingBackend(): Promise<{ source: { train(model: LSTM, options
   } catch (error) {
     reason = `the CPU: the WebGPU device could not be created (${(error as Error).message})`;
   }
-  let kind: 'webgpu' | 'cpu' = gpu?.kind ?? 'cpu';
+  let kind: BackendKind = gpu?.kind ?? 'cpu';
   return {
     kind: () => kind,
     reason: () => reason,

@@ -1,3 +1,4 @@
+import type { BackendKind } from '../../core/results.js';
 import { describeValue } from '../../core/describe.js';
 import { invalidArgument, LstmError } from '../../core/errors.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -35,7 +36,7 @@ export class Trainer {
     private readonly backend: TrainingBackend,
   ) {}
 
-  get kind(): 'webgpu' | 'cpu' {
+  get kind(): BackendKind {
     return this.backend.kind;
   }
 

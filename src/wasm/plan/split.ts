@@ -1,0 +1,42 @@
+/**
+ * How the threads of a call share a recurrence (src/wasm/assembly/lstm-forward.ts): each its own
+ * batch rows (no barrier between steps), each its own units of every step (a barrier after each
+ * step, as every unit reads all of h_{t−1}), or one thread alone where a step is too small to
+ * share. Measured on 2 cores (docs/wasm.md): a barrier costs about 0.3 µs, a step of B·4H·R
+ * multiply-adds about 0.05 ns each.
+ */
+export type RecurrenceSplit = 'rows' | 'units' | 'solo';
+
+/** Below this many multiply-adds a step (≈ 1 µs) a barrier per step costs more than a second core gains. */
+const kMinSharedStep = 16_384;
+/** Rows each thread needs before it takes whole rows (two register tiles' worth). */
+const kMinRowsEach = 4;
+
+export function recurrenceSplit(threads: number, batch: number, hidden: number, width: number, projected: boolean): RecurrenceSplit {
+  if (threads <= 1) return 'solo';
+  if (batch >= kMinRowsEach * threads) return 'rows';
+  const work = batch * 4 * hidden * width;
+  if (work < kMinSharedStep) return 'solo';
+  // Sharing units needs R = H (no projection) and at least a quad of units per thread.
+  if (!projected && Math.ceil(hidden / 4) >= threads) return 'units';
+  return batch >= threads ? 'rows' : 'solo';
+}
+
+/** Below this many multiply-adds a product runs on one thread (waking the others costs more). */
+const kMinSharedProduct = 65_536;
+
+export function productIsSolo(threads: number, rows: number, columns: number, inner: number): boolean {
+  return threads <= 1 || rows < 2 * threads || rows * columns * inner < kMinSharedProduct;
+}
+
+/**
+ * The same choice for BPTT's reverse recurrence (src/wasm/assembly/lstm-backward.ts), whose
+ * threads share units in panels of 16 (the columns of W_hhᵀ dz), not quads.
+ */
+export function backwardSplit(threads: number, batch: number, hidden: number): RecurrenceSplit {
+  if (threads <= 1) return 'solo';
+  if (batch >= kMinRowsEach * threads) return 'rows';
+  if (batch * 4 * hidden * hidden < kMinSharedStep) return 'solo';
+  if (Math.ceil(hidden / 16) >= threads) return 'units';
+  return batch >= threads ? 'rows' : 'solo';
+}
