@@ -1,6 +1,7 @@
 import { describeValue } from '../core/describe.js';
+import type { BackendKind } from '../core/results.js';
 import { CpuRunner } from '../cpu/runner.js';
-import { acquireGpu, type AdapterSummary, type GpuOptions } from '../gpu/context.js';
+import { acquireGpu, type AdapterSummary, type GpuContext, type GpuOptions } from '../gpu/context.js';
 import { watchDevice, type DeviceLoss } from '../gpu/device-lost.js';
 import type { ForwardLimits } from '../gpu/limits.js';
 import { GpuRunner, type RunnerOptions } from '../gpu/runner.js';
@@ -11,17 +12,19 @@ import { CpuTrainingBackend } from '../cpu/training-backend.js';
 import { GpuTrainingBackend } from '../gpu/train/backend.js';
 import { createTrainer, type Trainer } from './train/trainer.js';
 import type { TrainOptions } from './train/types.js';
+import { openWasmBackend } from '../wasm/backend.js';
+import type { WasmEngineOptions } from '../wasm/engine/engine.js';
 
 export type { Runner };
 
-export type BackendKind = 'webgpu' | 'cpu';
+export type { BackendKind };
 export type BackendPreference = BackendKind | 'auto';
 
 export interface Backend {
   readonly kind: BackendKind;
   /** Why this backend was chosen, in words (for 'auto', what was missing when it chose the CPU). */
   readonly reason: string;
-  /** The adapter in use; null on the CPU. */
+  /** The adapter in use; null on the CPU and wasm backends. */
   readonly adapter: AdapterSummary | null;
   /** The device in use; null on the CPU. */
   readonly device: GPUDevice | null;
@@ -44,10 +47,13 @@ export interface Backend {
   dispose(): void;
 }
 
-export interface BackendOptions extends GpuOptions {
+export interface BackendOptions extends GpuOptions, WasmEngineOptions {
   /**
-   * 'auto' (default) takes WebGPU where an adapter exists, else the CPU; 'webgpu' fails without one.
-   * With `allowSoftwareAdapter: false`, a software adapter counts as none.
+   * 'auto' (default) chooses by speed: WebGPU on a hardware adapter; the float32 wasm engine where
+   * there is no adapter or only a software one (SwiftShader, llvmpipe, WARP: CPU speed behind a GPU
+   * API), unless `allowSoftwareAdapter: true` asks for it; the float64 CPU reference only where
+   * WebAssembly has no SIMD. `reason` says which and why. 'webgpu', 'wasm' and 'cpu' take that
+   * backend or fail with BACKEND_UNAVAILABLE saying what is missing.
    */
   readonly prefer?: BackendPreference;
 }
@@ -55,19 +61,46 @@ export interface BackendOptions extends GpuOptions {
 /** The `prefer` option, checked; 'auto' when not given. */
 export function checkPreference(prefer: unknown): BackendPreference {
   if (prefer === undefined) return 'auto';
-  if (prefer !== 'auto' && prefer !== 'webgpu' && prefer !== 'cpu') {
-    throw invalidArgument(`prefer: expected 'webgpu', 'cpu' or 'auto', got ${describeValue(prefer)}`);
+  if (prefer !== 'auto' && prefer !== 'webgpu' && prefer !== 'wasm' && prefer !== 'cpu') {
+    throw invalidArgument(`prefer: expected 'webgpu', 'wasm', 'cpu' or 'auto', got ${describeValue(prefer)}`);
   }
   return prefer;
 }
 
-/** What 'auto' adds when the adapter it found is a software one, so no one mistakes it for a GPU. */
-const kSoftwareNote = ', a software adapter: CPU speed behind a GPU API (allowSoftwareAdapter: false takes the CPU instead)';
+/** What 'auto' adds when it runs on a software adapter (asked for), so no one mistakes it for a GPU. */
+const kSoftwareNote = ', a software adapter: CPU speed behind a GPU API, taken because allowSoftwareAdapter is true';
 
 /** Why WebGPU was chosen, in words: requested, or found by 'auto' (saying so when it is software). */
 export function webgpuReason(prefer: BackendPreference, adapter: AdapterSummary): string {
   if (prefer === 'webgpu') return 'the WebGPU backend was requested';
   return `auto: a WebGPU adapter was found (${adapter.vendor} ${adapter.architecture})${adapter.isSoftware ? kSoftwareNote : ''}`;
+}
+
+/**
+ * Whether 'auto' passes over this adapter for the wasm engine: a software one, unless the caller
+ * asked for it (allowSoftwareAdapter: true) or gave the device.
+ */
+export function autoSkipsAdapter(adapter: AdapterSummary, options: Pick<BackendOptions, 'allowSoftwareAdapter' | 'device'>): boolean {
+  return adapter.isSoftware && options.allowSoftwareAdapter !== true && !options.device;
+}
+
+/** Why 'auto' passed over a software adapter, in words. */
+export function softwareAdapterSkipped(adapter: AdapterSummary): string {
+  const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
+  return `the WebGPU adapter is a software one (${name}): CPU speed behind a GPU API, slower than the wasm engine on the same cores (allowSoftwareAdapter: true takes it anyway)`;
+}
+
+/**
+ * 'auto' without a usable GPU: the wasm engine, or the CPU reference where WebAssembly lacks SIMD.
+ * `missing` says why there is no GPU.
+ */
+export async function cpuSideBackend(missing: string, options: WasmEngineOptions): Promise<Backend> {
+  try {
+    return await openWasmBackend(`auto: the wasm engine, because ${missing}`, options);
+  } catch (error) {
+    if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+    return cpuBackend(`auto: fell back to the CPU reference because ${missing}, and ${error.message}`);
+  }
 }
 
 function cpuBackend(reason: string): Backend {
@@ -95,14 +128,23 @@ function cpuBackend(reason: string): Backend {
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
   const prefer = checkPreference(options.prefer);
   if (prefer === 'cpu') return cpuBackend('the CPU backend was requested');
+  if (prefer === 'wasm') return openWasmBackend('the wasm backend was requested', options);
   let context;
   try {
     context = await acquireGpu(options);
   } catch (error) {
     // Only a missing WebGPU falls back; a bad option is the caller's to fix.
     if (prefer === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-    return cpuBackend(`auto: fell back to the CPU because ${error.message}`);
+    return cpuSideBackend(error.message, options);
   }
+  if (prefer === 'auto' && autoSkipsAdapter(context.adapter, options)) {
+    if (context.ownsDevice) context.device.destroy();
+    return cpuSideBackend(softwareAdapterSkipped(context.adapter), options);
+  }
+  return gpuBackend(context, prefer);
+}
+
+function gpuBackend(context: GpuContext, prefer: BackendPreference): Backend {
   const { device, adapter } = context;
   return {
     kind: 'webgpu',

@@ -1,18 +1,19 @@
 import { LstmError } from '../core/errors.js';
 import type { PreparedInput } from '../core/prepared-input.js';
+import type { BackendKind } from '../core/results.js';
 import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../core/training.js';
 import { LSTM } from '../model/lstm.js';
 import { paramSpecs } from '../model/params.js';
 import { clipGradNorm, Optimizer } from './optimizers.js';
-import { gradientsOf, lossOf, modelForward } from './training-pass.js';
+import { gradientsOf, kReferencePasses, lossOf, predictionOf, type LstmPasses } from './training-pass.js';
 
 /**
- * Training on the CPU in float64: the reference every training backend is judged by. It holds the
- * parameters by name and rebuilds a read-only LSTM from them for each pass (the copy is O(P),
- * the pass O(T·B·P)), so the forward code is the reference's own.
+ * Training with the parameters, the head, the loss and the optimizer on the host in float64, and
+ * the LSTM's passes on an engine: the float64 reference (CpuTrainingBackend, the reference every
+ * training backend is judged by) or the wasm engine (src/wasm/train/). It holds the parameters by
+ * name and rebuilds a read-only LSTM from them for each pass (the copy is O(P), the pass O(T·B·P)).
  */
-export class CpuTrainingBackend implements TrainingBackend {
-  readonly kind = 'cpu' as const;
+export class HostTrainingBackend implements TrainingBackend {
   private readonly params: Map<string, Float64Array>;
   /** Parameters the optimizer changes: all, or all but bias_hh under singleBias. */
   private readonly trained: ReadonlySet<string>;
@@ -20,8 +21,12 @@ export class CpuTrainingBackend implements TrainingBackend {
   private disposed = false;
 
   constructor(
+    readonly kind: BackendKind,
+    private readonly passes: LstmPasses,
     private readonly start: LSTM,
     private readonly setup: TrainingSetup,
+    /** Frees what the passes hold on their engine, at dispose(). */
+    private readonly releasePasses: () => void = () => {},
   ) {
     this.params = new Map([...start.tensors()].map(([name, tensor]) => [name, tensor.data]));
     const specs = paramSpecs(start.config);
@@ -31,35 +36,35 @@ export class CpuTrainingBackend implements TrainingBackend {
   }
 
   private model(): LSTM {
-    if (this.disposed) throw new LstmError('DISPOSED', 'trainer: this CPU training backend was disposed');
+    if (this.disposed) throw new LstmError('DISPOSED', `trainer: this ${this.kind} training backend was disposed`);
     const tensors = new Map(paramSpecs(this.start.config).map((spec) => [spec.name, { shape: spec.shape, data: this.params.get(spec.name)! }]));
     // Parameters may leave float32's range or turn NaN while training; passes carry them through.
     return new LSTM(this.start.config, tensors, { nonFinite: 'propagate' });
   }
 
-  private trainedGradients(batch: TrainingBatch): GradientResult {
-    const result = gradientsOf(this.model(), this.setup.loss, batch);
+  private trainedGradients(batch: TrainingBatch, withDx: boolean): GradientResult {
+    const result = gradientsOf(this.passes, this.model(), this.setup.loss, batch, withDx);
     const grads = new Map([...result.grads].filter(([name]) => this.trained.has(name)));
     return { ...result, grads };
   }
 
   async step(batch: TrainingBatch): Promise<number> {
-    const { loss, grads } = this.trainedGradients(batch);
+    const { loss, grads } = this.trainedGradients(batch, false);
     if (this.setup.clipNorm !== null) clipGradNorm(grads, this.setup.clipNorm);
     this.optimizer.update(this.params, grads);
     return loss;
   }
 
   async evaluate(batch: TrainingBatch): Promise<number> {
-    return lossOf(this.model(), this.setup.loss, batch);
+    return lossOf(this.passes, this.model(), this.setup.loss, batch);
   }
 
   async gradients(batch: TrainingBatch): Promise<GradientResult> {
-    return this.trainedGradients(batch);
+    return this.trainedGradients(batch, true);
   }
 
   async predict(input: PreparedInput): Promise<Float64Array> {
-    return modelForward(this.model(), input, false).head.prediction;
+    return predictionOf(this.passes, this.model(), input);
   }
 
   async readParameters(): Promise<Map<string, Float64Array>> {
@@ -68,7 +73,16 @@ export class CpuTrainingBackend implements TrainingBackend {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.releasePasses();
+  }
+}
+
+/** Training on the CPU in float64, every pass the reference's own. */
+export class CpuTrainingBackend extends HostTrainingBackend {
+  constructor(start: LSTM, setup: TrainingSetup) {
+    super('cpu', kReferencePasses, start, setup);
   }
 }
 
