@@ -71,7 +71,6 @@ export class ForwardPass {
       const projectionScratch = config.projSize !== undefined ? this.alloc(B * H, 'the projection input') : 0;
       const keepOutputs = recording !== 'none';
       const outputs: number[] = [];
-      const view = new DataView(engine.memory.buffer);
       const threads = engine.threads;
       const split = recurrenceSplit(threads, B, H, R, config.projSize !== undefined);
       let input0 = this.x;
@@ -92,8 +91,9 @@ export class ForwardPass {
         const output = outputs[outputs.length - 1];
         const trace = recording === 'none' ? null : this.traceAddresses(rows, H, R, recording === 'training');
         const traceAt = trace ? traceBlocks + ld * kTraceBlock.bytes : 0;
-        if (trace) writeTraceBlock(view, traceAt, trace);
-        if (layer.cell && projectionScratch) setProjectionScratch(view, layer.cell, projectionScratch);
+        // A fresh view each time: an allocation may have grown (and, unshared, detached) the memory.
+        if (trace) writeTraceBlock(new DataView(engine.memory.buffer), traceAt, trace);
+        if (layer.cell && projectionScratch) setProjectionScratch(new DataView(engine.memory.buffer), layer.cell, projectionScratch);
         this.records.push({ packed: layer, input: input0, inputStride, output, trace, traceBlock: traceAt });
         const I = layer.inputSize;
         this.plan.push(
