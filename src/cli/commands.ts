@@ -6,6 +6,7 @@ import { referenceResult } from '../api/runner.js';
 import type { AdapterSummary } from '../gpu/context.js';
 import { inputFromJSON, type ParsedInput } from '../formats/input-json.js';
 import { resultToJSON } from '../formats/result-json.js';
+import { parseUntrustedJSON } from '../formats/untrusted-json.js';
 import { prepareInput } from '../api/forward-input.js';
 import type { PreparedInput } from '../core/prepared-input.js';
 import { describeValue } from '../core/describe.js';
@@ -33,11 +34,7 @@ export function readJSON(path: string, what: string, maxBytes: number): unknown 
     if (error instanceof LstmError) throw error;
     throw invalidArgument(`--${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalidArgument(`--${what} ${path}: not valid JSON (${(error as Error).message})`);
-  }
+  return parseUntrustedJSON(text, `--${what} ${path}`);
 }
 
 interface Case {

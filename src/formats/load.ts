@@ -13,6 +13,7 @@ import { modelToOnnx } from './onnx/write.js';
 import { modelFromSafetensors, modelToSafetensors } from './safetensors-model.js';
 import { tfjsModelFromJSON } from './tfjs/read.js';
 import { tfjsModelToArtifacts } from './tfjs/write.js';
+import { parseUntrustedJSON } from './untrusted-json.js';
 
 /**
  * The model-file registry: which format a file is (from `from`, its content, or its extension),
@@ -60,11 +61,7 @@ function checkFormat(name: string, value: string): ModelFormat {
 }
 
 function parseJSON(files: ModelFiles): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files.bytes));
-  } catch (error) {
-    throw invalidArgument(`${files.path}: not valid JSON (${(error as Error).message})`);
-  }
+  return parseUntrustedJSON(files.bytes, files.path);
 }
 
 /** The format of a model file: `from` when given, else its content (HDF5 and zip signatures, a JSON file's keys). */
