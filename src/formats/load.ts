@@ -28,6 +28,8 @@ import { parseUntrustedJSON } from './untrusted-json.js';
  */
 export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json', 'onnx', 'safetensors'] as const;
 export type ModelFormat = (typeof kModelFormats)[number];
+/** The formats writeModelFile writes: every one but keras-json (a config without its weights). */
+export const kWritableFormats: readonly ModelFormat[] = kModelFormats.filter((format) => format !== 'keras-json');
 
 /** A model as read: ours (an LSTM, possibly with a head) or a sequence of Keras-style layers. */
 export type LoadedModel = { readonly kind: 'lstm'; readonly model: LSTM } | { readonly kind: 'sequence'; readonly model: SequenceModel };
@@ -145,9 +147,18 @@ export function formatFromExtension(path: string): ModelFormat | null {
 }
 
 /**
+ * The weight shard a TensorFlow.js model.json named `mainName` is written with: named after it
+ * ("forecast.json" → "forecast.weights.bin", "model.json" → "model.weights.bin"), so that two
+ * models written into one folder never share a shard.
+ */
+export function tfjsShardName(mainName: string): string {
+  return `${mainName.replace(/\.json$/i, '')}.weights.bin`;
+}
+
+/**
  * The files a model is written as, by name relative to the output: `{ [name]: bytes }`. 'tfjs'
- * gives model.json's name as `mainName` and a weights.bin beside it; 'json' needs a model that is
- * an LSTM stack with a dense head (else INVALID_ARGUMENT saying why).
+ * gives model.json's name as `mainName` and its shard beside it (tfjsShardName); 'json' needs a
+ * model that is an LSTM stack with a dense head (else INVALID_ARGUMENT saying why).
  */
 export async function writeModelFile(loaded: LoadedModel, to: string, mainName: string): Promise<Map<string, Uint8Array>> {
   const format = checkFormat('--to', to);
@@ -162,7 +173,7 @@ export async function writeModelFile(loaded: LoadedModel, to: string, mainName: 
       }
     }
     case 'tfjs': {
-      const artifacts = tfjsModelToArtifacts(asSequence(loaded));
+      const artifacts = tfjsModelToArtifacts(asSequence(loaded), tfjsShardName(mainName));
       return new Map([[mainName, encode(artifacts.modelJSON)], [artifacts.shardName, artifacts.weightData]]);
     }
     case 'h5':
