@@ -157,11 +157,20 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   const out = args.flags.get('out');
   if (out) {
     writeFileSync(out, JSON.stringify(report));
-    print(`wrote ${out}: backend ${report.backend} (${reason}); ${report.stats.dispatches} dispatches, ${report.stats.submits} submits, ${report.stats.readbacks} readbacks`);
+    print(`wrote ${out}: backend ${report.backend} (${reason}); ${counters(report.stats)}`);
   } else {
     print(JSON.stringify(report));
   }
   return 0;
+}
+
+/** "1 dispatch, 3 submits, 1 readback": a count with its noun in the right number. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+export function counters(stats: { dispatches: number; submits: number; readbacks: number }): string {
+  return `${plural(stats.dispatches, 'dispatch', 'dispatches')}, ${plural(stats.submits, 'submit')}, ${plural(stats.readbacks, 'readback')}`;
 }
 
 function formatError(name: string, e: VerifyReport['output']): string {
@@ -186,7 +195,7 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   print(formatError('h_n', report.hN));
   print(formatError('c_n', report.cN));
   const s = gpu.result.stats;
-  print(`counters: ${s.dispatches} dispatches, ${s.submits} submit, ${s.readbacks} readback`);
+  print(`counters: ${counters(s)}`);
   print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
   return report.passed ? 0 : 1;
 }
