@@ -15,6 +15,11 @@ const kSeasonsAhead = 3;
 
 /** A value in the series' units: 5 984, 18.7. */
 
+/** A legend entry: the line's colour (dashed where the line is) and its label. */
+function legendItem(label: string, color: string, dash: string): HTMLElement {
+  return html('li', {}, html('span', { class: dash ? 'swatch dashed' : 'swatch', style: `--swatch: ${color}` }), label);
+}
+
 /** Section 4: trains seed 003's forecaster in a worker and shows its loss, its forecast and its RMSEs against the baselines. */
 export class ForecastSection {
   private controller: AbortController | null = null;
@@ -142,18 +147,15 @@ export class ForecastSection {
     const recent = this.losses.milliseconds.slice(-10);
     const left = ((epochs - done) * recent.reduce((a, b) => a + b, 0)) / recent.length;
     this.status.textContent = `Epoch ${done} of ${epochs}: loss ${loss.toPrecision(3)}, validation loss ${valLoss.toPrecision(3)}; about ${duration(left)} left.`;
+    const lossSeries = [
+      { label: 'training', color: kPalette.blue, dash: '', values: this.losses.loss },
+      { label: 'validation', color: kPalette.orange, dash: '6 4', values: this.losses.valLoss },
+    ];
     byId('forecast-loss-host').replaceChildren(
-      renderLineChart({
-        id: 'forecast-loss-chart',
-        label: `Training and validation loss over ${done} epochs`,
-        xLabel: 'epoch',
-        yLabel: 'loss',
-        series: [
-          { label: 'training', color: kPalette.blue, dash: '', values: this.losses.loss },
-          { label: 'validation', color: kPalette.orange, dash: '6 4', values: this.losses.valLoss },
-        ],
-      }),
+      renderLineChart({ id: 'forecast-loss-chart', label: `Training and validation loss over ${done} epochs`, xLabel: 'epoch', yLabel: 'loss', series: lossSeries }),
     );
+    // Two lines, one dashed: without a legend the reader cannot tell which is which.
+    if (done === 1) byId('forecast-loss-legend').replaceChildren(...lossSeries.map((line) => legendItem(line.label, line.color, line.dash)));
   }
 
   private clearResults(): void {
@@ -163,6 +165,7 @@ export class ForecastSection {
     byId('forecast-loss-host').replaceChildren();
     byId('forecast-chart-host').replaceChildren();
     byId('forecast-legend').replaceChildren();
+    byId('forecast-loss-legend').replaceChildren();
   }
 
   private showResults(done: DoneMessage): void {
@@ -190,9 +193,7 @@ export class ForecastSection {
         { x: n - 1, text: 'end of data' },
       ]),
     );
-    byId('forecast-legend').replaceChildren(
-      ...lines.map((line) => html('li', {}, html('span', { class: 'swatch', style: `--swatch: ${line.color}` }), line.label)),
-    );
+    byId('forecast-legend').replaceChildren(...lines.map((line) => legendItem(line.label, line.color, line.dash)));
     this.modelJson = done.modelJson;
     this.downloadButton.disabled = false;
     this.seconds = done.seconds;
