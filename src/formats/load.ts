@@ -23,8 +23,8 @@ import { parseUntrustedJSON } from './untrusted-json.js';
  * Formats: 'json' (our model JSON), 'tfjs' (TensorFlow.js layers model.json + shards), 'h5'
  * (Keras HDF5: full model; or weights with a `model.to_json()` config), 'keras' (Keras 3 zip),
  * 'keras-json' (a `model.to_json()` config whose weights come separately: .h5 or .weights.h5),
- * 'onnx' (an LSTM stack and dense head, src/formats/onnx/), 'safetensors' (a PyTorch state_dict
- * with the config in its metadata, src/formats/safetensors-model.ts).
+ * 'onnx' (an LSTM stack and dense head), 'safetensors' (a PyTorch state_dict
+ * with the config in its metadata); docs/formats.md has each.
  */
 export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json', 'onnx', 'safetensors'] as const;
 export type ModelFormat = (typeof kModelFormats)[number];

@@ -64,7 +64,7 @@ function inferredConfig(tensors: Map<string, { shape: number[] }>): Record<strin
 
 /**
  * Reads a safetensors state_dict as an LSTM (see above for names and config). Sizes are checked
- * before allocation (src/formats/safetensors.ts); names, shapes and values as for the model file.
+ * before allocation (readSafetensors); names, shapes and values as for the model file.
  */
 export function modelFromSafetensors(bytes: Uint8Array, options: SafetensorsReadOptions = {}): LSTM {
   const maxBytes = checkMaxBytes('maxBytes', options?.maxBytes);

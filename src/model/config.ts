@@ -20,7 +20,7 @@ export interface LstmConfig {
   readonly bias: boolean;
   /** Whether x and output are [B, T, ·] instead of time-major [T, B, ·]. Default false. */
   readonly batchFirst: boolean;
-  /** Dense layers after the LSTM (src/model/head.ts); absent for a plain LSTM. */
+  /** Dense layers after the LSTM (docs/model.md, "Head"); absent for a plain LSTM. */
   readonly head?: HeadConfig;
   // The variants (src/model/variants.ts has the equations). Each is present only when it differs
   // from PyTorch's plain LSTM, so `hasVariants` and the model file see plain models unchanged.

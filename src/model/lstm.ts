@@ -20,7 +20,7 @@ export interface RandomInit {
   /**
    * 'pytorch' (default): the above for the LSTM, nn.Linear's U(−1/√in, 1/√in) for the head.
    * 'keras': Keras's glorot-uniform / orthogonal / unit-forget-bias initialisers for the whole
-   * model (distribution and std are then unused). See src/model/initializers.ts.
+   * model (distribution and std are then unused). See docs/model.md, "Initialisation".
    */
   readonly init?: InitScheme;
 }

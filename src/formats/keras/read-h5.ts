@@ -19,7 +19,7 @@ import { lookupByName, type StoredWeight, type WeightLookup } from './weights.js
  * - in both, group `<layer>` lists its weights in attribute `weight_names` ("lstm/lstm_cell/kernel:0"),
  *   each a dataset at `<layer>/<weight name>`;
  * - Keras 3 `.weights.h5` (alone or inside a `.keras` zip): `layers/<auto name>/vars/0, 1, ...`
- *   (src/formats/keras/keras3-weights.ts), with the config given separately.
+ *   (docs/formats.md), with the config given separately.
  */
 
 export interface KerasReadOptions {
