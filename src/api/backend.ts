@@ -39,7 +39,7 @@ export interface Backend {
   /** Uploads the model; `options` tune the GPU path and are ignored on the CPU. */
   load(model: LSTM, options?: RunnerOptions): Promise<Runner>;
   /**
-   * Starts training a model that has a head (src/api/train/trainer.ts): checks `options` against
+   * Starts training a model that has a head (docs/training.md): checks `options` against
    * the model and holds the parameters and optimizer state on this backend.
    */
   train(model: LSTM, options: TrainOptions): Promise<Trainer>;

@@ -103,7 +103,7 @@ async function runGraph(model: SequenceModel, runners: ReadonlyMap<string, Runne
  * backend; on WebGPU, an LSTM whose variant the GPU kernels do not run (the backend says
  * BACKEND_UNAVAILABLE) loads on the CPU instead, and `placement` says so for every layer. The
  * layers between the LSTMs (Dense, normalization, embedding, ...) run on the host in float64
- * (src/cpu/graph/host-layers.ts).
+ * (docs/architecture.md).
  *
  * @example
  * const runner = await loadGraph(backend, await kerasModelFromBytes(bytes));

@@ -37,7 +37,7 @@ export interface Runner {
    * compiled kernels serve every shape of this model. Nothing to do on the CPU.
    */
   warmup(options: { readonly steps: number; readonly batch: number }): Promise<void>;
-  /** Opens a stream of `options.batch` slots whose (h, c) stay on the backend between calls (src/api/stream.ts). */
+  /** Opens a stream of `options.batch` slots whose (h, c) stay on the backend between calls (README, "Step by step, with the state on the GPU"; docs/architecture.md). */
   stream(options: StreamOptions): LstmStream;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;

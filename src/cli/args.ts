@@ -12,6 +12,9 @@ export const kSwitches: ReadonlySet<string> = new Set(['trace', 'no-shuffle', 'j
 /** Commands that take positional arguments, as the flags they stand for: `convert IN OUT`. */
 export const kPositionals: Readonly<Record<string, readonly string[]>> = { convert: ['model', 'out'] };
 
+/** What each positional argument is called in usage lines and messages. */
+const kPositionalNames: Readonly<Record<string, readonly string[]>> = { convert: ['IN (the model file to read)', 'OUT (the file to write)'] };
+
 /**
  * `command --name value ... --switch ...`; each flag takes exactly one value (a switch none) and
  * must be one the command knows.
@@ -47,7 +50,11 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
 
 export function requireFlag(args: ParsedArgs, name: string): string {
   const value = args.flags.get(name);
-  if (value === undefined) throw invalidArgument(`${args.command}: --${name} is required`);
+  if (value === undefined) {
+    const index = args.command === undefined ? -1 : (kPositionals[args.command]?.indexOf(name) ?? -1);
+    if (index >= 0) throw invalidArgument(`${args.command}: ${kPositionalNames[args.command!][index]} is missing; usage: ${args.command} ${kPositionals[args.command!].map((_, k) => kPositionalNames[args.command!][k].split(' ')[0]).join(' ')}`);
+    throw invalidArgument(`${args.command}: --${name} is required`);
+  }
   return value;
 }
 

@@ -6,6 +6,7 @@ import { referenceResult } from '../api/runner.js';
 import type { AdapterSummary } from '../gpu/context.js';
 import { inputFromJSON, type ParsedInput } from '../formats/input-json.js';
 import { resultToJSON } from '../formats/result-json.js';
+import { parseUntrustedJSON } from '../formats/untrusted-json.js';
 import { prepareInput } from '../api/forward-input.js';
 import type { PreparedInput } from '../core/prepared-input.js';
 import { describeValue } from '../core/describe.js';
@@ -33,11 +34,7 @@ export function readJSON(path: string, what: string, maxBytes: number): unknown 
     if (error instanceof LstmError) throw error;
     throw invalidArgument(`--${what} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalidArgument(`--${what} ${path}: not valid JSON (${(error as Error).message})`);
-  }
+  return parseUntrustedJSON(text, `--${what} ${path}`);
 }
 
 interface Case {
@@ -160,11 +157,20 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   const out = args.flags.get('out');
   if (out) {
     writeFileSync(out, JSON.stringify(report));
-    print(`wrote ${out}: backend ${report.backend} (${reason}); ${report.stats.dispatches} dispatches, ${report.stats.submits} submits, ${report.stats.readbacks} readbacks`);
+    print(`wrote ${out}: backend ${report.backend} (${reason}); ${counters(report.stats)}`);
   } else {
     print(JSON.stringify(report));
   }
   return 0;
+}
+
+/** "1 dispatch, 3 submits, 1 readback": a count with its noun in the right number. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+export function counters(stats: { dispatches: number; submits: number; readbacks: number }): string {
+  return `${plural(stats.dispatches, 'dispatch', 'dispatches')}, ${plural(stats.submits, 'submit')}, ${plural(stats.readbacks, 'readback')}`;
 }
 
 function formatError(name: string, e: VerifyReport['output']): string {
@@ -189,7 +195,7 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   print(formatError('h_n', report.hN));
   print(formatError('c_n', report.cN));
   const s = gpu.result.stats;
-  print(`counters: ${s.dispatches} dispatches, ${s.submits} submit, ${s.readbacks} readback`);
+  print(`counters: ${counters(s)}`);
   print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
   return report.passed ? 0 : 1;
 }

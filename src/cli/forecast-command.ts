@@ -15,7 +15,7 @@ import type { TransformKind } from '../forecast/transform.js';
 import { modelToJSON } from '../formats/model-json.js';
 import { createNodeBackend, type NodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import type { ParsedArgs } from './args.js';
-import { kDefaultMaxBytes, type Print } from './commands.js';
+import { kDefaultMaxBytes, plural, type Print } from './commands.js';
 import { epochProgress } from './progress-bar.js';
 
 /** The flags of `forecast`, as main.ts registers them (help.ts documents each). */
@@ -110,7 +110,16 @@ async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: T
   return { source, backend };
 }
 
-const round = (value: number) => Number(value.toPrecision(6));
+/**
+ * The four RMSEs at one precision, so that they line up and compare at a glance: as many decimals
+ * as give the largest 4 significant digits (1234 · 98.76 → "1234", "99"; 0.1234 · 0.0987 →
+ * "0.1234", "0.0987").
+ */
+export function formatRmses(values: readonly number[]): string[] {
+  const largest = Math.max(...values.filter(Number.isFinite).map(Math.abs), 0);
+  const decimals = largest > 0 ? Math.min(8, Math.max(0, 3 - Math.floor(Math.log10(largest)))) : 0;
+  return values.map((v) => v.toFixed(decimals));
+}
 
 /** The verdict in words: which baselines the model beats on the test part. */
 export function verdict(run: Pick<ForecastRun, 'testRmse' | 'persistenceRmse' | 'seasonalRmse'>): string {
@@ -177,11 +186,12 @@ async function report(run: ForecastRun, { args, recipe, options, source, json }:
     return 0;
   }
   const { data } = run;
-  print(`series: ${source}: ${data.series.length} values; ${data.train.targets.length} training windows, ${data.test.targets.length} test windows (from value ${data.split + 1})`);
-  print(`recipe ${recipe}: transform ${options.transform}, window ${options.window}, LSTM(${options.units}) + Dense(1), ${options.epochs} epochs, batch ${options.batchSize}, Adam lr ${options.lr}, seed ${options.seed}`);
+  print(`series: ${source}: ${plural(data.series.length, 'value')}; ${plural(data.train.targets.length, 'training window')}, ${plural(data.test.targets.length, 'test window')} (the test part starts at index ${data.split})`);
+  print(`recipe ${recipe}: transform ${options.transform}, window ${options.window}, LSTM(${options.units}) + Dense(1), ${plural(options.epochs, 'epoch')}, batch ${options.batchSize}, Adam lr ${options.lr}, seed ${options.seed}`);
   print(`trained on the ${run.backend === 'cpu' ? 'CPU (float64)' : 'GPU (WebGPU)'} in ${run.seconds.toFixed(1)} s`);
-  print(`RMSE in the series' units: train ${round(run.trainRmse)}, test ${round(run.testRmse)}`);
-  print(`baselines on the same test windows: persistence ${round(run.persistenceRmse)}, seasonal persistence (season ${options.season}) ${round(run.seasonalRmse)}`);
+  const [train, test, persistence, seasonal] = formatRmses([run.trainRmse, run.testRmse, run.persistenceRmse, run.seasonalRmse]);
+  print(`RMSE in the series' units: train ${train}, test ${test}`);
+  print(`baselines on the same test windows: persistence ${persistence}, seasonal persistence (season ${options.season}) ${seasonal}`);
   print(verdict(run));
   if (save) print(`wrote ${save}`);
   if (plot) print(`wrote ${plot}`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { kModelFormats } from '../formats/load.js';
+import { kModelFormats, kWritableFormats } from '../formats/load.js';
 
 /** One option of a command: `--name VALUE` (or a switch, which has no value), and what it does. */
 export interface FlagHelp {
@@ -30,8 +30,6 @@ const model: FlagHelp = {
 };
 const weights: FlagHelp = { name: 'weights', value: 'W.h5', text: 'the weights of a Keras model.to_json() --model file (Keras 2 save_weights .h5, or Keras 3 .weights.h5)' };
 const from: FlagHelp = { name: 'from', value: kModelFormats.join('|'), text: "the --model file's format (default: from its content)" };
-/** What convert writes: every format but keras-json (a config without its weights). */
-const kWritableFormats = kModelFormats.filter((format) => format !== 'keras-json');
 const input: FlagHelp = { name: 'input', value: 'X.json', text: 'the input file ("x", optional "lengths", "h0", "c0"); default: the --model file' };
 const maxBytes: FlagHelp = { name: 'max-bytes', value: 'N', text: 'memory budget for each file and for what it declares (default 1073741824, 1 GiB)' };
 const backend: FlagHelp = {

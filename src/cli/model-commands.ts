@@ -1,9 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadGraph, referenceGraph, type GraphResult } from '../api/graph.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
-import { formatFromExtension, loadModelFile, writeModelFile, type LoadedModel } from '../formats/load.js';
+import { formatFromExtension, kWritableFormats, loadModelFile, writeModelFile, type LoadedModel } from '../formats/load.js';
 import { checkShardPath } from '../formats/tfjs/read.js';
 import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
@@ -153,14 +153,51 @@ export async function verifySequenceCommand(args: ParsedArgs, print: Print): Pro
 
 /** `convert IN OUT`: reads any supported model file and writes it in the format --to or OUT's extension names. */
 export async function convertCommand(args: ParsedArgs, print: Print): Promise<number> {
-  const loaded = await loadModelFlag(args);
+  requireFlag(args, 'model');
   const out = requireFlag(args, 'out');
   const to = args.flags.get('to') ?? formatFromExtension(out);
-  if (!to) throw invalidArgument(`convert: cannot tell the output format from ${JSON.stringify(out)}; give --to (json, tfjs, h5, keras)`);
+  if (!to) throw invalidArgument(`convert: cannot tell the output format from ${JSON.stringify(out)}; give --to (${kWritableFormats.join(', ')})`);
+  // Checked before the model is read, so a typo in OUT costs nothing and never ends in ENOENT.
+  const folder = dirname(out);
+  if (!isFolder(folder)) throw invalidArgument(`convert: the output folder ${folder} does not exist; create it first (mkdir -p ${folder})`);
+  const loaded = await loadModelFlag(args);
   const files = await writeModelFile(loaded, to, basename(out));
-  for (const [name, bytes] of files) writeFileSync(join(dirname(out), name), bytes);
-  print(`wrote ${[...files.keys()].map((n) => join(dirname(out), n)).join(', ')} (${to})`);
+  for (const name of [...files.keys()].filter((n) => n !== basename(out))) refuseSharedShard(folder, name, basename(out));
+  for (const [name, bytes] of files) writeFileSync(join(folder, name), bytes);
+  print(`wrote ${[...files.keys()].map((n) => join(folder, n)).join(', ')} (${to})`);
   return 0;
 }
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses to overwrite a shard that another TensorFlow.js model.json in the folder names: writing
+ * it would silently change that model's weights. `ours` (the model.json being written) may own it.
+ */
+function refuseSharedShard(folder: string, shard: string, ours: string): void {
+  if (!existsSync(join(folder, shard))) return;
+  for (const name of readdirSync(folder)) {
+    if (name === ours || !name.toLowerCase().endsWith('.json')) continue;
+    let manifest: unknown;
+    try {
+      const path = join(folder, name);
+      if (statSync(path).size > kMaxManifestBytes) continue;
+      manifest = (JSON.parse(readFileSync(path, 'utf8')) as { weightsManifest?: unknown }).weightsManifest;
+    } catch {
+      continue; // not JSON, or not readable: it names no shard
+    }
+    const paths = Array.isArray(manifest) ? manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths : [])) : [];
+    if (paths.includes(shard)) throw invalidArgument(`convert: ${join(folder, shard)} is the weight shard of ${join(folder, name)}; writing it would change that model's weights. Write into another folder, or under another name`);
+  }
+}
+
+/** A model.json larger than this is not read when looking for the shards it names (they are kilobytes). */
+const kMaxManifestBytes = 64 << 20;
 
 export const kConvertFlags = ['model', 'weights', 'out', 'from', 'to', 'max-bytes'];

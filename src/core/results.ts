@@ -49,7 +49,7 @@ export interface ForwardResult {
   /** Present when the call asked for `trace: true`; zeros past each sequence's length. */
   readonly trace?: readonly TraceEntry[];
   /**
-   * The dense head's output, present when the model has a head (src/model/head.ts): [B, O] for
+   * The dense head's output, present when the model has a head (docs/model.md, "Head"): [B, O] for
    * over 'last'; [T, B, O] (or [B, T, O] with batchFirst) for over 'sequence', where steps past a
    * sequence's length hold what the head gives on the zero vector.
    */

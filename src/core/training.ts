@@ -24,7 +24,7 @@ export const kLossKinds: readonly LossKind[] = ['mse', 'mae', 'huber', 'binary-c
 
 export type OptimizerKind = 'adam' | 'adamw' | 'sgd';
 
-/** An optimizer with every default resolved (see src/api/train/options.ts for the defaults). */
+/** An optimizer with every default resolved (docs/training.md gives the defaults). */
 export interface OptimizerSettings {
   readonly kind: OptimizerKind;
   /** Learning rate: positive and finite. */

@@ -13,6 +13,7 @@ import { modelToOnnx } from './onnx/write.js';
 import { modelFromSafetensors, modelToSafetensors } from './safetensors-model.js';
 import { tfjsModelFromJSON } from './tfjs/read.js';
 import { tfjsModelToArtifacts } from './tfjs/write.js';
+import { parseUntrustedJSON } from './untrusted-json.js';
 
 /**
  * The model-file registry: which format a file is (from `from`, its content, or its extension),
@@ -22,11 +23,13 @@ import { tfjsModelToArtifacts } from './tfjs/write.js';
  * Formats: 'json' (our model JSON), 'tfjs' (TensorFlow.js layers model.json + shards), 'h5'
  * (Keras HDF5: full model; or weights with a `model.to_json()` config), 'keras' (Keras 3 zip),
  * 'keras-json' (a `model.to_json()` config whose weights come separately: .h5 or .weights.h5),
- * 'onnx' (an LSTM stack and dense head, src/formats/onnx/), 'safetensors' (a PyTorch state_dict
- * with the config in its metadata, src/formats/safetensors-model.ts).
+ * 'onnx' (an LSTM stack and dense head), 'safetensors' (a PyTorch state_dict
+ * with the config in its metadata); docs/formats.md has each.
  */
 export const kModelFormats = ['json', 'tfjs', 'h5', 'keras', 'keras-json', 'onnx', 'safetensors'] as const;
 export type ModelFormat = (typeof kModelFormats)[number];
+/** The formats writeModelFile writes: every one but keras-json (a config without its weights). */
+export const kWritableFormats: readonly ModelFormat[] = kModelFormats.filter((format) => format !== 'keras-json');
 
 /** A model as read: ours (an LSTM, possibly with a head) or a sequence of Keras-style layers. */
 export type LoadedModel = { readonly kind: 'lstm'; readonly model: LSTM } | { readonly kind: 'sequence'; readonly model: SequenceModel };
@@ -60,11 +63,7 @@ function checkFormat(name: string, value: string): ModelFormat {
 }
 
 function parseJSON(files: ModelFiles): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files.bytes));
-  } catch (error) {
-    throw invalidArgument(`${files.path}: not valid JSON (${(error as Error).message})`);
-  }
+  return parseUntrustedJSON(files.bytes, files.path);
 }
 
 /** The format of a model file: `from` when given, else its content (HDF5 and zip signatures, a JSON file's keys). */
@@ -148,9 +147,18 @@ export function formatFromExtension(path: string): ModelFormat | null {
 }
 
 /**
+ * The weight shard a TensorFlow.js model.json named `mainName` is written with: named after it
+ * ("forecast.json" → "forecast.weights.bin", "model.json" → "model.weights.bin"), so that two
+ * models written into one folder never share a shard.
+ */
+export function tfjsShardName(mainName: string): string {
+  return `${mainName.replace(/\.json$/i, '')}.weights.bin`;
+}
+
+/**
  * The files a model is written as, by name relative to the output: `{ [name]: bytes }`. 'tfjs'
- * gives model.json's name as `mainName` and a weights.bin beside it; 'json' needs a model that is
- * an LSTM stack with a dense head (else INVALID_ARGUMENT saying why).
+ * gives model.json's name as `mainName` and its shard beside it (tfjsShardName); 'json' needs a
+ * model that is an LSTM stack with a dense head (else INVALID_ARGUMENT saying why).
  */
 export async function writeModelFile(loaded: LoadedModel, to: string, mainName: string): Promise<Map<string, Uint8Array>> {
   const format = checkFormat('--to', to);
@@ -165,7 +173,7 @@ export async function writeModelFile(loaded: LoadedModel, to: string, mainName: 
       }
     }
     case 'tfjs': {
-      const artifacts = tfjsModelToArtifacts(asSequence(loaded));
+      const artifacts = tfjsModelToArtifacts(asSequence(loaded), tfjsShardName(mainName));
       return new Map([[mainName, encode(artifacts.modelJSON)], [artifacts.shardName, artifacts.weightData]]);
     }
     case 'h5':

@@ -1,5 +1,6 @@
 import { formatShape, describeValue } from '../core/describe.js';
 import { elementCount, type Tensor } from '../core/tensor.js';
+import { nearestKey } from '../core/nearest-key.js';
 import { invalidArgument, invalidParameter } from '../core/errors.js';
 import type { NonFinitePolicy } from '../core/non-finite.js';
 import { checkBudget, checkMaxBytes } from './budget.js';
@@ -50,7 +51,8 @@ export function configFromJSON(value: unknown): LstmConfigInput {
   const config: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(kConfigKeys, key)) {
-      throw invalidArgument(`config.${key}: unknown key; expected some of ${Object.keys(kConfigKeys).join(', ')}`);
+      const near = nearestKey(key, Object.keys(kConfigKeys));
+      throw invalidArgument(`config.${key}: unknown key${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; expected some of ${Object.keys(kConfigKeys).join(', ')}`);
     }
     const target = kConfigKeys[key];
     if (target === 'head') config.head = headFromJSON(value[key]);

@@ -7,6 +7,7 @@ import { headParamName } from '../model/head.js';
 import { checkMaxBytes } from './budget.js';
 import { configFromJSON, modelToJSON } from './model-json.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { checkJsonDepth } from './untrusted-json.js';
 
 /**
  * A PyTorch state_dict as safetensors ↔ an LSTM (README, "Bring your model"):
@@ -30,13 +31,16 @@ export interface SafetensorsReadOptions {
 
 function parseMetadataConfig(metadata: Record<string, string>): Record<string, unknown> {
   const parse = (key: string, text: string) => {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       throw invalidArgument(`safetensors: metadata ${JSON.stringify(key)} is not a JSON value: ${describeValue(text)}`);
     }
+    checkJsonDepth(value, `safetensors: metadata ${JSON.stringify(key)}`);
+    return value;
   };
-  if (metadata.config !== undefined) return parse('config', metadata.config);
+  if (metadata.config !== undefined) return parse('config', metadata.config) as Record<string, unknown>; // configFromJSON checks it
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(metadata)) if (key !== 'format') config[key] = parse(key, value);
   return config;
@@ -60,7 +64,7 @@ function inferredConfig(tensors: Map<string, { shape: number[] }>): Record<strin
 
 /**
  * Reads a safetensors state_dict as an LSTM (see above for names and config). Sizes are checked
- * before allocation (src/formats/safetensors.ts); names, shapes and values as for the model file.
+ * before allocation (readSafetensors); names, shapes and values as for the model file.
  */
 export function modelFromSafetensors(bytes: Uint8Array, options: SafetensorsReadOptions = {}): LSTM {
   const maxBytes = checkMaxBytes('maxBytes', options?.maxBytes);

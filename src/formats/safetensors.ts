@@ -1,6 +1,7 @@
 import { describeValue, formatShape } from '../core/describe.js';
 import { invalidArgument, invalidShape } from '../core/errors.js';
 import { checkBudget } from './budget.js';
+import { checkJsonDepth } from './untrusted-json.js';
 
 /**
  * The safetensors container (huggingface/safetensors, "Format"): an unsigned 64-bit little-endian
@@ -77,6 +78,7 @@ export function readSafetensors(bytes: Uint8Array, maxBytes = Infinity): Safeten
   } catch (error) {
     throw invalidArgument(`safetensors: the header is not JSON (${error instanceof Error ? error.message : error}); the file is truncated or not safetensors`);
   }
+  checkJsonDepth(header, 'safetensors: the header');
   if (!isObject(header)) throw invalidArgument(`safetensors: the header must be a JSON object, got ${describeValue(header)}`);
   const data = bytes.subarray(8 + n);
   const metadata: Record<string, string> = {};

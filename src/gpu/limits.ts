@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 
 /**
  * The device limits a forward call is planned against. A call whose buffers or dispatches would
- * exceed them is split into several calls that fit (src/gpu/split/).
+ * exceed them is split into several calls that fit (docs/architecture.md, docs/errors.md).
  */
 export interface ForwardLimits {
   readonly maxStorageBufferBindingSize: number;

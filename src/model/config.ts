@@ -8,15 +8,19 @@ import { normalizeActivations, normalizeCellClip, type LstmActivations, type Lst
  * later options (peepholes, projection size, cell clip, other activations) slot in beside these.
  */
 export interface LstmConfig {
+  /** I: features per time step of x (PyTorch's input_size). Required; an integer in [1, 65536]. */
   readonly inputSize: number;
+  /** H: units of the hidden and cell state, per layer and direction (PyTorch's hidden_size). Required; an integer in [1, 65536]. */
   readonly hiddenSize: number;
+  /** L: stacked LSTM layers; layer k > 0 reads layer k − 1's output (PyTorch's num_layers). Default 1; at most 64. */
   readonly numLayers: number;
+  /** D = 2 when true: each layer also runs backward in time, and outputs are [forward, reverse] (D·H wide). Default false. */
   readonly bidirectional: boolean;
-  /** Whether the model has bias_ih/bias_hh parameters. */
+  /** Whether the model has bias_ih/bias_hh parameters. Default true. */
   readonly bias: boolean;
-  /** Whether x and output are [B, T, ·] instead of time-major [T, B, ·]. */
+  /** Whether x and output are [B, T, ·] instead of time-major [T, B, ·]. Default false. */
   readonly batchFirst: boolean;
-  /** Dense layers after the LSTM (src/model/head.ts); absent for a plain LSTM. */
+  /** Dense layers after the LSTM (docs/model.md, "Head"); absent for a plain LSTM. */
   readonly head?: HeadConfig;
   // The variants (src/model/variants.ts has the equations). Each is present only when it differs
   // from PyTorch's plain LSTM, so `hasVariants` and the model file see plain models unchanged.

@@ -33,6 +33,11 @@ export type HeadOver = 'last' | 'sequence';
 export interface HeadConfig {
   /** The dense layers in order; an empty list makes the prediction the LSTM's features themselves. */
   readonly layers: readonly DenseLayerConfig[];
+  /**
+   * What the head reads: 'last' (default) the last layer's final hidden state [B, D·H], giving a
+   * prediction [B, O]; 'sequence' every output step [T, B, D·H], giving [T, B, O] ([B, T, O] with
+   * batchFirst). Keras: an LSTM without / with return_sequences=True before its Dense layers.
+   */
   readonly over: HeadOver;
 }
 
@@ -78,7 +83,13 @@ function checkKeys(name: string, value: Record<string, unknown>, known: readonly
 
 /** Input form of a head config: `over` defaults to 'last', each activation to 'linear'. */
 export interface HeadConfigInput {
+  /** The dense layers in order: out features (an integer ≥ 1) and the activation (default 'linear'). */
   readonly layers: readonly { readonly outFeatures: number; readonly activation?: Activation }[];
+  /**
+   * What the head reads: 'last' (default) the last layer's final hidden state [B, D·H], giving a
+   * prediction [B, O]; 'sequence' every output step [T, B, D·H], giving [T, B, O] ([B, T, O] with
+   * batchFirst). Keras: an LSTM without / with return_sequences=True before its Dense layers.
+   */
   readonly over?: HeadOver;
 }
 

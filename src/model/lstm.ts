@@ -2,7 +2,8 @@ import type { Tensor } from '../core/tensor.js';
 import { checkNonFinitePolicy, type NonFinitePolicy } from '../core/non-finite.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument } from '../core/errors.js';
-import { normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
+import { checkKnownKeys } from '../core/nearest-key.js';
+import { kVariantFields, normalizeConfig, type LstmConfig, type LstmConfigInput } from './config.js';
 import { paramSpecs, validateParams, type ParamMap } from './params.js';
 import { SeededRandom } from './random.js';
 import { initialParams, type InitScheme } from './initializers.js';
@@ -19,7 +20,7 @@ export interface RandomInit {
   /**
    * 'pytorch' (default): the above for the LSTM, nn.Linear's U(−1/√in, 1/√in) for the head.
    * 'keras': Keras's glorot-uniform / orthogonal / unit-forget-bias initialisers for the whole
-   * model (distribution and std are then unused). See src/model/initializers.ts.
+   * model (distribution and std are then unused). See docs/model.md, "Initialisation".
    */
   readonly init?: InitScheme;
 }
@@ -32,6 +33,12 @@ export interface ModelOptions {
    */
   readonly nonFinite?: NonFinitePolicy;
 }
+
+/** Every key LSTM.random takes: the config's and RandomInit's. */
+const kRandomKeys = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'bias', 'batchFirst', 'head', ...kVariantFields, 'seed', 'distribution', 'std', 'init'] satisfies (keyof (LstmConfigInput & RandomInit))[];
+// A key added to the config or to RandomInit but not to the list above fails to compile here.
+const kEveryRandomKeyListed: [Exclude<keyof (LstmConfigInput & RandomInit), (typeof kRandomKeys)[number]>] extends [never] ? true : false = true;
+void kEveryRandomKeyListed;
 
 /**
  * An LSTM as plain data: its config and its parameters in PyTorch's layout and names (float64, so
@@ -53,6 +60,8 @@ export class LSTM {
 
   /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default (and nn.Linear's for a head). */
   static random(config: LstmConfigInput & RandomInit): LSTM {
+    // Before normalizeConfig, so that a typo (hidenSize) is named as such, not as a missing hiddenSize.
+    if (config !== null && typeof config === 'object') checkKnownKeys('LSTM.random', config, kRandomKeys);
     const normalized = normalizeConfig(config);
     const rng = new SeededRandom(config.seed ?? 0);
     const bound = 1 / Math.sqrt(normalized.hiddenSize);

@@ -70,8 +70,14 @@ describe('demo: train a forecaster', () => {
     expect(await text(page, '#forecast-test-rmse')).toMatch(/^[\d,]+(\.\d+)?$/);
     expect(await text(page, '#forecast-train-rmse')).toMatch(/^[\d,]+(\.\d+)?$/);
     // The issue's baselines for this series (PyTorch, the last third): 15 206 and 7 525.
-    expect(await text(page, '#forecast-persistence')).toBe('15,206.3');
-    expect(await text(page, '#forecast-seasonal')).toBe('7,524.61');
+    // All four cards at one precision (four significant digits of the largest).
+    expect(await text(page, '#forecast-persistence')).toBe('15,206');
+    expect(await text(page, '#forecast-seasonal')).toBe('7,525');
+    expect(await text(page, '#forecast-test-rmse')).toMatch(/^\d{1,3}(,\d{3})*$/);
+    expect(await text(page, '#forecast-train-rmse')).toMatch(/^\d{1,3}(,\d{3})*$/);
+    // One duration for the run: the status line's, and no second figure beside the backend.
+    expect(await text(page, '#forecast-status')).toMatch(new RegExp(`^Finished: ${kEpochs} epochs in [\\d.]+ (s|ms)\\.$`));
+    expect(await text(page, '#forecast-backend')).not.toMatch(/took|in all/);
     expect(await text(page, '#forecast-verdict')).toMatch(/^The model (beats both|does not beat)/);
     expect(await page.$$eval('#forecast-chart .series', (groups) => groups.map((g) => g.getAttribute('data-label')))).toEqual([
       'truth',
@@ -87,6 +93,48 @@ describe('demo: train a forecaster', () => {
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     expect(longTasks.filter((ms) => ms > 50), 'main-thread tasks over 50 ms during training').toEqual([]);
     await (await page.$('#forecast-section'))!.screenshot({ path: resolve(kScreenshots, 'demo-forecast.png') });
+  });
+
+  it.each([1280, 390])('at %i px wide: nothing in the section is cut off, the charts have a legend and x ticks (screenshot)', async (width) => {
+    const page = session.page;
+    await page.setViewport({ width, height: 900 });
+    try {
+      // Every form control shows its whole value: its text fits inside it and it fits in its card.
+      const clipped = await page.$$eval('#forecast-section select, #forecast-section input', (controls) =>
+        controls
+          .map((control) => {
+            const element = control as HTMLSelectElement | HTMLInputElement;
+            const box = element.getBoundingClientRect();
+            const card = (element.closest('fieldset, .card, form') ?? document.body).getBoundingClientRect();
+            const label = element instanceof HTMLSelectElement ? (element.selectedOptions[0]?.textContent ?? '') : element.value;
+            const probe = document.createElement('span');
+            probe.style.cssText = `position:absolute;visibility:hidden;white-space:nowrap;font:${getComputedStyle(element).font}`;
+            probe.textContent = label;
+            document.body.append(probe);
+            // Room a select needs beside its text: padding and the arrow (about 24 px).
+            const needed = probe.getBoundingClientRect().width + (element instanceof HTMLSelectElement ? 24 : 0);
+            probe.remove();
+            const fits = needed <= box.width + 1 && box.left >= card.left - 1 && box.right <= card.right + 1;
+            return fits || element.type === 'file' || box.width === 0 ? null : `#${element.id}: "${label}" needs ${needed.toFixed(0)} px, has ${box.width.toFixed(0)}`;
+          })
+          .filter((entry) => entry !== null),
+      );
+      expect(clipped).toEqual([]);
+      // Nothing runs past the section's right edge (the status line beside the progress bar did at 390 px).
+      const overflowing = await page.$$eval('#forecast-section *', (elements) => {
+        const section = document.querySelector('#forecast-section')!.getBoundingClientRect();
+        return elements
+          .filter((element) => !element.closest('svg') && element.getBoundingClientRect().width > 0 && element.getBoundingClientRect().right > section.right + 1)
+          .map((element) => `${element.tagName.toLowerCase()}#${element.id}`);
+      });
+      expect(overflowing).toEqual([]);
+      expect(await page.$$eval('#forecast-loss-legend li', (items) => items.map((li) => (li.textContent ?? '').trim()))).toEqual(['training', 'validation']);
+      expect(await page.$$eval('#forecast-chart .x-axis text, #forecast-chart .tick-x text', (ticks) => ticks.length)).toBeGreaterThan(2);
+      await (await page.$('#forecast-section'))!.screenshot({ path: resolve(kScreenshots, `demo-forecast-${width}.png`) });
+      await page.screenshot({ path: resolve(kScreenshots, `demo-${width}.png`), fullPage: true });
+    } finally {
+      await page.setViewport({ width: 1280, height: 900 });
+    }
   });
 
   it('Stop ends training between epochs and says after how many', async () => {

@@ -44,9 +44,16 @@ export function renderForecastChart(id: string, label: string, series: readonly 
       svg('text', { x: sx(mark.x) + 4, y: top + 12, class: 'tick-label' }, mark.text),
     );
   }
+  // x ticks at round time steps, so that "test part" and "end of data" can be read off as indices.
+  const xDomain = niceDomain(Math.min(...xs), Math.max(...xs));
+  for (const tick of xDomain.ticks.filter((t) => t >= Math.min(...xs) && t <= Math.max(...xs))) {
+    chart.append(
+      svg('g', { class: 'tick-x' }, svg('line', { x1: sx(tick), x2: sx(tick), y1: bottom, y2: bottom + 5, class: 'axis-line' }), svg('text', { x: sx(tick), y: bottom + 18, class: 'tick-label', 'text-anchor': 'middle' }, tickLabel(tick))),
+    );
+  }
   chart.append(
     svg('line', { x1: left, x2: right, y1: bottom, y2: bottom, class: 'axis-line' }),
-    svg('text', { x: (left + right) / 2, y: kHeight - 8, class: 'axis-label', 'text-anchor': 'middle' }, 'time step'),
+    svg('text', { x: (left + right) / 2, y: kHeight - 4, class: 'axis-label', 'text-anchor': 'middle' }, 'time step'),
   );
   for (const s of series) {
     const points = Array.from(s.x, (x, k) => `${sx(x).toFixed(1)},${sy(s.y[k]).toFixed(1)}`).join(' ');

@@ -3,7 +3,7 @@ import { renderLineChart } from '../charts/line-chart.js';
 import { kPalette } from '../palette.js';
 import { byId, html } from '../ui/dom.js';
 import { numberField, readIntegers } from '../ui/fields.js';
-import { duration } from '../ui/format.js';
+import { duration, sharedPrecision } from '../ui/format.js';
 import { datasetRequest, kSeason, type DatasetChoice } from './datasets.js';
 import { renderForecastChart, type XYSeries } from './forecast-chart.js';
 import type { DoneMessage, StartMessage, TrainMessage, TrainRequest } from './protocol.js';
@@ -14,8 +14,10 @@ const kIntegerFields = ['forecast-window', 'forecast-units', 'forecast-epochs', 
 const kSeasonsAhead = 3;
 
 /** A value in the series' units: 5 984, 18.7. */
-function units(value: number): string {
-  return value.toLocaleString('en-US', { maximumSignificantDigits: Math.abs(value) >= 1000 ? 6 : 4 });
+
+/** A legend entry: the line's colour (dashed where the line is) and its label. */
+function legendItem(label: string, color: string, dash: string): HTMLElement {
+  return html('li', {}, html('span', { class: dash ? 'swatch dashed' : 'swatch', style: `--swatch: ${color}` }), label);
 }
 
 /** Section 4: trains seed 003's forecaster in a worker and shows its loss, its forecast and its RMSEs against the baselines. */
@@ -29,6 +31,8 @@ export class ForecastSection {
   private losses: { loss: number[]; valLoss: number[]; milliseconds: number[] } = { loss: [], valLoss: [], milliseconds: [] };
   private start: StartMessage | null = null;
   private modelJson = '';
+  /** The whole run's wall time from the worker's done message: the one duration the card shows. */
+  private seconds: number | null = null;
 
   constructor() {
     const dataset = byId<HTMLSelectElement>('forecast-dataset');
@@ -100,6 +104,7 @@ export class ForecastSection {
     this.controller = new AbortController();
     this.losses = { loss: [], valLoss: [], milliseconds: [] };
     this.start = null;
+    this.seconds = null;
     this.modelJson = '';
     this.downloadButton.disabled = true;
     this.progress.max = request.options.epochs;
@@ -108,7 +113,9 @@ export class ForecastSection {
     this.setState('running', 'Starting the worker and loading the data…');
     try {
       await trainInWorker(request, (message) => this.onMessage(message, request.options), this.controller.signal);
-      this.setState('done', `Finished: ${request.options.epochs} epochs in ${duration(this.losses.milliseconds.reduce((a, b) => a + b, 0))}.`);
+      // One duration, the worker's wall time (data, compilation and evaluation included), not the
+      // sum of the epochs' step times beside it: two different figures for one run read as a bug.
+      this.setState('done', `Finished: ${request.options.epochs} epochs in ${duration((this.seconds ?? 0) * 1000)}.`);
     } catch (error) {
       const stopped = error instanceof DOMException && error.name === 'AbortError';
       this.setState(stopped ? 'stopped' : 'error', stopped ? `Stopped after ${this.losses.loss.length} epochs.` : `Training failed: ${(error as Error).message}`);
@@ -126,7 +133,7 @@ export class ForecastSection {
     } else if (message.type === 'epoch') {
       this.onEpoch(message.loss, message.valLoss, message.milliseconds, options.epochs);
     } else if (message.type === 'done') {
-      this.showResults(message, options);
+      this.showResults(message);
     }
   }
 
@@ -140,18 +147,15 @@ export class ForecastSection {
     const recent = this.losses.milliseconds.slice(-10);
     const left = ((epochs - done) * recent.reduce((a, b) => a + b, 0)) / recent.length;
     this.status.textContent = `Epoch ${done} of ${epochs}: loss ${loss.toPrecision(3)}, validation loss ${valLoss.toPrecision(3)}; about ${duration(left)} left.`;
+    const lossSeries = [
+      { label: 'training', color: kPalette.blue, dash: '', values: this.losses.loss },
+      { label: 'validation', color: kPalette.orange, dash: '6 4', values: this.losses.valLoss },
+    ];
     byId('forecast-loss-host').replaceChildren(
-      renderLineChart({
-        id: 'forecast-loss-chart',
-        label: `Training and validation loss over ${done} epochs`,
-        xLabel: 'epoch',
-        yLabel: 'loss',
-        series: [
-          { label: 'training', color: kPalette.blue, dash: '', values: this.losses.loss },
-          { label: 'validation', color: kPalette.orange, dash: '6 4', values: this.losses.valLoss },
-        ],
-      }),
+      renderLineChart({ id: 'forecast-loss-chart', label: `Training and validation loss over ${done} epochs`, xLabel: 'epoch', yLabel: 'loss', series: lossSeries }),
     );
+    // Two lines, one dashed: without a legend the reader cannot tell which is which.
+    if (done === 1) byId('forecast-loss-legend').replaceChildren(...lossSeries.map((line) => legendItem(line.label, line.color, line.dash)));
   }
 
   private clearResults(): void {
@@ -161,20 +165,22 @@ export class ForecastSection {
     byId('forecast-loss-host').replaceChildren();
     byId('forecast-chart-host').replaceChildren();
     byId('forecast-legend').replaceChildren();
+    byId('forecast-loss-legend').replaceChildren();
   }
 
-  private showResults(done: DoneMessage, options: ForecastOptions): void {
+  private showResults(done: DoneMessage): void {
     const series = this.start!.series;
     const n = series.length;
-    byId('forecast-test-rmse').textContent = units(done.testRmse);
-    byId('forecast-persistence').textContent = units(done.persistenceRmse);
-    byId('forecast-seasonal').textContent = units(done.seasonalRmse);
-    byId('forecast-train-rmse').textContent = units(done.trainRmse);
+    const [test, persistence, seasonal, train] = sharedPrecision([done.testRmse, done.persistenceRmse, done.seasonalRmse, done.trainRmse]);
+    byId('forecast-test-rmse').textContent = test;
+    byId('forecast-persistence').textContent = persistence;
+    byId('forecast-seasonal').textContent = seasonal;
+    byId('forecast-train-rmse').textContent = train;
     const beats = [done.testRmse < done.persistenceRmse, done.testRmse < done.seasonalRmse];
     const verdict = byId('forecast-verdict');
     verdict.dataset.beats = String(beats[0] && beats[1]);
     verdict.textContent = beats[0] && beats[1]
-      ? `The model beats both naive forecasts on the test part (RMSE ${units(done.testRmse)} against ${units(done.persistenceRmse)} and ${units(done.seasonalRmse)}).`
+      ? `The model beats both naive forecasts on the test part (RMSE ${test} against ${persistence} and ${seasonal}).`
       : `The model does not beat ${[!beats[0] && 'persistence', !beats[1] && 'seasonal persistence'].filter(Boolean).join(' nor ')} on the test part: a naive forecast is as good or better here.`;
     const lines: XYSeries[] = [
       { label: 'truth', color: kPalette.gray, dash: '', x: Array.from(series, (_, t) => t), y: series },
@@ -187,12 +193,10 @@ export class ForecastSection {
         { x: n - 1, text: 'end of data' },
       ]),
     );
-    byId('forecast-legend').replaceChildren(
-      ...lines.map((line) => html('li', {}, html('span', { class: 'swatch', style: `--swatch: ${line.color}` }), line.label)),
-    );
+    byId('forecast-legend').replaceChildren(...lines.map((line) => legendItem(line.label, line.color, line.dash)));
     this.modelJson = done.modelJson;
     this.downloadButton.disabled = false;
-    byId('forecast-backend').textContent += ` ${options.epochs} epochs took ${duration(done.seconds * 1000)} in all.`;
+    this.seconds = done.seconds;
   }
 
   private download(): void {

@@ -3,7 +3,7 @@ import { renderBarChart, type Bar } from '../charts/bar-chart.js';
 import { kPalette } from '../palette.js';
 import { byId, html } from '../ui/dom.js';
 import { readIntegers } from '../ui/fields.js';
-import { duration, factor, rate, shapeText, tiny } from '../ui/format.js';
+import { duration, rate, shapeText, speedupWords, tiny } from '../ui/format.js';
 import { runRace, type RaceRequest, type RaceResult } from './race.js';
 import { kBenchGrid, shapeDims, type RaceShape, type Timing } from './stats.js';
 
@@ -24,11 +24,9 @@ function writeShape(shape: RaceShape): void {
   });
 }
 
-/** "2.4× — WebGPU is faster" and its counterpart, from the CPU ÷ GPU ratio. */
-function speedupWords(speedup: number): { value: string; note: string } {
-  return speedup >= 1
-    ? { value: factor(speedup), note: 'WebGPU is faster' }
-    : { value: factor(1 / speedup), note: 'the CPU is faster' };
+
+function speedupSummary(words: ReturnType<typeof speedupWords>): string {
+  return words.winner === 'even' ? 'about even' : `${words.winner === 'webgpu' ? 'WebGPU' : 'CPU'} ${words.value} faster`;
 }
 
 function kpi(id: string, value: string, note: string, raw: number | null): void {
@@ -143,7 +141,7 @@ export class RaceSection {
     ].filter((row): row is { name: string; timing: Timing } => row.timing !== null);
     const span = rows.length;
     const speed =
-      result.speedup === null ? '—' : `${result.speedup >= 1 ? 'WebGPU' : 'CPU'} ${speedupWords(result.speedup).value} faster`;
+      result.speedup === null ? '—' : speedupSummary(speedupWords(result.speedup));
     return html(
       'tbody',
       { class: 'race-group' },

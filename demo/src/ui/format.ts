@@ -39,6 +39,25 @@ export function factor(value: number): string {
   return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;
 }
 
+/** Within this ratio either way the race calls the two even: a 1.0× "win" is timing noise. */
+export const kEvenWithin = 1.05;
+
+/** "2.4×" with "WebGPU is faster", "the CPU is faster", or "about even" under 5% apart, from the CPU ÷ GPU ratio. */
+export function speedupWords(speedup: number): { value: string; note: string; winner: 'webgpu' | 'cpu' | 'even' } {
+  if (speedup < kEvenWithin && 1 / speedup < kEvenWithin) return { value: factor(Math.max(speedup, 1 / speedup)), note: 'about even', winner: 'even' };
+  return speedup >= 1 ? { value: factor(speedup), note: 'WebGPU is faster', winner: 'webgpu' } : { value: factor(1 / speedup), note: 'the CPU is faster', winner: 'cpu' };
+}
+
+/**
+ * Numbers shown side by side (the RMSE cards) at one precision: as many decimals as give the
+ * largest four significant digits, with thousands separators (15,206 · 7,525 · 9,876; 0.1234 · 0.0988).
+ */
+export function sharedPrecision(values: readonly number[]): string[] {
+  const largest = Math.max(0, ...values.filter(Number.isFinite).map(Math.abs));
+  const digits = largest > 0 ? Math.min(8, Math.max(0, 3 - Math.floor(Math.log10(largest)))) : 0;
+  return values.map((v) => withMinus(v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+}
+
 /** A shape as the race writes it: 16 × 100 × 64 × 128. */
 export function shapeText(dims: readonly number[]): string {
   return dims.join(' × ');

@@ -45,55 +45,68 @@ export interface Hdf5View {
   read(path: string): Float64Array;
 }
 
-function wrap(error: unknown, what: string): Error {
-  if (error instanceof LstmError) return error;
-  const message = (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() && !l.startsWith('HDF5-DIAG')) ?? '';
-  return invalidArgument(`${what}: not a readable HDF5 file (${message.trim().slice(0, 200)})`);
+/**
+ * HDF5's diagnostics as one short clause: the innermost call and its complaint from the first
+ * "#000: …/H5L.c line 1607 in H5Literate2(): synchronous link iteration failed" line, else the
+ * first line that is not the "HDF5-DIAG" banner.
+ */
+function hdf5Reason(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  const frame = lines.map((l) => /#\d+: .* in (\w+)\(\): (.*)$/.exec(l)).find((m) => m !== null);
+  const reason = frame ? `${frame[1]}: ${frame[2]}` : (lines.find((l) => l.trim() && !l.startsWith('HDF5-DIAG')) ?? '');
+  return reason.trim().slice(0, 200);
 }
 
+function wrap(error: unknown, what: string): Error {
+  if (error instanceof LstmError) return error;
+  return invalidArgument(`${what}: not a readable HDF5 file (${hdf5Reason(error)})`);
+}
+
+/** Runs one call into h5wasm, its failure (HDF5's diagnostics, a wasm trap) made INVALID_ARGUMENT naming the file and the entry. */
+function guarded<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw wrap(error, what);
+  }
+}
+
+type H5Node = { type?: string; keys?: () => string[]; attrs: Record<string, { value: unknown }>; shape?: number[]; metadata?: { type: number; size: number; littleEndian: boolean; vlen: boolean }; value?: unknown };
+
+/**
+ * Every member of the view goes through `guarded`: h5wasm reads the file lazily, so listing a
+ * group, reading its attributes or a dataset's header can each meet the corrupt bytes, not only
+ * opening the file.
+ */
 function view(file: H5File, what: string): Hdf5View {
-  const get = (path: string) => {
-    try {
-      return file.get(path) as unknown as { type?: string; keys?: () => string[]; attrs: Record<string, { value: unknown }>; shape?: number[]; metadata?: { type: number; size: number; littleEndian: boolean; vlen: boolean }; value?: unknown } | null;
-    } catch (error) {
-      throw wrap(error, what);
-    }
-  };
+  const at = (path: string) => `${what} ${path}`;
+  const get = (path: string) => guarded(at(path), () => file.get(path) as unknown as H5Node | null);
   return {
     kind(path) {
       const node = get(path);
-      return node?.type === 'Group' ? 'group' : node?.type === 'Dataset' ? 'dataset' : null;
+      return guarded(at(path), () => (node?.type === 'Group' ? 'group' : node?.type === 'Dataset' ? 'dataset' : null));
     },
     children(path) {
       const node = get(path);
-      return node?.type === 'Group' && node.keys ? node.keys() : [];
+      return guarded(at(path), () => (node?.type === 'Group' && node.keys ? node.keys() : []));
     },
     attr(path, name) {
       const node = get(path);
-      if (!node || !Object.hasOwn(node.attrs, name)) return undefined;
-      try {
-        return node.attrs[name].value;
-      } catch (error) {
-        throw wrap(error, `${what} ${path} attribute ${name}`);
-      }
+      return guarded(`${at(path)} attribute ${name}`, () => (node && Object.hasOwn(node.attrs, name) ? node.attrs[name].value : undefined));
     },
     shape(path) {
-      return [...(get(path)?.shape ?? [])];
+      const node = get(path);
+      return guarded(at(path), () => [...(node?.shape ?? [])]);
     },
     read(path) {
       const node = get(path);
-      const meta = node?.metadata;
+      const meta = guarded(at(path), () => node?.metadata);
       // h5wasm's metadata.type is HDF5's class: 0 integer, 1 float.
       if (!node || !meta || (meta.type !== 0 && meta.type !== 1) || meta.vlen || !meta.littleEndian) {
-        throw invalidArgument(`${what} ${path}: expected a little-endian integer or float dataset, got ${describeValue(meta)}`);
+        throw invalidArgument(`${at(path)}: expected a little-endian integer or float dataset, got ${describeValue(meta)}`);
       }
-      let value: unknown;
-      try {
-        value = node.value;
-      } catch (error) {
-        throw wrap(error, `${what} ${path}`);
-      }
-      if (!ArrayBuffer.isView(value) && typeof value !== 'number') throw invalidArgument(`${what} ${path}: unexpected dataset value ${describeValue(value)} for shape ${formatShape(node.shape ?? [])}`);
+      const value = guarded(at(path), () => node.value);
+      if (!ArrayBuffer.isView(value) && typeof value !== 'number') throw invalidArgument(`${at(path)}: unexpected dataset value ${describeValue(value)} for shape ${formatShape(guarded(at(path), () => node.shape ?? []))}`);
       return typeof value === 'number' ? Float64Array.of(value) : Float64Array.from(value as unknown as ArrayLike<number>, Number);
     },
   };
@@ -109,15 +122,11 @@ export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (file: Hd
   FS.writeFile(path, bytes);
   let file: H5File | null = null;
   try {
-    try {
-      file = new h5.File(path, 'r');
-    } catch (error) {
-      throw wrap(error, what);
-    }
+    file = guarded(what, () => new h5.File(path, 'r'));
     return fn(view(file, what));
   } finally {
     try {
-      file?.close();
+      if (file) guarded(what, () => file!.close());
     } finally {
       FS.unlink(path);
     }

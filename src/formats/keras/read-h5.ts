@@ -3,6 +3,7 @@ import { invalidArgument, invalidParameter } from '../../core/errors.js';
 import type { NonFinitePolicy } from '../../core/non-finite.js';
 import type { SequenceModel } from '../../model/graph/sequence-model.js';
 import { checkBudget, checkMaxBytes } from '../budget.js';
+import { parseUntrustedJSON } from '../untrusted-json.js';
 import { assembleModel } from './assemble.js';
 import { withHdf5, type Hdf5View } from './hdf5.js';
 import { keras3Lookup } from './keras3-weights.js';
@@ -18,7 +19,7 @@ import { lookupByName, type StoredWeight, type WeightLookup } from './weights.js
  * - in both, group `<layer>` lists its weights in attribute `weight_names` ("lstm/lstm_cell/kernel:0"),
  *   each a dataset at `<layer>/<weight name>`;
  * - Keras 3 `.weights.h5` (alone or inside a `.keras` zip): `layers/<auto name>/vars/0, 1, ...`
- *   (src/formats/keras/keras3-weights.ts), with the config given separately.
+ *   (docs/formats.md), with the config given separately.
  */
 
 export interface KerasReadOptions {
@@ -43,13 +44,6 @@ function stringList(value: unknown, where: string): string[] {
   return value as string[];
 }
 
-function parseConfig(textValue: string, where: string): unknown {
-  try {
-    return JSON.parse(textValue);
-  } catch (error) {
-    throw invalidArgument(`${where}: not valid JSON (${(error as Error).message})`);
-  }
-}
 
 /** Keras 2's per-layer weight lists, as stored weights named "<layer>/<weight name>". */
 function legacyWeights(file: Hdf5View, root: string): StoredWeight[] {
@@ -85,7 +79,7 @@ export async function kerasModelFromH5(bytes: Uint8Array, options: KerasReadOpti
   const what = options.format === 'keras-zip' ? '.keras model.weights.h5' : 'HDF5 file';
   return withHdf5(bytes, what, (file) => {
     const storedConfig = text(file.attr('/', 'model_config'));
-    const modelConfig = options.modelConfig ?? (storedConfig === undefined ? undefined : parseConfig(storedConfig, 'model_config attribute'));
+    const modelConfig = options.modelConfig ?? (storedConfig === undefined ? undefined : parseUntrustedJSON(storedConfig, 'model_config attribute'));
     const configVersion = isJson(modelConfig) ? text(own(modelConfig, 'keras_version')) : undefined;
     const kerasVersion = options.kerasVersion ?? text(file.attr('/', 'keras_version')) ?? text(file.attr('/model_weights', 'keras_version')) ?? configVersion;
     let lookup: WeightLookup;

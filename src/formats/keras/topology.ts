@@ -1,5 +1,6 @@
 import { describeValue } from '../../core/describe.js';
 import { invalidArgument } from '../../core/errors.js';
+import { checkJsonDepth } from '../untrusted-json.js';
 
 /**
  * Keras's model config (`model.to_json()`, an .h5 file's `model_config`, a .keras file's
@@ -132,6 +133,8 @@ function singleEndpoint(value: unknown, which: string): string {
 /** Reads a model config (see the module comment) into its layer chain. Throws INVALID_ARGUMENT naming what does not fit. */
 export function readTopology(modelConfig: unknown): Topology {
   if (!isJson(modelConfig)) fail('model config', `expected {"class_name", "config"}, got ${describeValue(modelConfig)}`);
+  // looksKeras3 and kerasTensorNames recurse: a caller's parsed object is bounded here too.
+  checkJsonDepth(modelConfig, 'model config');
   const className = own(modelConfig, 'class_name');
   const config = own(modelConfig, 'config');
   const keras3 = looksKeras3(modelConfig);

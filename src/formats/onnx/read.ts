@@ -18,7 +18,7 @@ export interface OnnxModel {
   readonly model: LSTM;
   /** Graph input names: x, and h0, c0 and lengths where the graph takes them. */
   readonly inputs: { readonly x: string; readonly h0?: string; readonly c0?: string; readonly lengths?: string; readonly statesBatchMajor: boolean };
-  /** Every graph output, and how it is made from this library's results (src/formats/onnx/views.ts). */
+  /** Every graph output, and how it is made from this library's results (an OutputView). */
   readonly outputs: readonly { readonly name: string; readonly view: OutputView }[];
 }
 

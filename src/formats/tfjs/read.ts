@@ -1,5 +1,5 @@
 import { describeValue } from '../../core/describe.js';
-import { invalidArgument, invalidParameter } from '../../core/errors.js';
+import { invalidArgument, invalidParameter, LstmError } from '../../core/errors.js';
 import type { NonFinitePolicy } from '../../core/non-finite.js';
 import type { SequenceModel } from '../../model/graph/sequence-model.js';
 import { checkBudget, checkMaxBytes } from '../budget.js';
@@ -100,7 +100,7 @@ export function tfjsModelFromJSON(modelJSON: unknown, readShard: ShardReader, op
   const stored: StoredWeight[] = [];
   groups.forEach((group, g) => {
     const declared = group.weights.reduce((n, w) => n + weightByteLength(w), 0);
-    const bytes = joinShards(group.paths.map((path) => readShard(path)), declared, `weightsManifest[${g}] (${group.paths.join(', ')})`);
+    const bytes = joinShards(group.paths.map((path, k) => readOneShard(readShard, path, `model.json weightsManifest[${g}].paths[${k}]`)), declared, `weightsManifest[${g}] (${group.paths.join(', ')})`);
     let offset = 0;
     for (const weight of group.weights) {
       const start = offset;
@@ -112,6 +112,23 @@ export function tfjsModelFromJSON(modelJSON: unknown, readShard: ShardReader, op
     source: { format: 'tfjs', ...(kerasVersion ? { kerasVersion } : {}) },
     runtime: 'tfjs',
   });
+}
+
+/**
+ * One shard from the caller's reader. The reader is the caller's code (a file system, fetch, a
+ * test's map), so whatever it throws becomes INVALID_ARGUMENT naming the shard, and what it
+ * returns must be bytes.
+ */
+function readOneShard(readShard: ShardReader, path: string, where: string): Uint8Array {
+  let bytes: unknown;
+  try {
+    bytes = readShard(path);
+  } catch (error) {
+    if (error instanceof LstmError) throw error;
+    throw invalidArgument(`${where}: reading the shard ${JSON.stringify(path)} failed (${error instanceof Error ? error.message : describeValue(error)})`);
+  }
+  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`${where}: the shard reader returned ${describeValue(bytes)} for ${JSON.stringify(path)}, expected a Uint8Array`);
+  return bytes;
 }
 
 function joinShards(shards: Uint8Array[], declared: number, where: string): Uint8Array {

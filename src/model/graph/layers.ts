@@ -107,7 +107,7 @@ export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
  * Keras's LSTM, or Bidirectional(LSTM), as one of our LSTM models: one layer, batch-first, the
  * kernels transposed into PyTorch's layout (weight_ih = kernelᵀ, weight_hh = recurrent_kernelᵀ,
  * gate blocks i, f, c, o = PyTorch's i, f, g, o) and Keras's one bias as bias_ih (bias_hh = 0).
- * Its activations are the LSTM config's (src/model/config.ts).
+ * Its activations are the LSTM config's (LstmConfig; docs/model.md).
  */
 export interface LstmLayer extends LayerBase {
   readonly kind: 'lstm';

@@ -90,10 +90,10 @@ export function layerOutputShape(layer: GraphLayer, shape: FeatureShape): Featur
 /**
  * A Keras-style model as a pipeline: an input, then layers applied in order (a Sequential model, or
  * a functional model whose layers form one chain). LSTM layers are our LSTM models and run on the
- * chosen backend; the layers between them run on the host in float64 (src/api/graph.ts).
+ * chosen backend; the layers between them run on the host in float64 (loadGraph, referenceGraph; docs/architecture.md).
  *
  * @example
- * const model = await loadKerasModel(bytes);   // or tfjs, see src/formats
+ * const model = await loadKerasModel(bytes);   // or tfjs, ONNX…: docs/formats.md
  * model.layers.map((l) => l.kind);             // ['lstm', 'dense', 'activation']
  * model.outputShape;                           // [57]: prediction is [B, 57]
  */
