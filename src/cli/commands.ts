@@ -169,7 +169,7 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
 
 function formatError(name: string, e: VerifyReport['output']): string {
   const worst = e.worst ? ` worst at ${Object.entries(e.worst.at).map(([k, v]) => `${k}=${v}`).join(' ')} (cpu ${e.worst.expected}, gpu ${e.worst.actual})` : '';
-  return `${name.padEnd(7)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
+  return `${name.padEnd(10)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
 }
 
 /** `verify`: WebGPU against the float64 reference; exits 1 when any element is outside the tolerance. */
@@ -188,6 +188,9 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   print(formatError('output', report.output));
   print(formatError('h_n', report.hN));
   print(formatError('c_n', report.cN));
+  if (report.prediction) print(formatError('prediction', report.prediction));
+  if (report.trace) print(formatError('trace', report.trace));
+  for (const key of report.missing) print(`${key}: missing from the GPU's result`);
   const s = gpu.result.stats;
   print(`counters: ${s.dispatches} dispatches, ${s.submits} submit, ${s.readbacks} readback`);
   print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
