@@ -57,8 +57,8 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
   });
   if (backend === 'cpu') return onCpu();
   try {
-    const { createNodeBackend } = await import('../node/node-backend.js');
-    const gpu = await createNodeBackend({ prefer: 'webgpu', runtime: runtime as 'dawn' | 'chromium' | 'auto' });
+    const { openCliBackend } = await import('./open-backend.js');
+    const gpu = await openCliBackend('webgpu', runtime as 'dawn' | 'chromium' | 'auto', warn);
     try {
       const trainer = await gpu.train(model, { loss, ...rest });
       if (backend === 'auto') warn(`${args.command}: auto: training on WebGPU (${gpu.adapter!.vendor} ${gpu.adapter!.architecture}, runtime ${gpu.runtime}), float32`);
@@ -69,7 +69,8 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
     }
   } catch (error) {
     if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-    warn(`${args.command}: auto: training on the CPU (float64), because ${error.message}`);
+    const { noteCpuFallback } = await import('./open-backend.js');
+    noteCpuFallback(`${args.command} trains on the CPU (float64), because ${error.message}`, warn);
     return onCpu();
   }
 }

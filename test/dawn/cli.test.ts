@@ -99,3 +99,17 @@ describe('a model with a dense head, on every runtime of the CLI', () => {
     expect(verify.stdout).toMatch(/^prediction\s+max abs \d\.\d+e[-+]\d+ +max rel .* outside tolerance 0/m);
   });
 });
+
+describe('every fall back is said on stderr, by every command', () => {
+  // Dawn given a driver that does not exist: runtime auto falls back to headless Chromium.
+  const kNoDawn = { VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+  const seed004 = () => loadTorchCase('seed004_scalar').path;
+  const kNote = /^webgpu-lstm: note: the WebGPU backend was requested; runtime auto: Dawn is unavailable \(Dawn found no WebGPU adapter: VK_ICD_FILENAMES names files that do not exist: \/nonexistent\/icd.json;.*\), so headless Chromium runs it \(.*Chrome.*\)$/m;
+
+  it.each(['verify', 'run'])('%s under --runtime auto says it fell back from Dawn to Chromium', async (command) => {
+    const out = join(work, `fallback-${command}.json`);
+    const result = await cli([command, '--model', seed004(), '--input', seed004(), ...(command === 'run' ? ['--backend', 'webgpu', '--out', out] : [])], kNoDawn);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(kNote);
+  });
+});
