@@ -1,4 +1,5 @@
 import { LstmError } from '../core/errors.js';
+import { gpuWait } from './gpu-wait.js';
 import { checkRequestedLimits, effectiveLimits, type ForwardLimits, type RequestedLimits } from './limits.js';
 
 /** What the adapter says about itself, as data (shown by the CLI, the bench and the demo). */
@@ -86,13 +87,13 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   }
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({
+    device = await gpuWait(() => adapter.requestDevice({
       label: 'webgpu-lstm',
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
       },
-    });
+    }));
   } catch (error) {
     // An adapter that cannot give a device is as unusable as no adapter: 'auto' falls back on it.
     throw unavailable(`the adapter refused to create a device: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { LstmError } from '../../core/errors.js';
+import { gpuWait, popErrorScopes } from '../gpu-wait.js';
 import { cacheShape } from '../shape-cache.js';
 import type { PreparedInput } from '../../core/prepared-input.js';
 import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
@@ -183,7 +184,7 @@ export class GpuTrainingBackend implements TrainingBackend {
       encodeAndSubmit(device, { label: `training ${kind}`, dispatches, staging, copies });
       this.lastDispatches = dispatches.length;
     } finally {
-      const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const [validation, outOfMemory] = await popErrorScopes(device);
       const error = validation ?? outOfMemory;
       if (error) throw new LstmError('GPU_ERROR', `train: the GPU rejected the ${kind} call (T=${input.steps}, B=${input.batch}): ${error.message}`);
     }
@@ -229,7 +230,7 @@ export class GpuTrainingBackend implements TrainingBackend {
   }
 
   private async readLoss(staging: GPUBuffer): Promise<number> {
-    await staging.mapAsync(MapMode.READ, 0, kFloat);
+    await gpuWait(() => staging.mapAsync(MapMode.READ, 0, kFloat));
     const loss = new Float32Array(staging.getMappedRange(0, kFloat))[0];
     staging.unmap();
     if (this.disposed) staging.destroy();
@@ -240,7 +241,7 @@ export class GpuTrainingBackend implements TrainingBackend {
   /** Maps a one-off staging buffer, copies its floats out and destroys it. */
   private async readAll(staging: GPUBuffer): Promise<Float32Array> {
     try {
-      await staging.mapAsync(MapMode.READ);
+      await gpuWait(() => staging.mapAsync(MapMode.READ));
       return new Float32Array(staging.getMappedRange().slice(0));
     } finally {
       staging.destroy();

@@ -20,8 +20,8 @@ const instances = new Map<string, Promise<GPU>>();
  * found an adapter; pass it on as `createBackend({ gpu })`. One instance per set of flags.
  *
  * On a software adapter (SwiftShader) it paces Dawn's event polling, which would otherwise spin
- * one core while GPU work is pending (see event-pacing.ts): `setImmediate` is wrapped for the
- * process, passing every callback but Dawn's straight through.
+ * one core while GPU work is pending (see event-pacing.ts): while one of the library's own waits
+ * is pending, and only then, `setImmediate` is wrapped, passing every callback but Dawn's through.
  *
  * Where no Vulkan driver is named (VK_ICD_FILENAMES, VK_DRIVER_FILES) and the system's give Dawn
  * no adapter (a machine without a GPU: Mesa's lavapipe is refused), it tries SwiftShader's ICD:
