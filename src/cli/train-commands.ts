@@ -151,6 +151,8 @@ export async function trainCommand(args: ParsedArgs, print: Print, warn: Print):
       onEpochEnd: (epoch, logs) => {
         const val = logs.valLoss === undefined ? '' : `  val loss ${logs.valLoss.toPrecision(6)}`;
         print(`epoch ${epoch + 1}/${epochs}  loss ${logs.loss.toPrecision(6)}${val}  ${(logs.milliseconds / 1000).toFixed(2)} s`);
+        // A skipped update is never silent (TrainOptions.nonFiniteGradients).
+        if (logs.skippedUpdates > 0) warn(`${args.command}: warning: epoch ${epoch + 1}: ${logs.skippedUpdates} updates skipped, ${logs.nonFiniteGradients} gradient values NaN or ±Infinity`);
       },
     });
     writeFileSync(out, JSON.stringify(modelToJSON(await trainer.model())));

@@ -56,7 +56,7 @@ export class Trainer {
    * loss after the epoch. Throws before any step on a bad argument.
    */
   fit(x: ArrayLike<number>, y: ArrayLike<number>, options: FitOptions): Promise<History> {
-    return this.exclusive('fit', () => runFit(this.start, this.setup.loss, this.backend, x, y, options));
+    return this.exclusive('fit', () => runFit(this.start, this.setup, this.backend, x, y, options));
   }
 
   /** The model's prediction for x: [B, O] over 'last'; [T, B, O] ([B, T, O] with batchFirst) over 'sequence'. */
@@ -102,7 +102,8 @@ export class Trainer {
     return this.exclusive('model', async () => {
       const params = await this.backend.readParameters();
       const tensors = new Map(paramSpecs(this.start.config).map((s) => [s.name, { shape: s.shape, data: params.get(s.name)! }]));
-      return new LSTM(this.start.config, tensors);
+      // The start model's nonFinite policy: one made with 'propagate' may hold NaN, and so may its trained copy.
+      return new LSTM(this.start.config, tensors, { nonFinite: this.start.nonFinite });
     });
   }
 

@@ -2,7 +2,7 @@ import { LstmError } from '../../core/errors.js';
 import { gpuWait, popErrorScopes } from '../gpu-wait.js';
 import { cacheShape } from '../shape-cache.js';
 import type { PreparedInput } from '../../core/prepared-input.js';
-import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
+import type { GradientResult, StepResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
 import { directionCount, layerInputSize } from '../../model/config.js';
 import type { LSTM } from '../../model/lstm.js';
 import { paramSpecs } from '../../model/params.js';
@@ -54,6 +54,8 @@ export class GpuTrainingBackend implements TrainingBackend {
     private readonly prefix: readonly DispatchCommand[],
     private readonly suffix: readonly DispatchCommand[],
     private readonly optimizerUniforms: { buffer: GPUBuffer; offset: number },
+    /** [‖g‖, non-finite count] of the last step (OptimizerBuffers.norm). */
+    private readonly norm: GPUBuffer,
   ) {
     this.watch = watchDevice(context.device);
   }
@@ -79,7 +81,7 @@ export class GpuTrainingBackend implements TrainingBackend {
       first: memory.create(spec('optimizer state 1', STORAGE)),
       second: memory.create(spec('optimizer state 2', STORAGE)),
       mask: memory.upload(spec('trained mask', STORAGE | COPY_DST), trainedMask(config, layout, trained)),
-      norm: memory.create({ name: 'gradient norm', bytes: 16, usage: STORAGE }),
+      norm: memory.create({ name: 'gradient norm', bytes: 16, usage: STORAGE | COPY_SRC }),
     };
     const LD = config.numLayers * directionCount(config);
     const forwardBias = Array.from({ length: LD }, (_, ld) => memory.create({ name: `forward bias ${ld}`, bytes: config.hiddenSize * 16, usage: STORAGE }));
@@ -90,18 +92,21 @@ export class GpuTrainingBackend implements TrainingBackend {
     const prefixEnd = builder.mark();
     const ref = addOptimizer(ctx, builder, optimizer, setup, maxGroups);
     const { uniforms, commands } = builder.finish(device, memory, 'trainer');
-    return new GpuTrainingBackend(context, model, setup, ctx, memory, commands.slice(0, prefixEnd), commands.slice(prefixEnd), { buffer: uniforms, offset: ref.offset });
+    return new GpuTrainingBackend(context, model, setup, ctx, memory, commands.slice(0, prefixEnd), commands.slice(prefixEnd), { buffer: uniforms, offset: ref.offset }, optimizer.norm);
   }
 
-  step(batch: TrainingBatch): Promise<number> {
+  step(batch: TrainingBatch): Promise<StepResult> {
     // Resolves to the loss promise wrapped in an object, so the queue moves on once the step is submitted.
     const submitted = this.enqueue(() => this.call('step', batch.input, batch.target));
-    return submitted.then(({ staging }) => this.readLoss(staging));
+    return submitted.then(async ({ staging }) => {
+      const [loss, nonFiniteGradients] = await this.readLossAnd(staging, 2);
+      return { loss, nonFiniteGradients };
+    });
   }
 
   async evaluate(batch: TrainingBatch): Promise<number> {
     const { staging } = await this.enqueue(() => this.call('evaluate', batch.input, batch.target));
-    return this.readLoss(staging);
+    return (await this.readLossAnd(staging, 1))[0];
   }
 
   async gradients(batch: TrainingBatch): Promise<GradientResult> {
@@ -196,7 +201,10 @@ export class GpuTrainingBackend implements TrainingBackend {
 
   private copiesFor(kind: CallKind, shape: TrainShape): CopyCommand[] {
     const b = shape.buffers;
-    if (kind === 'step' || kind === 'evaluate') return [{ source: b.loss, sourceOffset: 0, destinationOffset: 0, size: kFloat }];
+    const loss = { source: b.loss, sourceOffset: 0, destinationOffset: 0, size: kFloat };
+    // A step's non-finite gradient count (norm[1]) rides with its loss: the same 16-byte readback.
+    if (kind === 'step') return [loss, { source: this.norm, sourceOffset: kFloat, destinationOffset: kFloat, size: kFloat }];
+    if (kind === 'evaluate') return [loss];
     if (kind === 'predict') {
       const { buffer, rows, width } = shape.prediction;
       return [{ source: buffer, sourceOffset: 0, destinationOffset: 0, size: rows * width * kFloat }];
@@ -229,13 +237,14 @@ export class GpuTrainingBackend implements TrainingBackend {
     return this.freeStaging.pop() ?? this.memory.create({ name: 'loss readback', bytes: 16, usage: MAP_READ | COPY_DST });
   }
 
-  private async readLoss(staging: GPUBuffer): Promise<number> {
-    await gpuWait(() => staging.mapAsync(MapMode.READ, 0, kFloat));
-    const loss = new Float32Array(staging.getMappedRange(0, kFloat))[0];
+  /** The loss readback's first `count` floats: the loss, then (for a step) the non-finite gradient count. */
+  private async readLossAnd(staging: GPUBuffer, count: number): Promise<number[]> {
+    await gpuWait(() => staging.mapAsync(MapMode.READ, 0, count * kFloat));
+    const values = Array.from(new Float32Array(staging.getMappedRange(0, count * kFloat)));
     staging.unmap();
     if (this.disposed) staging.destroy();
     else this.freeStaging.push(staging);
-    return loss;
+    return values;
   }
 
   /** Maps a one-off staging buffer, copies its floats out and destroys it. */
