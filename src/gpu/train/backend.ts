@@ -14,7 +14,8 @@ import { recurrenceKernel } from '../kernels/recurrence.js';
 import { chooseBackwardPath, lstmBackwardSequenceKernel } from '../kernels/train-sequence.js';
 import { BufferSet } from '../memory.js';
 import { getKernel } from '../pipeline-cache.js';
-import { recurrencePathFor } from '../plan.js';
+import { recurrencePathFor, type RecurrencePath } from '../plan.js';
+import type { BatchTile } from '../kernels/lstm-sequence.js';
 import { CommandBuilder } from './command-builder.js';
 import { addBiasSums, type TrainContext } from './forward-commands.js';
 import { compileTrainKernels } from './kernels.js';
@@ -257,6 +258,21 @@ export class GpuTrainingBackend implements TrainingBackend {
     }
   }
 
+  /**
+   * The persistent kernels' batch tile is a pipeline constant, so a tile chosen per batch size
+   * would compile a pipeline pair (forward with trace, backward) per tile — 0.3 to 1.8 s each on
+   * SwiftShader, paid inside the first epoch by its last, smaller minibatch. The tile of the first
+   * shape is kept for every later one (the kernels mask rows past the batch): the trainer's
+   * pipelines are compiled once per model, and a new (T, B) only makes buffers.
+   */
+  private samePipelines(path: RecurrencePath): RecurrencePath {
+    if (path.kind !== 'sequence') return path;
+    this.batchTile ??= path.batchTile;
+    return { ...path, batchTile: this.batchTile };
+  }
+
+  private batchTile: BatchTile | null = null;
+
   private async shapeFor(T: number, B: number): Promise<TrainShape> {
     const key = `${T}x${B}`;
     const cached = this.shapes.get(key);
@@ -268,7 +284,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     const { config } = this.model;
     checkTrainingLimits(listTrainShapeBuffers(trainShapeBuffers(config, T, B, this.ctx.stepStride)), this.context.limits, `train (T=${T}, B=${B})`);
     const { device } = this.context;
-    const path = recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto');
+    const path = this.samePipelines(recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto'));
     const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, {
       maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
