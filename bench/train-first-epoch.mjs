@@ -29,7 +29,7 @@ try {
   const model = LSTM.random({ inputSize: I, hiddenSize: H, head: { layers: [{ outFeatures: 1 }] }, batchFirst: true, seed: 3 });
   const created = performance.now();
   const trainer = await backend.train(model, { loss: 'mse', optimizer: { kind: 'adam', lr: 1e-3 } });
-  console.log(`${backend.adapter.description || backend.adapter.architecture} (${backend.reason})`);
+  console.log(`${backend.adapter?.description || backend.adapter?.architecture} (${backend.reason})`);
   console.log(`backend.train: ${(performance.now() - created).toFixed(0)} ms`);
   if (warm) {
     const started = performance.now();
