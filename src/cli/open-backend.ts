@@ -1,5 +1,7 @@
 import { createNodeBackend, type NodeBackend, type NodeRuntime } from '../node/node-backend.js';
-import type { Print } from './commands.js';
+
+/** Where a line goes (commands.ts's Print; declared here, so this file imports nothing of the CLI's). */
+type Print = (line: string) => void;
 
 /**
  * The one place the CLI opens a backend and says on stderr when it fell back: every command goes

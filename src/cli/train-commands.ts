@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { noteCpuFallback, openCliBackend } from './open-backend.js';
 import { targetShape } from '../api/train/data.js';
 import { createTrainer, type Trainer } from '../api/train/trainer.js';
 import { CpuTrainingBackend } from '../cpu/training-backend.js';
@@ -57,7 +58,6 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
   });
   if (backend === 'cpu') return onCpu();
   try {
-    const { openCliBackend } = await import('./open-backend.js');
     const gpu = await openCliBackend('webgpu', runtime as 'dawn' | 'chromium' | 'auto', warn);
     try {
       const trainer = await gpu.train(model, { loss, ...rest });
@@ -69,7 +69,6 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
     }
   } catch (error) {
     if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-    const { noteCpuFallback } = await import('./open-backend.js');
     noteCpuFallback(`${args.command} trains on the CPU (float64), because ${error.message}`, warn);
     return onCpu();
   }

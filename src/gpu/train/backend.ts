@@ -20,7 +20,7 @@ import { CommandBuilder } from './command-builder.js';
 import { addBiasSums, type TrainContext } from './forward-commands.js';
 import { compileTrainKernels } from './kernels.js';
 import { addOptimizer, optimizerUniform, type OptimizerBuffers } from './optimizer-commands.js';
-import { packParameters, paramLayout, trainedMask, unpackParameters } from './param-layout.js';
+import { foldRecurrentBias, packParameters, paramLayout, trainedMask, unpackParameters } from './param-layout.js';
 import { checkTrainingLimits, listTrainShapeBuffers, trainShapeBuffers } from './shape-buffers.js';
 import { TrainShape } from './train-shape.js';
 
@@ -99,10 +99,7 @@ export class GpuTrainingBackend implements TrainingBackend {
   step(batch: TrainingBatch): Promise<StepResult> {
     // Resolves to the loss promise wrapped in an object, so the queue moves on once the step is submitted.
     const submitted = this.enqueue(() => this.call('step', batch.input, batch.target));
-    return submitted.then(async ({ staging }) => {
-      const [loss, nonFiniteGradients] = await this.readLossAnd(staging, 2);
-      return { loss, nonFiniteGradients };
-    });
+    return submitted.then(({ staging }) => this.readLossAnd(staging, 2)).then(([loss, nonFiniteGradients]) => ({ loss, nonFiniteGradients }));
   }
 
   async evaluate(batch: TrainingBatch): Promise<number> {
@@ -259,18 +256,16 @@ export class GpuTrainingBackend implements TrainingBackend {
   }
 
   /**
-   * The persistent kernels' batch tile is a pipeline constant, so a tile chosen per batch size
-   * would compile a pipeline pair (forward with trace, backward) per tile — 0.3 to 1.8 s each on
-   * SwiftShader, paid inside the first epoch by its last, smaller minibatch. The tile of the first
-   * shape is kept for every later one (the kernels mask rows past the batch): the trainer's
-   * pipelines are compiled once per model, and a new (T, B) only makes buffers.
+   * The persistent kernels' batch tile is a pipeline constant: a tile per batch size compiled a
+   * pipeline pair per tile (0.3–1.8 s each on SwiftShader) inside the first epoch, for its last,
+   * smaller minibatch. The first shape's tile serves every later one (rows past B are masked), so
+   * the pipelines are compiled once per model and a new (T, B) only makes buffers.
    */
   private samePipelines(path: RecurrencePath): RecurrencePath {
     if (path.kind !== 'sequence') return path;
     this.batchTile ??= path.batchTile;
     return { ...path, batchTile: this.batchTile };
   }
-
   private batchTile: BatchTile | null = null;
 
   private async shapeFor(T: number, B: number): Promise<TrainShape> {
@@ -298,20 +293,5 @@ export class GpuTrainingBackend implements TrainingBackend {
     const kernels = { ...this.ctx.kernels, recurrence, ...(backwardSequence ? { backward_sequence: backwardSequence } : {}) };
     const shape = new TrainShape(device, { ...this.ctx, kernels }, path, backward, this.setup.loss, this.setup.singleBias, T, B);
     return cacheShape(this.shapes, key, shape);
-  }
-}
-
-/**
- * singleBias (Keras's one bias per gate): b_ih ← b_ih + b_hh and b_hh ← 0 in the packed flat
- * buffer, so the model computes the same function with one trained bias (as the CPU backend does).
- */
-function foldRecurrentBias(layout: ReturnType<typeof paramLayout>, flat: Float32Array): void {
-  for (const region of layout.regions.values()) {
-    if (region.spec.kind !== 'bias_hh') continue;
-    const input = layout.regions.get(region.spec.name.replace('bias_hh', 'bias_ih'))!;
-    for (let k = 0; k < region.length; k++) {
-      flat[input.offset + k] += flat[region.offset + k];
-      flat[region.offset + k] = 0;
-    }
   }
 }
