@@ -1,6 +1,8 @@
 // One optimizer step over every parameter at once (elementwise, so one dispatch serves every
 // tensor in the flat buffer), torch.optim's single-tensor definitions (docs/training.md):
-//   clip (clip_grad_norm_): coef = max_norm / (‖g‖ + 1e-6); g ← g·coef when coef < 1
+//   skip: a step with a NaN or ±Infinity gradient anywhere (norm[1] > 0) changes nothing
+//   clip (clip_grad_norm_): coef = max_norm / (‖g‖ + 1e-6); g ← g·coef when coef < 1, with ‖g‖
+//   from grad_norm.wgsl, overflow-safe (Σ g² overflows float32 for finite g past ‖g‖ ≈ 1.8e19)
 //   0 adam:  g ← g + λθ    1 adamw: θ ← θ(1 − lr·λ)
 //            m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  θ ← θ − step_size · m / (√v / √(1 − β2ᵗ) + ε)
 //            (step_size = lr / (1 − β1ᵗ) and √(1 − β2ᵗ) computed on the host in float64 each step)
@@ -19,7 +21,7 @@ struct Dims {
   correction2_sqrt: u32,
   momentum: u32,
   first_step: u32,
-  clip: u32,             // 1: clip by norm[0] (a sum of squares)
+  clip: u32,             // 1: clip by norm[0] (‖g‖)
   max_norm: u32,
   _pad0: u32,
   _pad1: u32,
@@ -29,7 +31,7 @@ struct Dims {
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> mask: array<f32>;
 @group(0) @binding(2) var<storage, read> grads: array<f32>;
-@group(0) @binding(3) var<storage, read> norm: array<f32>;
+@group(0) @binding(3) var<storage, read> norm: array<f32>;      // [‖g‖, non-finite count]
 @group(0) @binding(4) var<storage, read_write> params: array<f32>;
 @group(0) @binding(5) var<storage, read_write> first: array<f32>;    // Adam's m, SGD's momentum buffer
 @group(0) @binding(6) var<storage, read_write> second: array<f32>;   // Adam's v
@@ -37,10 +39,10 @@ struct Dims {
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = id.x + id.y * groups.x * 256u;
-  if (i >= dims.count || mask[i] == 0.0) { return; }
+  if (i >= dims.count || mask[i] == 0.0 || norm[1] > 0.0) { return; }
   var g = grads[i];
   if (dims.clip == 1u) {
-    let coef = bitcast<f32>(dims.max_norm) / (sqrt(norm[0]) + 1e-6);
+    let coef = bitcast<f32>(dims.max_norm) / (norm[0] + 1e-6);
     if (coef < 1.0) { g = g * coef; }
   }
   let lr = bitcast<f32>(dims.lr);

@@ -9,21 +9,13 @@ import { createBenchHost } from '../page/host.js';
 const kDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 /**
- * Makes sure Dawn finds an adapter: a machine without a Vulkan driver of its own runs Dawn on the
- * SwiftShader ICD Chromium ships (what the page's WebGPU runs on too), and `log` says so. Call it
- * before opening a Dawn backend; child processes inherit the variable it sets.
+ * Makes sure Dawn finds an adapter, and says on which driver: the library itself tries the
+ * SwiftShader ICD Chromium ships where the system's Vulkan drivers give Dawn none (dawnGpu).
  * @param {any} node dist/node.js @param {(line: string) => void} log
  */
 export async function ensureDawnAdapter(node, log) {
-  try {
-    await node.dawnGpu();
-  } catch (error) {
-    const icd = node.findSwiftShaderIcd();
-    if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || !icd) throw error;
-    log(`Dawn found no Vulkan adapter of its own; running it on SwiftShader (VK_ICD_FILENAMES=${icd})`);
-    process.env.VK_ICD_FILENAMES = icd;
-    await node.dawnGpu();
-  }
+  const gpu = await node.dawnGpu();
+  log(`Dawn runs on ${node.dawnDriverOf(gpu)}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ForwardResult } from '../core/results.js';
+import { kTraceFields, type ForwardResult, type TraceEntry } from '../core/results.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import { unflatten } from '../core/positions.js';
 
@@ -29,6 +29,15 @@ export interface VerifyReport {
   readonly output: TensorError;
   readonly hN: TensorError;
   readonly cN: TensorError;
+  /** The dense head's prediction; present when the reference has one (a model with a head). */
+  readonly prediction?: TensorError;
+  /** Every trace field of every layer and direction together; present when the reference has a trace. */
+  readonly trace?: TensorError;
+  /**
+   * Keys of the reference's result (output, hN, cN, prediction, trace) the compared result lacks.
+   * Any one fails the comparison: a backend that drops a key is wrong, not close.
+   */
+  readonly missing: readonly string[];
   readonly maxAbs: number;
   readonly tolerance: Tolerance;
   readonly passed: boolean;
@@ -74,6 +83,30 @@ function sameNonFinite(expected: number, actual: number): boolean {
   return !Number.isFinite(expected) && expected === actual;
 }
 
+/** Where element `index` of a prediction sits: [B, O] over 'last', [T, B, O] or [B, T, O] over 'sequence'. */
+function predictionAxes(config: LstmConfig, shape: readonly number[]): string[] {
+  if (shape.length === 2) return ['b', 'unit'];
+  return config.batchFirst ? ['b', 't', 'unit'] : ['t', 'b', 'unit'];
+}
+
+/**
+ * Every trace field of every layer and direction, one after another ([T, B, width] each, time-major);
+ * the worst element is named by layer, direction, field ('i' … 'h'), t, b and unit.
+ */
+function compareTrace(expected: readonly TraceEntry[], actual: readonly TraceEntry[] | undefined, steps: number, batch: number, tolerance: Tolerance): TensorError {
+  const parts = expected.flatMap((entry) => kTraceFields.map((field) => ({ entry, field, data: entry[field] })));
+  const got = (actual ?? []).flatMap((entry) => kTraceFields.map((field) => entry[field]));
+  const join = (arrays: readonly ArrayLike<number>[]) => Float64Array.from(arrays.flatMap((a) => Array.from(a)));
+  return compareTensor(join(parts.map((p) => p.data)), join(got), tolerance, (index) => {
+    let rest = index;
+    let k = 0;
+    while (k < parts.length - 1 && rest >= parts[k].data.length) rest -= parts[k++].data.length;
+    const { entry, field, data } = parts[k];
+    const at = unflatten(rest, [steps, batch, data.length / (steps * batch)], ['t', 'b', 'unit']);
+    return { layer: entry.layer, direction: entry.direction, field: kTraceFields.indexOf(field), ...at };
+  });
+}
+
 /** Compares a backend's result with the reference's, element by element. */
 export function compareResults(
   config: LstmConfig,
@@ -93,13 +126,24 @@ export function compareResults(
   };
   const hN = compareTensor(expected.hN.data, actual.hN.data, tolerance, locateState);
   const cN = compareTensor(expected.cN.data, actual.cN.data, tolerance, locateState);
-  const maxAbs = Math.max(output.maxAbs, hN.maxAbs, cN.maxAbs);
+  const steps = expected.output.shape[config.batchFirst ? 1 : 0];
+  const prediction = expected.prediction
+    ? compareTensor(expected.prediction.data, actual.prediction?.data ?? [], tolerance, (i) =>
+        unflatten(i, expected.prediction!.shape, predictionAxes(config, expected.prediction!.shape)),
+      )
+    : undefined;
+  const trace = expected.trace ? compareTrace(expected.trace, actual.trace, steps, B, tolerance) : undefined;
+  const missing = (['prediction', 'trace'] as const).filter((key) => expected[key] !== undefined && actual[key] === undefined);
+  const compared = [output, hN, cN, ...(prediction ? [prediction] : []), ...(trace ? [trace] : [])];
   return {
     output,
     hN,
     cN,
-    maxAbs,
+    ...(prediction ? { prediction } : {}),
+    ...(trace ? { trace } : {}),
+    missing,
+    maxAbs: Math.max(...compared.map((e) => e.maxAbs)),
     tolerance,
-    passed: output.failures + hN.failures + cN.failures === 0,
+    passed: missing.length === 0 && compared.every((e) => e.failures === 0),
   };
 }

@@ -10,6 +10,7 @@ import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
 import { prepareInput, type ForwardOptions } from './forward-input.js';
 import { finishResult } from './result.js';
+import { checkForwardResult } from './result-contract.js';
 
 /** A model loaded on a backend, ready to run. */
 export interface Runner {
@@ -67,7 +68,8 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
         throw invalidArgument(`options.output: 'gpu' returns output, h_n and c_n only; ${input.trace ? 'trace: true' : "the model's dense head"} needs output 'cpu'`);
       }
       const result = await backend.runResident(input, gpuX, output);
-      return output === 'gpu' ? result : finishResult(model.config, input.steps, input.batch, result as BackendResult, result.stats);
+      if (output === 'gpu') return result;
+      return checkForwardResult(model.config, options, finishResult(model.config, input.steps, input.batch, result as BackendResult, result.stats), `the ${backend.kind} backend`);
     }) as Runner['forward'],
     async warmup(options) {
       if (options === null || typeof options !== 'object') throw invalidArgument(`warmup options: expected { steps, batch }, got ${describeValue(options)}`);
@@ -85,11 +87,8 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
 async function forwardNumbers(model: LSTM, backend: BackendRunner, x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
   const input = prepareInput(model.config, x, options);
   const result = await backend.run(input);
-  // A backend that does not compute the head must never return a model's results without it.
-  if (model.config.head && !result.prediction) {
-    throw new LstmError('BACKEND_UNAVAILABLE', `forward: the ${backend.kind} backend did not compute the model's dense head`);
-  }
-  return finishResult(model.config, input.steps, input.batch, result, result.stats);
+  // One contract for every backend: a key missing (a head not computed) fails here, never silently.
+  return checkForwardResult(model.config, options, finishResult(model.config, input.steps, input.batch, result, result.stats), `the ${backend.kind} backend`);
 }
 
 /** The float64 CPU reference, synchronously: the judge the GPU results are compared with. */

@@ -15,6 +15,7 @@ import { modelFromJSON } from '../formats/model-json.js';
 import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
 import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
+import { openCliBackend } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
 
@@ -97,8 +98,8 @@ function runtimeFlag(args: ParsedArgs): NodeRuntime | 'auto' {
  * One forward call on WebGPU in the chosen runtime. With prefer 'auto' and no runtime that works,
  * resolves to the reason instead (the caller runs the CPU reference and says so).
  */
-async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'auto', runtime: NodeRuntime | 'auto'): Promise<GpuRun | { cpuReason: string }> {
-  const backend = await createNodeBackend({ prefer, runtime });
+async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'auto', runtime: NodeRuntime | 'auto', warn: Print): Promise<GpuRun | { cpuReason: string }> {
+  const backend = await openCliBackend(prefer, runtime, warn);
   if (backend.kind === 'cpu') {
     await backend.close();
     return { cpuReason: backend.reason };
@@ -127,16 +128,13 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   let gpu: GpuRun | null = null;
   let reason = 'the CPU backend was requested';
   if (backend !== 'cpu') {
-    const run = await runOnGpu(model, input, backend as 'webgpu' | 'auto', runtime);
+    // Any fall back (to Chromium, to the CPU) is said on stderr by openCliBackend.
+    const run = await runOnGpu(model, input, backend as 'webgpu' | 'auto', runtime, warn);
     if ('cpuReason' in run) {
       reason = run.cpuReason;
-      // Never a silent CPU run: said on stderr too, not only inside the result.
-      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${run.cpuReason}`);
     } else {
       gpu = run;
       reason = run.reason;
-      // Dawn unavailable under --runtime auto is said on stderr too: a browser start is not free.
-      if (runtime === 'auto' && run.runtime === 'chromium') warn(`webgpu-lstm: note: ${run.reason}`);
     }
   }
   const result = gpu ? gpu.result : referenceResult(model, input.x, input.options);
@@ -175,7 +173,7 @@ export function counters(stats: { dispatches: number; submits: number; readbacks
 
 function formatError(name: string, e: VerifyReport['output']): string {
   const worst = e.worst ? ` worst at ${Object.entries(e.worst.at).map(([k, v]) => `${k}=${v}`).join(' ')} (cpu ${e.worst.expected}, gpu ${e.worst.actual})` : '';
-  return `${name.padEnd(7)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
+  return `${name.padEnd(10)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
 }
 
 /** `verify`: WebGPU against the float64 reference; exits 1 when any element is outside the tolerance. */
@@ -183,7 +181,7 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
   const reference = referenceResult(model, input.x, input.options);
-  const gpu = await runOnGpu(model, input, 'webgpu', runtimeFlag(args));
+  const gpu = await runOnGpu(model, input, 'webgpu', runtimeFlag(args), warn);
   // prefer 'webgpu' throws BACKEND_UNAVAILABLE rather than fall back.
   if ('cpuReason' in gpu) throw new LstmError('BACKEND_UNAVAILABLE', gpu.cpuReason);
   const report = compareResults(model.config, reference, gpu.result, tolerance);
@@ -194,6 +192,9 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   print(formatError('output', report.output));
   print(formatError('h_n', report.hN));
   print(formatError('c_n', report.cN));
+  if (report.prediction) print(formatError('prediction', report.prediction));
+  if (report.trace) print(formatError('trace', report.trace));
+  for (const key of report.missing) print(`${key}: missing from the GPU's result`);
   const s = gpu.result.stats;
   print(`counters: ${counters(s)}`);
   print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);

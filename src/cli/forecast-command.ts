@@ -13,7 +13,8 @@ import { resolveForecastOptions, type ForecastOptions, type RecipeName } from '.
 import { forecastSvg } from '../forecast/svg-plot.js';
 import type { TransformKind } from '../forecast/transform.js';
 import { modelToJSON } from '../formats/model-json.js';
-import { createNodeBackend, type NodeBackend, type NodeRuntime } from '../node/node-backend.js';
+import type { NodeBackend, NodeRuntime } from '../node/node-backend.js';
+import { noteCpuFallback, openCliBackend } from './open-backend.js';
 import type { ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, plural, type Print } from './commands.js';
 import { epochProgress } from './progress-bar.js';
@@ -93,8 +94,7 @@ async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: T
   const runtime = args.flags.get('runtime') ?? 'dawn';
   if (runtime !== 'dawn' && runtime !== 'chromium') throw invalidArgument(`forecast: --runtime expects dawn or chromium, got ${describeValue(runtime)}`);
   if (prefer === 'cpu') return { source: cpuSource, backend: null };
-  const backend = await createNodeBackend({ prefer, runtime: runtime as NodeRuntime });
-  if (backend.kind === 'cpu') warn(`forecast: ${backend.reason}`);
+  const backend = await openCliBackend(prefer, runtime as NodeRuntime, warn);
   if (prefer === 'webgpu') return { source: backend, backend };
   const source: TrainerSource = {
     train: async (model, options) => {
@@ -102,7 +102,7 @@ async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: T
         return await backend.train(model, options);
       } catch (error) {
         if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-        warn(`forecast: auto: training on the CPU (float64) because ${error.message}`);
+        noteCpuFallback(`training on the CPU (float64) because ${error.message}`, warn);
         return cpuSource.train(model, options);
       }
     },

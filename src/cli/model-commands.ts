@@ -7,7 +7,7 @@ import { formatFromExtension, kWritableFormats, loadModelFile, writeModelFile, t
 import { checkShardPath } from '../formats/tfjs/read.js';
 import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
-import { createNodeBackend } from '../node/node-backend.js';
+import { noteCpuFallback, openCliBackend } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
@@ -87,8 +87,8 @@ function sequenceInput(args: ParsedArgs, model: SequenceModel): SequenceInput {
   return { x: x.data, batch: x.shape[0], steps: x.shape.length > 2 || model.input.tokenIds ? x.shape[1] : undefined };
 }
 
-async function onGpu(model: SequenceModel, input: SequenceInput, prefer: 'webgpu' | 'auto', runtime: string | undefined): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
-  const backend = await createNodeBackend({ prefer, runtime: (runtime ?? 'auto') as 'auto' });
+async function onGpu(model: SequenceModel, input: SequenceInput, prefer: 'webgpu' | 'auto', runtime: string | undefined, warn: Print): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
+  const backend = await openCliBackend(prefer, (runtime ?? 'auto') as 'auto', warn);
   try {
     const runner = await loadGraph(backend, model);
     try {
@@ -112,10 +112,10 @@ export async function runSequenceCommand(args: ParsedArgs, print: Print, warn: P
   let run: { result: GraphResult; reason: string; placement: unknown } | null = null;
   if (backend !== 'cpu') {
     try {
-      run = await onGpu(model, input, backend as 'webgpu' | 'auto', args.flags.get('runtime'));
+      run = await onGpu(model, input, backend as 'webgpu' | 'auto', args.flags.get('runtime'), warn);
     } catch (error) {
       if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-      warn(`webgpu-lstm: note: --backend auto runs on the CPU: ${error.message}`);
+      noteCpuFallback(error.message, warn);
     }
   }
   run ??= { result: await referenceGraph(model, input.x, input), reason: 'the CPU backend (float64)', placement: model.lstmLayers.map((l) => ({ layer: l.name, backend: 'cpu' })) };
@@ -130,14 +130,14 @@ export async function runSequenceCommand(args: ParsedArgs, print: Print, warn: P
 }
 
 /** `verify` for a Keras / TensorFlow.js model: the prediction on WebGPU against the float64 CPU path. */
-export async function verifySequenceCommand(args: ParsedArgs, print: Print): Promise<number> {
+export async function verifySequenceCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const loaded = await loadModelFlag(args);
   if (loaded.kind !== 'sequence') throw invalidArgument('verify: internal: not a sequence model');
   const input = sequenceInput(args, loaded.model);
   const atol = numberFlag(args, 'atol', 1e-5);
   const rtol = numberFlag(args, 'rtol', 1e-4);
   const reference = await referenceGraph(loaded.model, input.x, input);
-  const gpu = await onGpu(loaded.model, input, 'webgpu', args.flags.get('runtime'));
+  const gpu = await onGpu(loaded.model, input, 'webgpu', args.flags.get('runtime'), warn);
   let maxAbs = 0;
   let failures = 0;
   reference.prediction.data.forEach((expected, i) => {

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { noteCpuFallback, openCliBackend } from './open-backend.js';
 import { targetShape } from '../api/train/data.js';
 import { createTrainer, type Trainer } from '../api/train/trainer.js';
 import { CpuTrainingBackend } from '../cpu/training-backend.js';
@@ -57,8 +58,7 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
   });
   if (backend === 'cpu') return onCpu();
   try {
-    const { createNodeBackend } = await import('../node/node-backend.js');
-    const gpu = await createNodeBackend({ prefer: 'webgpu', runtime: runtime as 'dawn' | 'chromium' | 'auto' });
+    const gpu = await openCliBackend('webgpu', runtime as 'dawn' | 'chromium' | 'auto', warn);
     try {
       const trainer = await gpu.train(model, { loss, ...rest });
       if (backend === 'auto') warn(`${args.command}: auto: training on WebGPU (${gpu.adapter!.vendor} ${gpu.adapter!.architecture}, runtime ${gpu.runtime}), float32`);
@@ -69,7 +69,7 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
     }
   } catch (error) {
     if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-    warn(`${args.command}: auto: training on the CPU (float64), because ${error.message}`);
+    noteCpuFallback(`${args.command} trains on the CPU (float64), because ${error.message}`, warn);
     return onCpu();
   }
 }
@@ -150,6 +150,8 @@ export async function trainCommand(args: ParsedArgs, print: Print, warn: Print):
       onEpochEnd: (epoch, logs) => {
         const val = logs.valLoss === undefined ? '' : `  val loss ${logs.valLoss.toPrecision(6)}`;
         print(`epoch ${epoch + 1}/${epochs}  loss ${logs.loss.toPrecision(6)}${val}  ${(logs.milliseconds / 1000).toFixed(2)} s`);
+        // A skipped update is never silent (TrainOptions.nonFiniteGradients).
+        if (logs.skippedUpdates > 0) warn(`${args.command}: warning: epoch ${epoch + 1}: ${logs.skippedUpdates} updates skipped, ${logs.nonFiniteGradients} gradient values NaN or ±Infinity`);
       },
     });
     writeFileSync(out, JSON.stringify(modelToJSON(await trainer.model())));

@@ -40,12 +40,26 @@ export interface OptimizerSettings {
   readonly momentum: number;
 }
 
+/** What one optimizer step reports. */
+export interface StepResult {
+  /** The batch's mean loss, before the update. */
+  readonly loss: number;
+  /** Gradient values that were NaN or ±Infinity; above 0, the update was skipped. */
+  readonly nonFiniteGradients: number;
+}
+
 /** A trainer's fixed settings, resolved and checked against the model. */
 export interface TrainingSetup {
   readonly loss: LossKind;
   readonly optimizer: OptimizerSettings;
   /** Clip the global gradient norm to this (torch.nn.utils.clip_grad_norm_), or null for none. */
   readonly clipNorm: number | null;
+  /**
+   * A step whose gradients hold NaN or ±Infinity: its update is skipped on every backend (parameters
+   * and optimizer moments stay; the step still counts in Adam's t), and it is counted in the
+   * history ('skip'), or fit rejects with NON_FINITE after it ('error').
+   */
+  readonly nonFiniteGradients: 'skip' | 'error';
   /**
    * Keras-style single bias: bias_hh is held at zero (folded into bias_ih when training starts, so
    * the model computes the same function) and is not trained; its gradient is not reported.
@@ -92,9 +106,10 @@ export interface TrainingBackend {
   readonly kind: BackendKind;
   /**
    * One optimizer step on the batch: forward, loss, backward, clipping, update. Resolves to the
-   * batch's mean loss, computed with the parameters before the update.
+   * batch's mean loss, computed with the parameters before the update, and how many gradient
+   * values were NaN or ±Infinity (then the update was skipped).
    */
-  step(batch: TrainingBatch): Promise<number>;
+  step(batch: TrainingBatch): Promise<StepResult>;
   /** The batch's mean loss under the current parameters; nothing changes. */
   evaluate(batch: TrainingBatch): Promise<number>;
   /** The loss and every gradient under the current parameters; nothing changes. */

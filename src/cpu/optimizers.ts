@@ -13,6 +13,14 @@ export class Optimizer {
 
   constructor(readonly settings: OptimizerSettings) {}
 
+  /**
+   * A step whose update is skipped (its gradients were not finite): nothing changes but the step
+   * count, as on the GPU, whose later steps are encoded before this one's gradients are read.
+   */
+  skip(): void {
+    this.steps += 1;
+  }
+
   /** One step: changes every parameter in `params` that `grads` has a gradient for, in place. */
   update(params: ReadonlyMap<string, Float64Array>, grads: ReadonlyMap<string, Float64Array>): void {
     this.steps += 1;
@@ -71,11 +79,15 @@ function state(states: Map<string, Float64Array>, name: string, length: number):
 /**
  * torch.nn.utils.clip_grad_norm_ over every gradient together: total = √(Σ g²); when
  * maxNorm / (total + 1e-6) < 1, every gradient is scaled by that factor, in place. Returns total.
+ * The norm is taken as s·√(Σ (g/s)²) with s = max |g|, the GPU's overflow-safe form (Σ g² itself
+ * overflows once the norm passes 1e154 in float64, 1.8e19 in float32).
  */
 export function clipGradNorm(grads: ReadonlyMap<string, Float64Array>, maxNorm: number): number {
+  let largest = 0;
+  for (const grad of grads.values()) for (const g of grad) largest = Math.max(largest, Math.abs(g));
   let sumSquares = 0;
-  for (const grad of grads.values()) for (const g of grad) sumSquares += g * g;
-  const total = Math.sqrt(sumSquares);
+  if (largest > 0) for (const grad of grads.values()) for (const g of grad) sumSquares += (g / largest) ** 2;
+  const total = largest * Math.sqrt(sumSquares);
   const coefficient = maxNorm / (total + 1e-6);
   if (coefficient < 1) for (const grad of grads.values()) for (let k = 0; k < grad.length; k++) grad[k] *= coefficient;
   return total;

@@ -1,7 +1,7 @@
 import { LstmError } from '../core/errors.js';
 import type { PreparedInput } from '../core/prepared-input.js';
 import type { BackendKind } from '../core/results.js';
-import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../core/training.js';
+import type { GradientResult, StepResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../core/training.js';
 import { LSTM } from '../model/lstm.js';
 import { paramSpecs } from '../model/params.js';
 import { clipGradNorm, Optimizer } from './optimizers.js';
@@ -48,11 +48,18 @@ export class HostTrainingBackend implements TrainingBackend {
     return { ...result, grads };
   }
 
-  async step(batch: TrainingBatch): Promise<number> {
+  async step(batch: TrainingBatch): Promise<StepResult> {
     const { loss, grads } = this.trainedGradients(batch, false);
+    let nonFiniteGradients = 0;
+    for (const g of grads.values()) for (const v of g) if (!Number.isFinite(v)) nonFiniteGradients += 1;
+    // As on the GPU: no NaN or infinity reaches the parameters; the step still counts in Adam's t.
+    if (nonFiniteGradients > 0) {
+      this.optimizer.skip();
+      return { loss, nonFiniteGradients };
+    }
     if (this.setup.clipNorm !== null) clipGradNorm(grads, this.setup.clipNorm);
     this.optimizer.update(this.params, grads);
-    return loss;
+    return { loss, nonFiniteGradients };
   }
 
   async evaluate(batch: TrainingBatch): Promise<number> {

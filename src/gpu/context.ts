@@ -1,4 +1,5 @@
 import { LstmError } from '../core/errors.js';
+import { gpuWait } from './gpu-wait.js';
 import { checkRequestedLimits, effectiveLimits, type ForwardLimits, type RequestedLimits } from './limits.js';
 
 /** What the adapter says about itself, as data (shown by the CLI, the bench and the demo). */
@@ -51,6 +52,12 @@ export function summarizeAdapter(info: GPUAdapterInfo, features: GPUSupportedFea
   };
 }
 
+/** Whether this is Node (or a runtime that says it is), where navigator.gpu never exists. */
+function isNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
+
 function unavailable(reason: string): LstmError {
   return new LstmError('BACKEND_UNAVAILABLE', `WebGPU backend unavailable: ${reason}`);
 }
@@ -67,6 +74,14 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
     return { device, adapter: summarizeAdapter(device.adapterInfo, device.features), ownsDevice: false, limits: effectiveLimits(device, requested) };
   }
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu && isNode()) {
+    // Node has no navigator.gpu of its own: the Node entry point opens Dawn or headless Chromium.
+    throw unavailable(
+      "in Node there is no navigator.gpu: open a backend with createNodeBackend from 'webgpu-lstm/node' " +
+        "(Dawn in this process, else headless Chromium) and pass it on (verify's options.backend), or call " +
+        "verify from 'webgpu-lstm/node', which does so; createBackend({ gpu: await dawnGpu() }) gives Dawn alone.",
+    );
+  }
   if (!gpu) {
     throw unavailable(
       'navigator.gpu is undefined. WebGPU needs a browser that supports it (Chrome/Edge 113+, Safari 26+, ' +
@@ -86,13 +101,13 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   }
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({
+    device = await gpuWait(() => adapter.requestDevice({
       label: 'webgpu-lstm',
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
       },
-    });
+    }));
   } catch (error) {
     // An adapter that cannot give a device is as unusable as no adapter: 'auto' falls back on it.
     throw unavailable(`the adapter refused to create a device: ${(error as Error).message}`);

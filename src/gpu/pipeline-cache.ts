@@ -1,4 +1,5 @@
 import { bindGroupLayoutDescriptor, kernelKey, type KernelSpec } from './kernels/kernel.js';
+import { gpuWait } from './gpu-wait.js';
 
 export interface CompiledKernel {
   /** What it was built from: its bindings name the resources of its bind groups. */
@@ -45,12 +46,12 @@ export function getKernel(device: GPUDevice, spec: KernelSpec): Promise<Compiled
 async function compile(device: GPUDevice, spec: KernelSpec): Promise<CompiledKernel> {
   const layout = device.createBindGroupLayout(bindGroupLayoutDescriptor(spec));
   const module = device.createShaderModule({ label: spec.name, code: spec.source });
-  const pipeline = await device.createComputePipelineAsync({
+  const pipeline = await gpuWait(() => device.createComputePipelineAsync({
     label: kernelKey(spec),
     layout: device.createPipelineLayout({ label: spec.name, bindGroupLayouts: [layout] }),
     // WebGPU passes every override as a number; a bool override is true for any non-zero value.
     compute: { module, entryPoint: spec.entryPoint, constants: numericConstants(spec.constants) },
-  });
+  }));
   return { spec, pipeline, layout };
 }
 

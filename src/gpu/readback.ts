@@ -1,4 +1,5 @@
 import { kTraceFields, type TimeMajorResult, type TraceEntry, type TraceField } from '../core/results.js';
+import { gpuWait } from './gpu-wait.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import { MapMode } from './flags.js';
 import { kStateFloats, type ReadbackLayout } from './layout.js';
@@ -13,7 +14,7 @@ export async function readStaging(staging: GPUBuffer, layout: ReadbackLayout): P
 /** Maps a MAP_READ buffer, copies out its first `count` floats and unmaps it. */
 export async function readFloats(staging: GPUBuffer, count: number): Promise<Float32Array> {
   const bytes = count * kFloat;
-  await staging.mapAsync(MapMode.READ, 0, bytes);
+  await gpuWait(() => staging.mapAsync(MapMode.READ, 0, bytes));
   const data = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
   staging.unmap();
   return data;

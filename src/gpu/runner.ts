@@ -1,4 +1,5 @@
 import type { PreparedInput } from '../core/prepared-input.js';
+import { popErrorScopes } from './gpu-wait.js';
 import { cacheShape } from './shape-cache.js';
 import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
 import { LstmError } from '../core/errors.js';
@@ -219,7 +220,7 @@ export class GpuRunner implements BackendRunner {
       shape.writeInputs(device.queue, input);
       encodeAndSubmit(device, shape.commands);
     } finally {
-      const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const [validation, outOfMemory] = await popErrorScopes(device);
       const error = validation ?? outOfMemory;
       if (error) {
         // The working set may be what failed (an allocation, a bind group): never reuse it.

@@ -12,6 +12,7 @@ import gatherLast from '../../shaders/gather_last.wgsl?raw';
 import denseForward from '../../shaders/dense_forward.wgsl?raw';
 import lossRows from '../../shaders/loss_rows.wgsl?raw';
 import reduceSum from '../../shaders/reduce_sum.wgsl?raw';
+import gradNorm from '../../shaders/grad_norm.wgsl?raw';
 import denseActBackward from '../../shaders/dense_act_backward.wgsl?raw';
 import denseWeightGrad from '../../shaders/dense_weight_grad.wgsl?raw';
 import denseInputGrad from '../../shaders/dense_input_grad.wgsl?raw';
@@ -30,7 +31,7 @@ export const kShaderSources = { activations, inputProjection, lstmCell, lstmPeep
 
 /** The training kernels' sources (src/gpu/kernels/dense.ts, train.ts). */
 export const kTrainShaderSources = {
-  biasSum, gatherLast, denseForward, lossRows, reduceSum, denseActBackward, denseWeightGrad, denseInputGrad,
+  biasSum, gatherLast, denseForward, lossRows, reduceSum, gradNorm, denseActBackward, denseWeightGrad, denseInputGrad,
   lstmCellBackward, lstmBackwardStep, lstmWeightGrad, lstmInputGrad, optimizerUpdate, weightGradSource, lstmBackwardSequence,
   transposeRecurrent,
 } as const;

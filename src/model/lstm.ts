@@ -50,12 +50,15 @@ void kEveryRandomKeyListed;
  */
 export class LSTM {
   readonly config: LstmConfig;
+  /** The model's nonFinite option ('reject' unless 'propagate' was given); a trained copy keeps it. */
+  readonly nonFinite: NonFinitePolicy;
   private readonly params: ParamMap;
 
   /** Validates every parameter against the config; a wrong shape names the parameter and both shapes. */
   constructor(config: LstmConfigInput, params: ReadonlyMap<string, Tensor<ArrayLike<number>>>, options: ModelOptions = {}) {
     this.config = normalizeConfig(config);
-    this.params = validateParams(this.config, params, checkNonFinitePolicy('nonFinite', options?.nonFinite));
+    this.nonFinite = checkNonFinitePolicy('nonFinite', options?.nonFinite);
+    this.params = validateParams(this.config, params, this.nonFinite);
   }
 
   /** Seeded initialisation, PyTorch's U(−1/√H, 1/√H) by default (and nn.Linear's for a head). */

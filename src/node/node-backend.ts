@@ -2,7 +2,7 @@ import { checkPreference, createBackend, webgpuReason, type Backend, type Backen
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import type { BrowserSessionOptions } from './chromium/browser-session.js';
-import { dawnGpu, type DawnOptions } from './dawn/gpu.js';
+import { dawnDriverOf, dawnGpu, type DawnOptions } from './dawn/gpu.js';
 
 /** Where WebGPU runs in Node: Dawn in this process, or a headless Chromium page. */
 export type NodeRuntime = 'dawn' | 'chromium';
@@ -47,9 +47,11 @@ export async function createNodeBackend(options: NodeBackendOptions = {}): Promi
   const attempts: NodeRuntime[] = runtime === 'auto' ? ['dawn', 'chromium'] : [runtime];
   for (const attempt of attempts) {
     try {
-      const backend = attempt === 'dawn' ? await openDawn(backendOptions, dawn) : await openChromium(backendOptions, chromium);
-      const why = runtime === 'auto' ? `runtime auto: ${failures.length ? `${failures.join('; ')}, so ` : ''}${describeRuntime(backend)}` : `runtime '${attempt}' was requested`;
-      return { ...backend, reason: `${webgpuReason(prefer, backend.adapter!)}; ${why}` };
+      const backend: NodeBackend & { driver?: string | null } = attempt === 'dawn' ? await openDawn(backendOptions, dawn) : await openChromium(backendOptions, chromium);
+      const driver = backend.driver ? ` on ${backend.driver}` : '';
+      const why = runtime === 'auto' ? `runtime auto: ${failures.length ? `${failures.join('; ')}, so ` : ''}${describeRuntime(backend)}${driver}` : `runtime '${attempt}' was requested${driver}`;
+      const { driver: _driver, ...opened } = backend;
+      return { ...opened, reason: `${webgpuReason(prefer, backend.adapter!)}; ${why}` };
     } catch (error) {
       if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       // The one runtime asked for fails as itself; 'auto' names each runtime it tried.
@@ -71,9 +73,10 @@ function onCpu(backend: Backend): NodeBackend {
   return { ...backend, runtime: null, browser: null, close: async () => backend.dispose() };
 }
 
-async function openDawn(options: BackendOptions, dawn: DawnOptions | undefined): Promise<NodeBackend> {
-  const backend = await createBackend({ ...options, prefer: 'webgpu', gpu: await dawnGpu(dawn) });
-  return { ...backend, runtime: 'dawn', browser: null, close: async () => backend.dispose() };
+async function openDawn(options: BackendOptions, dawn: DawnOptions | undefined): Promise<NodeBackend & { driver: string | null }> {
+  const gpu = await dawnGpu(dawn);
+  const backend = await createBackend({ ...options, prefer: 'webgpu', gpu });
+  return { ...backend, runtime: 'dawn', browser: null, driver: dawnDriverOf(gpu), close: async () => backend.dispose() };
 }
 
 async function openChromium(options: BackendOptions, chromium: BrowserSessionOptions | undefined): Promise<NodeBackend> {

@@ -1,10 +1,13 @@
 import './dawn-env.js';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { referenceResult } from '../../src/api/runner.js';
+import { modelToJSON } from '../../src/formats/model-json.js';
+import { LSTM } from '../../src/model/lstm.js';
 import { loadTorchCase, maxAbsDiff, torchCaseNames } from '../support/fixtures.js';
 import { dawnEnv, kRepoRoot } from './dawn-env.js';
 
@@ -30,7 +33,7 @@ async function runFixture(name: string, runtime: 'dawn' | 'chromium', env: Recor
   const c = loadTorchCase(name);
   const out = join(work, `${name}-${runtime}.json`);
   const { code, stderr } = await cli(['run', '--model', c.path, '--input', c.path, '--backend', 'webgpu', '--runtime', runtime, '--out', out], env);
-  expect(stderr.replace(/^error: XDG_RUNTIME_DIR.*\n/gm, ''), `${name} on ${runtime}`).toBe('');
+  expect(stderr, `${name} on ${runtime}`).toBe('');
   expect(code).toBe(0);
   return { c, result: JSON.parse(readFileSync(out, 'utf8')) };
 }
@@ -47,7 +50,7 @@ describe('webgpu-lstm run --backend webgpu --runtime dawn', () => {
     expect(result.browser).toBeNull();
     expect(result.adapter.architecture).toBeTruthy();
     expect(result.driver).toBe(result.adapter.description);
-    expect(result.reason).toBe("the WebGPU backend was requested; runtime 'dawn' was requested");
+    expect(result.reason).toMatch(/^the WebGPU backend was requested; runtime 'dawn' was requested on (the Vulkan driver named by VK_ICD_FILENAMES=\S+|the system's Vulkan driver), ".+"$/);
     const chromium = await runFixture(name, 'chromium');
     expect(chromium.result.runtime).toBe('chromium');
     expect(result.stats).toEqual(chromium.result.stats);
@@ -72,5 +75,41 @@ describe('webgpu-lstm run --backend webgpu --runtime dawn', () => {
     const noDriver = await cli(['run', '--model', seed004, '--input', seed004, '--backend', 'webgpu', '--runtime', 'dawn'], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
     expect(noDriver.code).toBe(3);
     expect(noDriver.stderr).toMatch(/^webgpu-lstm: BACKEND_UNAVAILABLE: Dawn found no WebGPU adapter: VK_ICD_FILENAMES names files that do not exist: \/nonexistent\/icd.json; .*VK_ICD_FILENAMES=/m);
+  });
+});
+
+describe('a model with a dense head, on every runtime of the CLI', () => {
+  // The prediction is part of the result on every runtime, and verify compares it (it once did not,
+  // and the Chromium runtime dropped it without an error).
+  const model = LSTM.random({ inputSize: 3, hiddenSize: 4, head: { layers: [{ outFeatures: 2, activation: 'sigmoid' }] }, seed: 5 });
+  const x = Array.from({ length: 4 * 2 * 3 }, (_, i) => Math.sin(i));
+  const file = join(work, 'head-model.json');
+  writeFileSync(file, JSON.stringify({ ...modelToJSON(model), x: { shape: [4, 2, 3], data: x } }));
+  const expected = referenceResult(model, x, { steps: 4, batch: 2 }).prediction!;
+
+  it.each(['dawn', 'chromium'] as const)("run --runtime %s writes the prediction, and verify compares it", async (runtime) => {
+    const out = join(work, `head-${runtime}.json`);
+    const run = await cli(['run', '--model', file, '--backend', 'webgpu', '--runtime', runtime, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.prediction.shape).toEqual([2, 2]);
+    expect(maxAbsDiff(result.prediction.data, expected.data)).toBeLessThanOrEqual(1e-5);
+    const verify = await cli(['verify', '--model', file, '--runtime', runtime]);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^prediction\s+max abs \d\.\d+e[-+]\d+ +max rel .* outside tolerance 0/m);
+  });
+});
+
+describe('every fall back is said on stderr, by every command', () => {
+  // Dawn given a driver that does not exist: runtime auto falls back to headless Chromium.
+  const kNoDawn = { VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+  const seed004 = () => loadTorchCase('seed004_scalar').path;
+  const kNote = /^webgpu-lstm: note: the WebGPU backend was requested; runtime auto: Dawn is unavailable \(Dawn found no WebGPU adapter: VK_ICD_FILENAMES names files that do not exist: \/nonexistent\/icd.json;.*\), so headless Chromium runs it \(.*Chrome.*\)$/m;
+
+  it.each(['verify', 'run'])('%s under --runtime auto says it fell back from Dawn to Chromium', async (command) => {
+    const out = join(work, `fallback-${command}.json`);
+    const result = await cli([command, '--model', seed004(), '--input', seed004(), ...(command === 'run' ? ['--backend', 'webgpu', '--out', out] : [])], kNoDawn);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(kNote);
   });
 });

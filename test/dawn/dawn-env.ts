@@ -11,11 +11,22 @@ import { createNodeBackend, type NodeBackend, type NodeBackendOptions } from '..
  */
 export const kRepoRoot = resolve(__dirname, '../..');
 
-function systemDriverServesDawn(): boolean {
+let systemServes: boolean | undefined;
+
+/** Whether the system's own Vulkan drivers give Dawn an adapter (no variable naming one); probed once. */
+export function systemDriverServesDawn(): boolean {
+  systemServes ??= probeSystemDriver();
+  return systemServes;
+}
+
+function probeSystemDriver(): boolean {
   // In a child, so this process's Dawn instance starts after the variable is settled.
+  const env = { ...process.env };
+  delete env.VK_ICD_FILENAMES;
+  delete env.VK_DRIVER_FILES;
   const probe = "const { create } = await import('webgpu'); process.exit((await create([]).requestAdapter()) ? 0 : 1);";
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: kRepoRoot, stdio: 'ignore', timeout: 60_000 });
+    execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: kRepoRoot, env, stdio: 'ignore', timeout: 60_000 });
     return true;
   } catch {
     return false;

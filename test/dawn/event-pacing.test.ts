@@ -3,7 +3,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeAdapter } from '../../src/gpu/context.js';
 import { BufferUsage } from '../../src/gpu/flags.js';
+import { gpuWait } from '../../src/gpu/gpu-wait.js';
 import { dawnGpu } from '../../src/node/dawn/gpu.js';
+import { createNodeBackend } from '../../src/node/node-backend.js';
+import { randomCase } from '../support/random-case.js';
+
+/** The process's own setImmediate, before the library is used (vitest's worker has its own). */
+const kOwnImmediate = globalThis.setImmediate;
 
 // Dawn's Node bindings poll for events with back-to-back setImmediate ticks while a promise is
 // pending; on a software adapter that spins a core the adapter computes on, so dawnGpu paces the
@@ -40,20 +46,26 @@ async function busyDispatch(): Promise<{ ms: number; ticks: number }> {
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(64);
   pass.end();
-  // Counts what Dawn hands to setImmediate (it looks the function up on every tick).
-  const paced = globalThis.setImmediate;
+  // Counts what Dawn hands to setImmediate (it looks the function up on every tick), from inside a
+  // library wait, where the paced form is the one installed.
   let ticks = 0;
-  globalThis.setImmediate = ((callback: (...args: unknown[]) => void, ...args: unknown[]) => {
-    if (Function.prototype.toString.call(callback) === 'function () { [native code] }') ticks += 1;
-    return paced(callback, ...args);
-  }) as typeof setImmediate;
   try {
     const start = performance.now();
     device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
+    await gpuWait(async () => {
+      const paced = globalThis.setImmediate;
+      globalThis.setImmediate = ((callback: (...args: unknown[]) => void, ...args: unknown[]) => {
+        if (Function.prototype.toString.call(callback) === 'function () { [native code] }') ticks += 1;
+        return paced(callback, ...args);
+      }) as typeof setImmediate;
+      try {
+        await device.queue.onSubmittedWorkDone();
+      } finally {
+        globalThis.setImmediate = paced;
+      }
+    });
     return { ms: performance.now() - start, ticks };
   } finally {
-    globalThis.setImmediate = paced;
     buffer.destroy();
   }
 }
@@ -81,5 +93,30 @@ describe('Dawn event pacing', () => {
     expect(order).toEqual(['immediate', 'timeout']);
     // util.promisify(setImmediate) keeps working (Node's custom form is carried over).
     expect(await promisify(setImmediate)('value')).toBe('value');
+  });
+});
+
+describe('the pacing is scoped to the library\'s own waits', () => {
+  it('leaves the process\'s setImmediate as it was, after Dawn opened and a forward call ran', async () => {
+    const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+    const { model, x, options } = randomCase({ inputSize: 3, hiddenSize: 4, steps: 5, batch: 2, seed: 3 });
+    const runner = await backend.load(model);
+    await runner.forward(x, options);
+    runner.dispose();
+    await backend.close();
+    expect(backend.adapter!.isSoftware, 'pacing is installed on a software adapter (CI has no GPU)').toBe(true);
+    expect(globalThis.setImmediate).toBe(kOwnImmediate);
+  });
+
+  it('paces during a library wait, and puts back what was there when it ends (also after a rejection)', async () => {
+    await dawnGpu();
+    let inside: typeof setImmediate | null = null;
+    await gpuWait(async () => {
+      inside = globalThis.setImmediate;
+    });
+    expect(inside).not.toBe(kOwnImmediate);
+    expect(globalThis.setImmediate).toBe(kOwnImmediate);
+    await expect(gpuWait(() => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    expect(globalThis.setImmediate).toBe(kOwnImmediate);
   });
 });

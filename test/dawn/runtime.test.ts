@@ -10,16 +10,21 @@ import { compareResults, kDefaultTolerance } from '../../src/api/compare.js';
 import { dawnGpu } from '../../src/node/dawn/gpu.js';
 import { createNodeBackend } from '../../src/node/node-backend.js';
 import { randomCase } from '../support/random-case.js';
-import { dawnEnv, kRepoRoot } from './dawn-env.js';
+import { dawnEnv, kRepoRoot, systemDriverServesDawn } from './dawn-env.js';
 
 const kDist = join(kRepoRoot, 'dist');
 const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-dawn-'));
 
-/** Runs a script against the built `webgpu-lstm/node` in a child with `env`, and returns what it printed. */
-async function inChild(script: string, env: Record<string, string>): Promise<string> {
+/** Runs a script against the built `webgpu-lstm/node` in a child with `env` (undefined: unset), and returns what it printed. */
+async function inChild(script: string, env: Record<string, string | undefined>): Promise<string> {
   const file = join(work, `child-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(file, `import * as node from ${JSON.stringify(join(kDist, 'node.js'))};\n${script}`);
-  const { stdout } = await promisify(execFile)(process.execPath, [file], { env: dawnEnv(env), cwd: kRepoRoot });
+  const childEnv = dawnEnv();
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[key];
+    else childEnv[key] = value;
+  }
+  const { stdout } = await promisify(execFile)(process.execPath, [file], { env: childEnv, cwd: kRepoRoot });
   return stdout.trim();
 }
 
@@ -37,7 +42,7 @@ describe("createNodeBackend: the runtime, and why", () => {
     await backend.close();
     expect(backend.runtime).toBe('dawn');
     expect(backend.browser).toBeNull();
-    expect(backend.reason).toBe('the WebGPU backend was requested; runtime auto: Dawn found an adapter in this process');
+    expect(backend.reason).toMatch(/^the WebGPU backend was requested; runtime auto: Dawn found an adapter in this process on (the Vulkan driver named by VK_ICD_FILENAMES=\S+|the system's Vulkan driver), ".+"$/);
   });
 
   it("'chromium' runs the same model in headless Chromium, with results that agree with Dawn's", async () => {
@@ -97,6 +102,33 @@ describe('what Dawn lacks is a BACKEND_UNAVAILABLE saying what is missing and ho
     const nodeChunks = readdirSync(kDist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(kDist, f), 'utf8'));
     expect(nodeChunks.some((text) => /await import\(\s*["']webgpu["']\s*\)/.test(text))).toBe(true);
     expect(nodeChunks.every((text) => !/^import .* from ['"]webgpu['"]/m.test(text))).toBe(true);
+  });
+});
+
+describe('Dawn finds a driver by itself', () => {
+  // No variable names a driver: the system's Vulkan drivers first; where they give Dawn no adapter
+  // (no GPU: Mesa's lavapipe is refused), the SwiftShader ICD Chromium installs. Never Chromium's
+  // 400× slower runtime because of a variable the user did not know to set.
+  const kUnnamed = { VK_ICD_FILENAMES: undefined, VK_DRIVER_FILES: undefined, WEBGPU_LSTM_VK_ICD: undefined };
+  const kProbe = `const b = await node.createNodeBackend({ prefer: 'webgpu' }); await b.close();
+console.log(JSON.stringify({ runtime: b.runtime, reason: b.reason, variable: process.env.VK_ICD_FILENAMES ?? null }));`;
+
+  it("'auto' with no driver named runs on Dawn, says which driver, and leaves VK_ICD_FILENAMES as it was", async () => {
+    const outcome = JSON.parse(await inChild(kProbe, kUnnamed));
+    expect(outcome.runtime).toBe('dawn');
+    expect(outcome.variable).toBeNull();
+    const driver = systemDriverServesDawn() ? "the system's Vulkan driver" : "SwiftShader's Vulkan ICD /usr/lib/chromium/vk_swiftshader_icd.json, found by the library (the system's Vulkan drivers gave Dawn no adapter)";
+    const [head, adapter] = outcome.reason.split(/, (?=")/);
+    expect(head).toBe(`the WebGPU backend was requested; runtime auto: Dawn found an adapter in this process on ${driver}`);
+    expect(adapter).toMatch(/^".+"$/);
+  });
+
+  it.runIf(!systemDriverServesDawn())('WEBGPU_LSTM_VK_ICD names the ICD to try; one that gives no adapter is named in the error', async () => {
+    const named = JSON.parse(await inChild(kProbe, { ...kUnnamed, WEBGPU_LSTM_VK_ICD: '/usr/lib/chromium/vk_swiftshader_icd.json' }));
+    expect(named.reason).toContain('on the Vulkan ICD /usr/lib/chromium/vk_swiftshader_icd.json named by WEBGPU_LSTM_VK_ICD');
+    const missing = JSON.parse(await inChild(kOpenDawn, { ...kUnnamed, WEBGPU_LSTM_VK_ICD: '/nonexistent/icd.json' }));
+    expect(missing.code).toBe('BACKEND_UNAVAILABLE');
+    expect(missing.message).toMatch(/^Dawn found no WebGPU adapter: neither the system's Vulkan drivers nor \/nonexistent\/icd.json gave an adapter; /);
   });
 });
 

@@ -131,6 +131,6 @@ describe('the forward pass of a model with a head', () => {
     const error = await frontRunner(model, skipping).forward(new Float64Array(3), { steps: 1, batch: 1 }).catch((e) => e);
     expect(error).toBeInstanceOf(LstmError);
     expect(error.code).toBe('BACKEND_UNAVAILABLE');
-    expect(error.message).toBe("forward: the webgpu backend did not compute the model's dense head");
+    expect(error.message).toBe('forward: the webgpu backend broke the result contract: prediction is missing');
   });
 });

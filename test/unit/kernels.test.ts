@@ -12,7 +12,7 @@ import { chooseRecurrencePath, planForward } from '../../src/gpu/plan.js';
 import { normalizeConfig } from '../../src/model/config.js';
 import { denseActBackwardKernel, denseForwardKernel, denseInputGradKernel, denseWeightGradKernel, gatherLastKernel } from '../../src/gpu/kernels/dense.js';
 import {
-  biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, weightGradSourceKernel,
+  biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, gradNormKernel, weightGradSourceKernel,
 } from '../../src/gpu/kernels/train.js';
 import { lstmBackwardSequenceKernel, transposeRecurrentKernel } from '../../src/gpu/kernels/train-sequence.js';
 
@@ -49,6 +49,7 @@ describe('kernel specs agree with their WGSL', () => {
     ['dense_forward.wgsl', denseForwardKernel],
     ['loss_rows.wgsl', lossRowsKernel],
     ['reduce_sum.wgsl', reduceSumKernel],
+    ['grad_norm.wgsl', gradNormKernel],
     ['dense_act_backward.wgsl', denseActBackwardKernel],
     ['dense_weight_grad.wgsl', denseWeightGradKernel],
     ['dense_input_grad.wgsl', denseInputGradKernel],

@@ -56,7 +56,7 @@ describe('backend.train options', () => {
     await rejects(trainer({ loss: 'mse', optimizer: { kind: 'sgd', eps: 1e-7 } }), 'INVALID_ARGUMENT', /betas and eps are Adam's/);
     await rejects(trainer({ loss: 'mse', optimizer: { kind: 'sgd', momentum: -0.5 } }), 'INVALID_ARGUMENT', 'options.optimizer.momentum: expected a finite number in [0, ∞), got -0.5');
     await rejects(trainer({ loss: 'mse', clipNorm: 0 }), 'INVALID_ARGUMENT', 'options.clipNorm: expected a finite number in (0, ∞), got 0');
-    await rejects(trainer({ loss: 'mse', learningRate: 1 } as TrainOptions), 'INVALID_ARGUMENT', 'options.learningRate: unknown key; expected loss, optimizer, clipNorm, singleBias, recurrence');
+    await rejects(trainer({ loss: 'mse', learningRate: 1 } as TrainOptions), 'INVALID_ARGUMENT', 'options.learningRate: unknown key; expected loss, optimizer, clipNorm, singleBias, recurrence, nonFiniteGradients');
     await rejects(trainer({ loss: 'mse', singleBias: 'yes' as unknown as boolean }), 'INVALID_ARGUMENT', 'options.singleBias: expected true or false, got "yes"');
   });
 });
@@ -145,8 +145,8 @@ describe('fit control', () => {
     expect(history.valLoss).toHaveLength(2);
     expect(sizes).toEqual([2, 1, 2, 1]); // 3 training sequences: minibatches of 2 and 1
     expect(epochs).toEqual([
-      [0, { loss: history.loss[0], valLoss: history.valLoss![0], milliseconds: expect.any(Number) }],
-      [1, { loss: history.loss[1], valLoss: history.valLoss![1], milliseconds: expect.any(Number) }],
+      [0, { loss: history.loss[0], valLoss: history.valLoss![0], milliseconds: expect.any(Number), nonFiniteGradients: 0, skippedUpdates: 0 }],
+      [1, { loss: history.loss[1], valLoss: history.valLoss![1], milliseconds: expect.any(Number), nonFiniteGradients: 0, skippedUpdates: 0 }],
     ]);
   });
 });

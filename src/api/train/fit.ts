@@ -1,6 +1,6 @@
 import { describeValue } from '../../core/describe.js';
-import { invalidArgument } from '../../core/errors.js';
-import type { LossKind, TrainingBackend } from '../../core/training.js';
+import { invalidArgument, LstmError } from '../../core/errors.js';
+import type { LossKind, StepResult, TrainingBackend, TrainingSetup } from '../../core/training.js';
 import type { LSTM } from '../../model/lstm.js';
 import { SeededRandom } from '../../model/random.js';
 import { prepareDataset, range, takeSequences, type Dataset } from './data.js';
@@ -91,14 +91,23 @@ function shuffled(indices: readonly number[], rng: SeededRandom): number[] {
  */
 export async function runFit(
   model: LSTM,
-  loss: LossKind,
+  setup: Pick<TrainingSetup, 'loss' | 'nonFiniteGradients'>,
   backend: TrainingBackend,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   options: FitOptions,
 ): Promise<History> {
-  const plan = planFit(model, loss, x, y, options);
-  const history: History = plan.validation ? { loss: [], valLoss: [] } : { loss: [] };
+  const plan = planFit(model, setup.loss, x, y, options);
+  /** Under nonFiniteGradients 'error', a step with a NaN or ±Infinity gradient ends fit (its update was skipped). */
+  const checkStep = (result: StepResult, epoch: number, batch: number) => {
+    if (setup.nonFiniteGradients === 'error' && result.nonFiniteGradients > 0) {
+      throw new LstmError(
+        'NON_FINITE',
+        `fit: epoch ${epoch}, minibatch ${batch}: ${result.nonFiniteGradients} gradient values are NaN or ±Infinity (loss ${result.loss}); the update was skipped and the parameters are those before it (options.nonFiniteGradients: 'error')`,
+      );
+    }
+  };
+  const history: History = { loss: [], ...(plan.validation ? { valLoss: [] } : {}), nonFiniteGradients: [], skippedUpdates: [] };
   const rng = new SeededRandom(plan.seed);
   let batchNumber = 0;
   for (let epoch = 0; epoch < plan.epochs; epoch++) {
@@ -107,7 +116,7 @@ export async function runFit(
     // Without onBatchEnd, steps are not awaited one by one: a GPU backend encodes the next step
     // while the last one's loss is still on its way back, and the losses are summed (in batch
     // order) at the epoch's end. onBatchEnd needs each batch's loss, so it waits for every step.
-    const pending: Promise<number>[] = [];
+    const pending: Promise<StepResult>[] = [];
     const sizes: number[] = [];
     for (let start = 0; start < order.length; start += plan.batchSize) {
       options.signal?.throwIfAborted();
@@ -116,18 +125,31 @@ export async function runFit(
       step.catch(() => {}); // observed below; no unhandled rejection while later steps are encoded
       pending.push(step);
       sizes.push(part.length);
-      if (options.onBatchEnd) await options.onBatchEnd(batchNumber++, { loss: await step, size: part.length });
+      if (options.onBatchEnd) {
+        const result = await step;
+        checkStep(result, epoch, pending.length - 1);
+        await options.onBatchEnd(batchNumber++, { loss: result.loss, size: part.length });
+      }
     }
-    const losses = await Promise.all(pending);
+    const results = await Promise.all(pending);
     let total = 0;
-    losses.forEach((batchLoss, k) => (total += batchLoss * sizes[k]));
+    let nonFiniteGradients = 0;
+    let skippedUpdates = 0;
+    results.forEach((result, k) => {
+      checkStep(result, epoch, k);
+      total += result.loss * sizes[k];
+      nonFiniteGradients += result.nonFiniteGradients;
+      if (result.nonFiniteGradients > 0) skippedUpdates += 1;
+    });
     history.loss.push(total / order.length);
+    history.nonFiniteGradients.push(nonFiniteGradients);
+    history.skippedUpdates.push(skippedUpdates);
     let valLoss: number | undefined;
     if (plan.validation) {
       valLoss = await evaluateInBatches(backend, plan.validation.data, plan.validation.indices, plan.batchSize);
       history.valLoss!.push(valLoss);
     }
-    const logs = { loss: total / order.length, ...(valLoss === undefined ? {} : { valLoss }), milliseconds: performance.now() - started };
+    const logs = { loss: total / order.length, ...(valLoss === undefined ? {} : { valLoss }), milliseconds: performance.now() - started, nonFiniteGradients, skippedUpdates };
     await options.onEpochEnd?.(epoch, logs);
   }
   return history;

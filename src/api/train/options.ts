@@ -91,7 +91,7 @@ export function resolveSetup(model: LSTM, options: TrainOptions): TrainingSetup 
     throw new LstmError('BACKEND_UNAVAILABLE', `train: training does not cover LSTM variants yet; this model has config.${variants.join(', config.')}. It runs forward on the CPU backend`);
   }
   if (!isObject(options)) throw invalidArgument(`options: expected { loss, optimizer, clipNorm, singleBias }, got ${describeValue(options)}`);
-  const known = ['loss', 'optimizer', 'clipNorm', 'singleBias', 'recurrence'];
+  const known = ['loss', 'optimizer', 'clipNorm', 'singleBias', 'recurrence', 'nonFiniteGradients'];
   for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidArgument(`options.${key}: unknown key; expected ${known.join(', ')}`);
   const singleBias = options.singleBias ?? false;
   if (typeof singleBias !== 'boolean') throw invalidArgument(`options.singleBias: expected true or false, got ${describeValue(singleBias)}`);
@@ -100,8 +100,15 @@ export function resolveSetup(model: LSTM, options: TrainOptions): TrainingSetup 
     optimizer: resolveOptimizer(options.optimizer),
     clipNorm: options.clipNorm === undefined ? null : checkNumber('options.clipNorm', options.clipNorm, 0, Infinity, true),
     singleBias,
+    nonFiniteGradients: checkNonFiniteGradients(options.nonFiniteGradients),
     ...(options.recurrence === undefined ? {} : { recurrence: checkRecurrence(options.recurrence) }),
   };
+}
+
+function checkNonFiniteGradients(value: unknown): 'skip' | 'error' {
+  if (value === undefined) return 'skip';
+  if (value === 'skip' || value === 'error') return value;
+  throw invalidArgument(`options.nonFiniteGradients: expected 'skip' or 'error', got ${describeValue(value)}`);
 }
 
 function checkRecurrence(value: unknown): 'auto' | 'sequence' | 'steps' {

@@ -3,13 +3,14 @@ import { describeValue } from '../../core/describe.js';
 import { invalidArgument, LstmError } from '../../core/errors.js';
 import type { Tensor } from '../../core/tensor.js';
 import type { TrainingBackend, TrainingSetup } from '../../core/training.js';
-import { directionCount } from '../../model/config.js';
+import { checkDimension, directionCount } from '../../model/config.js';
 import { LSTM } from '../../model/lstm.js';
 import { paramSpecs } from '../../model/params.js';
 import { swapLeadingAxes } from '../../core/prepared-input.js';
 import { prepareInput } from '../forward-input.js';
 import { shapePrediction } from '../result.js';
-import { prepareDataset, range } from './data.js';
+import { predictionWidth, prepareDataset, range } from './data.js';
+import { kMaxStepsTimesBatch } from '../../core/forward-options.js';
 import { evaluateInBatches, runFit } from './fit.js';
 import { checkInteger, resolveSetup } from './options.js';
 import type { DataOptions, EvaluateOptions, FitOptions, Gradients, History, TrainOptions } from './types.js';
@@ -57,7 +58,31 @@ export class Trainer {
    * loss after the epoch. Throws before any step on a bad argument.
    */
   fit(x: ArrayLike<number>, y: ArrayLike<number>, options: FitOptions): Promise<History> {
-    return this.exclusive('fit', () => runFit(this.start, this.setup.loss, this.backend, x, y, options));
+    return this.exclusive('fit', () => runFit(this.start, this.setup, this.backend, x, y, options));
+  }
+
+  /**
+   * Makes the first epoch of minibatches of (steps, batch) as quick as later ones, as the runner's
+   * warmup does for forward calls: on WebGPU it compiles the kernels that shape trains with and
+   * makes its working set, by one gradient pass of zeros (nothing is updated; parameters and
+   * optimizer state stay as they are). Nothing to do on the CPU. A last, smaller minibatch is a
+   * shape of its own: warm it up too to take its cost out of the first epoch.
+   *
+   * @example
+   * await trainer.warmup({ steps: 12, batch: 32 }); // then fit(..., { batchSize: 32 })
+   */
+  warmup(options: { readonly steps: number; readonly batch: number }): Promise<void> {
+    return this.exclusive('warmup', async () => {
+      if (options === null || typeof options !== 'object') throw invalidArgument(`warmup options: expected { steps, batch }, got ${describeValue(options)}`);
+      const steps = checkDimension('options.steps', options.steps, kMaxStepsTimesBatch);
+      const batch = checkDimension('options.batch', options.batch, kMaxStepsTimesBatch);
+      if (steps * batch > kMaxStepsTimesBatch) throw invalidArgument(`options.steps × options.batch: expected at most ${kMaxStepsTimesBatch}, got ${steps} × ${batch}`);
+      if (this.backend.kind === 'cpu') return;
+      const { config } = this.start;
+      const targets = (config.head!.over === 'sequence' ? steps * batch : batch) * (this.setup.loss === 'cross-entropy' ? 1 : predictionWidth(this.start));
+      const data = prepareDataset(this.start, this.setup.loss, new Float64Array(steps * batch * config.inputSize), new Float64Array(targets), { steps, batch });
+      await this.backend.gradients({ input: data.input, target: data.target });
+    });
   }
 
   /** The model's prediction for x: [B, O] over 'last'; [T, B, O] ([B, T, O] with batchFirst) over 'sequence'. */
@@ -103,7 +128,8 @@ export class Trainer {
     return this.exclusive('model', async () => {
       const params = await this.backend.readParameters();
       const tensors = new Map(paramSpecs(this.start.config).map((s) => [s.name, { shape: s.shape, data: params.get(s.name)! }]));
-      return new LSTM(this.start.config, tensors);
+      // The start model's nonFinite policy: one made with 'propagate' may hold NaN, and so may its trained copy.
+      return new LSTM(this.start.config, tensors, { nonFinite: this.start.nonFinite });
     });
   }
 

@@ -34,6 +34,15 @@ export interface TrainOptions {
    * where it fits. Both give the same gradients to float32 rounding.
    */
   readonly recurrence?: 'auto' | 'sequence' | 'steps';
+  /**
+   * A step whose gradients hold NaN or ±Infinity (from a finite loss: overflow in the backward
+   * pass) has its update skipped on every backend, so no NaN reaches the parameters, and is
+   * counted in the history: 'skip' (default) goes on, 'error' rejects fit with NON_FINITE naming
+   * the epoch and the minibatch (PyTorch's clip_grad_norm_(error_if_nonfinite=True)). The global
+   * norm for clipNorm is computed overflow-safely (scaled by the largest |g| first), so finite
+   * gradients are never clipped to zero because Σg² overflowed float32.
+   */
+  readonly nonFiniteGradients?: 'skip' | 'error';
 }
 
 /**
@@ -63,6 +72,10 @@ export interface EpochLogs {
   readonly valLoss?: number;
   /** Wall-clock milliseconds the epoch took, validation included. */
   readonly milliseconds: number;
+  /** Gradient values that were NaN or ±Infinity over the epoch's steps. */
+  readonly nonFiniteGradients: number;
+  /** The epoch's steps whose update was skipped because a gradient was not finite. */
+  readonly skippedUpdates: number;
 }
 
 export interface BatchLogs {
@@ -93,6 +106,10 @@ export interface FitOptions extends DataOptions {
 export interface History {
   readonly loss: number[];
   readonly valLoss?: number[];
+  /** Per epoch: gradient values that were NaN or ±Infinity (as stats.nonFiniteOutputs counts for forward). */
+  readonly nonFiniteGradients: number[];
+  /** Per epoch: steps whose update was skipped for a non-finite gradient (parameters left as they were). */
+  readonly skippedUpdates: number[];
 }
 
 export interface EvaluateOptions extends DataOptions {

@@ -1,4 +1,5 @@
 import type { BackendResult } from '../../core/backend-runner.js';
+import { popErrorScopes } from '../gpu-wait.js';
 import { LstmError, limitExceeded } from '../../core/errors.js';
 import type { GpuForwardResult } from '../../core/gpu-buffer.js';
 import type { PreparedInput } from '../../core/prepared-input.js';
@@ -52,7 +53,7 @@ export async function residentCall(host: ResidentHost, input: PreparedInput, x: 
     device.queue.submit([encoder.finish()]);
   } finally {
     temp.destroy(); // freed once the submitted work is done
-    const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    const [validation, outOfMemory] = await popErrorScopes(device);
     if (validation ?? outOfMemory) for (const result of results) result.buffer.destroy();
     if (validation && x && shape) {
       throw new LstmError('INVALID_ARGUMENT', `x: the GPU refused the GPUBuffer given as x (one of another device, or destroyed): ${validation.message}`);

@@ -58,6 +58,21 @@ export const reduceSumKernel: KernelSpec = {
   sourceConstants: { kThreads: 256 },
 };
 
+export const kGradNormDims = uniformStruct('Dims', ['count', '_pad0', '_pad1', '_pad2']);
+/** ‖g‖ overflow-safely (scaled by max |g|) and the count of non-finite g, into result[0], result[1]. */
+export const gradNormKernel: KernelSpec = {
+  name: 'grad_norm',
+  source: kTrainShaderSources.gradNorm,
+  entryPoint: 'main',
+  bindings: [
+    { name: 'dims', type: 'uniform', struct: kGradNormDims },
+    { name: 'values', type: 'read-only-storage' },
+    { name: 'result', type: 'storage' },
+  ],
+  constants: {},
+  sourceConstants: { kThreads: 256 },
+};
+
 export const kBackwardDims = uniformStruct('Dims', [
   'batch', 'units', 'reverse', 'steps', 'above_stride', 'above_offset', 'has_above', 'has_final',
   'trace_base', 'trace_field', 'state_base', '_pad',

@@ -1,4 +1,5 @@
 import { LstmError, limitExceeded } from '../../core/errors.js';
+import { popErrorScopes } from '../gpu-wait.js';
 import type { BackendStream, BackendStreamResult, StreamOutputs, StreamState } from '../../core/stream.js';
 import type { LstmConfig } from '../../model/config.js';
 import type { GpuContext } from '../context.js';
@@ -144,7 +145,7 @@ export class GpuStream implements BackendStream {
       encoder.copyBufferToBuffer(shape.buffers.sequences[(L - 1) % 2], offset * kFloat, entry.stagingBuffer, 0, count * kFloat);
       device.queue.submit([encoder.finish()]);
     } finally {
-      const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const [validation, outOfMemory] = await popErrorScopes(device);
       const error = validation ?? outOfMemory;
       if (error) {
         if (entry) this.evict(key);

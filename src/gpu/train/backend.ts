@@ -1,7 +1,8 @@
 import { LstmError } from '../../core/errors.js';
+import { gpuWait, popErrorScopes } from '../gpu-wait.js';
 import { cacheShape } from '../shape-cache.js';
 import type { PreparedInput } from '../../core/prepared-input.js';
-import type { GradientResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
+import type { GradientResult, StepResult, TrainingBackend, TrainingBatch, TrainingSetup } from '../../core/training.js';
 import { directionCount, layerInputSize } from '../../model/config.js';
 import type { LSTM } from '../../model/lstm.js';
 import { paramSpecs } from '../../model/params.js';
@@ -13,12 +14,13 @@ import { recurrenceKernel } from '../kernels/recurrence.js';
 import { chooseBackwardPath, lstmBackwardSequenceKernel } from '../kernels/train-sequence.js';
 import { BufferSet } from '../memory.js';
 import { getKernel } from '../pipeline-cache.js';
-import { recurrencePathFor } from '../plan.js';
+import { recurrencePathFor, type RecurrencePath } from '../plan.js';
+import type { BatchTile } from '../kernels/lstm-sequence.js';
 import { CommandBuilder } from './command-builder.js';
 import { addBiasSums, type TrainContext } from './forward-commands.js';
 import { compileTrainKernels } from './kernels.js';
 import { addOptimizer, optimizerUniform, type OptimizerBuffers } from './optimizer-commands.js';
-import { packParameters, paramLayout, trainedMask, unpackParameters } from './param-layout.js';
+import { foldRecurrentBias, packParameters, paramLayout, trainedMask, unpackParameters } from './param-layout.js';
 import { checkTrainingLimits, listTrainShapeBuffers, trainShapeBuffers } from './shape-buffers.js';
 import { TrainShape } from './train-shape.js';
 
@@ -53,6 +55,8 @@ export class GpuTrainingBackend implements TrainingBackend {
     private readonly prefix: readonly DispatchCommand[],
     private readonly suffix: readonly DispatchCommand[],
     private readonly optimizerUniforms: { buffer: GPUBuffer; offset: number },
+    /** [‖g‖, non-finite count] of the last step (OptimizerBuffers.norm). */
+    private readonly norm: GPUBuffer,
   ) {
     this.watch = watchDevice(context.device);
   }
@@ -78,7 +82,7 @@ export class GpuTrainingBackend implements TrainingBackend {
       first: memory.create(spec('optimizer state 1', STORAGE)),
       second: memory.create(spec('optimizer state 2', STORAGE)),
       mask: memory.upload(spec('trained mask', STORAGE | COPY_DST), trainedMask(config, layout, trained)),
-      norm: memory.create({ name: 'gradient norm', bytes: 16, usage: STORAGE }),
+      norm: memory.create({ name: 'gradient norm', bytes: 16, usage: STORAGE | COPY_SRC }),
     };
     const LD = config.numLayers * directionCount(config);
     const forwardBias = Array.from({ length: LD }, (_, ld) => memory.create({ name: `forward bias ${ld}`, bytes: config.hiddenSize * 16, usage: STORAGE }));
@@ -89,18 +93,18 @@ export class GpuTrainingBackend implements TrainingBackend {
     const prefixEnd = builder.mark();
     const ref = addOptimizer(ctx, builder, optimizer, setup, maxGroups);
     const { uniforms, commands } = builder.finish(device, memory, 'trainer');
-    return new GpuTrainingBackend(context, model, setup, ctx, memory, commands.slice(0, prefixEnd), commands.slice(prefixEnd), { buffer: uniforms, offset: ref.offset });
+    return new GpuTrainingBackend(context, model, setup, ctx, memory, commands.slice(0, prefixEnd), commands.slice(prefixEnd), { buffer: uniforms, offset: ref.offset }, optimizer.norm);
   }
 
-  step(batch: TrainingBatch): Promise<number> {
+  step(batch: TrainingBatch): Promise<StepResult> {
     // Resolves to the loss promise wrapped in an object, so the queue moves on once the step is submitted.
     const submitted = this.enqueue(() => this.call('step', batch.input, batch.target));
-    return submitted.then(({ staging }) => this.readLoss(staging));
+    return submitted.then(({ staging }) => this.readLossAnd(staging, 2)).then(([loss, nonFiniteGradients]) => ({ loss, nonFiniteGradients }));
   }
 
   async evaluate(batch: TrainingBatch): Promise<number> {
     const { staging } = await this.enqueue(() => this.call('evaluate', batch.input, batch.target));
-    return this.readLoss(staging);
+    return (await this.readLossAnd(staging, 1))[0];
   }
 
   async gradients(batch: TrainingBatch): Promise<GradientResult> {
@@ -183,7 +187,7 @@ export class GpuTrainingBackend implements TrainingBackend {
       encodeAndSubmit(device, { label: `training ${kind}`, dispatches, staging, copies });
       this.lastDispatches = dispatches.length;
     } finally {
-      const [validation, outOfMemory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const [validation, outOfMemory] = await popErrorScopes(device);
       const error = validation ?? outOfMemory;
       if (error) throw new LstmError('GPU_ERROR', `train: the GPU rejected the ${kind} call (T=${input.steps}, B=${input.batch}): ${error.message}`);
     }
@@ -195,7 +199,10 @@ export class GpuTrainingBackend implements TrainingBackend {
 
   private copiesFor(kind: CallKind, shape: TrainShape): CopyCommand[] {
     const b = shape.buffers;
-    if (kind === 'step' || kind === 'evaluate') return [{ source: b.loss, sourceOffset: 0, destinationOffset: 0, size: kFloat }];
+    const loss = { source: b.loss, sourceOffset: 0, destinationOffset: 0, size: kFloat };
+    // A step's non-finite gradient count (norm[1]) rides with its loss: the same 16-byte readback.
+    if (kind === 'step') return [loss, { source: this.norm, sourceOffset: kFloat, destinationOffset: kFloat, size: kFloat }];
+    if (kind === 'evaluate') return [loss];
     if (kind === 'predict') {
       const { buffer, rows, width } = shape.prediction;
       return [{ source: buffer, sourceOffset: 0, destinationOffset: 0, size: rows * width * kFloat }];
@@ -228,24 +235,38 @@ export class GpuTrainingBackend implements TrainingBackend {
     return this.freeStaging.pop() ?? this.memory.create({ name: 'loss readback', bytes: 16, usage: MAP_READ | COPY_DST });
   }
 
-  private async readLoss(staging: GPUBuffer): Promise<number> {
-    await staging.mapAsync(MapMode.READ, 0, kFloat);
-    const loss = new Float32Array(staging.getMappedRange(0, kFloat))[0];
+  /** The loss readback's first `count` floats: the loss, then (for a step) the non-finite gradient count. */
+  private async readLossAnd(staging: GPUBuffer, count: number): Promise<number[]> {
+    await gpuWait(() => staging.mapAsync(MapMode.READ, 0, count * kFloat));
+    const values = Array.from(new Float32Array(staging.getMappedRange(0, count * kFloat)));
     staging.unmap();
     if (this.disposed) staging.destroy();
     else this.freeStaging.push(staging);
-    return loss;
+    return values;
   }
 
   /** Maps a one-off staging buffer, copies its floats out and destroys it. */
   private async readAll(staging: GPUBuffer): Promise<Float32Array> {
     try {
-      await staging.mapAsync(MapMode.READ);
+      await gpuWait(() => staging.mapAsync(MapMode.READ));
       return new Float32Array(staging.getMappedRange().slice(0));
     } finally {
       staging.destroy();
     }
   }
+
+  /**
+   * The persistent kernels' batch tile is a pipeline constant: a tile per batch size compiled a
+   * pipeline pair per tile (0.3–1.8 s each on SwiftShader) inside the first epoch, for its last,
+   * smaller minibatch. The first shape's tile serves every later one (rows past B are masked), so
+   * the pipelines are compiled once per model and a new (T, B) only makes buffers.
+   */
+  private samePipelines(path: RecurrencePath): RecurrencePath {
+    if (path.kind !== 'sequence') return path;
+    this.batchTile ??= path.batchTile;
+    return { ...path, batchTile: this.batchTile };
+  }
+  private batchTile: BatchTile | null = null;
 
   private async shapeFor(T: number, B: number): Promise<TrainShape> {
     const key = `${T}x${B}`;
@@ -258,7 +279,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     const { config } = this.model;
     checkTrainingLimits(listTrainShapeBuffers(trainShapeBuffers(config, T, B, this.ctx.stepStride)), this.context.limits, `train (T=${T}, B=${B})`);
     const { device } = this.context;
-    const path = recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto');
+    const path = this.samePipelines(recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto'));
     const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, {
       maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
@@ -272,20 +293,5 @@ export class GpuTrainingBackend implements TrainingBackend {
     const kernels = { ...this.ctx.kernels, recurrence, ...(backwardSequence ? { backward_sequence: backwardSequence } : {}) };
     const shape = new TrainShape(device, { ...this.ctx, kernels }, path, backward, this.setup.loss, this.setup.singleBias, T, B);
     return cacheShape(this.shapes, key, shape);
-  }
-}
-
-/**
- * singleBias (Keras's one bias per gate): b_ih ← b_ih + b_hh and b_hh ← 0 in the packed flat
- * buffer, so the model computes the same function with one trained bias (as the CPU backend does).
- */
-function foldRecurrentBias(layout: ReturnType<typeof paramLayout>, flat: Float32Array): void {
-  for (const region of layout.regions.values()) {
-    if (region.spec.kind !== 'bias_hh') continue;
-    const input = layout.regions.get(region.spec.name.replace('bias_hh', 'bias_ih'))!;
-    for (let k = 0; k < region.length; k++) {
-      flat[input.offset + k] += flat[region.offset + k];
-      flat[region.offset + k] = 0;
-    }
   }
 }

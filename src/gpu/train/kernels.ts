@@ -3,7 +3,7 @@ import { denseActBackwardKernel, denseForwardKernel, denseInputGradKernel, dense
 import { inputProjectionKernel, kTrainingProjectionBlock } from '../kernels/input-projection.js';
 import type { KernelSpec } from '../kernels/kernel.js';
 import {
-  biasSumKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, weightGradQuads,
+  biasSumKernel, gradNormKernel, lossRowsKernel, lstmBackwardStepKernel, lstmInputGradKernel, lstmWeightGradKernel, optimizerUpdateKernel, reduceSumKernel, weightGradQuads,
   weightGradQuadsPerInvocation, weightGradKernelKey, weightGradSourceKernel,
 } from '../kernels/train.js';
 import { transposeRecurrentKernel } from '../kernels/train-sequence.js';
@@ -11,7 +11,7 @@ import { getKernel, type CompiledKernel } from '../pipeline-cache.js';
 
 /** Every kernel a trainer uses besides the recurrence (compiled per shape, for its path), by spec name. */
 const kTrainKernels: readonly KernelSpec[] = [
-  inputProjectionKernel(kTrainingProjectionBlock), biasSumKernel, gatherLastKernel, denseForwardKernel, lossRowsKernel, reduceSumKernel,
+  inputProjectionKernel(kTrainingProjectionBlock), biasSumKernel, gatherLastKernel, denseForwardKernel, lossRowsKernel, reduceSumKernel, gradNormKernel,
   denseActBackwardKernel, denseWeightGradKernel, denseInputGradKernel, lstmBackwardStepKernel,
   lstmInputGradKernel, optimizerUpdateKernel, weightGradSourceKernel, transposeRecurrentKernel,
 ];

@@ -1,6 +1,6 @@
 import type { OptimizerSettings, TrainingSetup } from '../../core/training.js';
 import { packUniform } from '../kernels/kernel.js';
-import { f32Bits, kOptimizerDims, kOptimizerThreads, kReduceDims } from '../kernels/train.js';
+import { f32Bits, kGradNormDims, kOptimizerDims, kOptimizerThreads } from '../kernels/train.js';
 import type { CommandBuilder, UniformRef } from './command-builder.js';
 import type { TrainContext } from './forward-commands.js';
 
@@ -9,22 +9,21 @@ export interface OptimizerBuffers {
   readonly first: GPUBuffer;
   readonly second: GPUBuffer;
   readonly mask: GPUBuffer;
-  /** [Σ g²] over every gradient, when clipping. */
+  /** [‖g‖, non-finite count] over every gradient (grad_norm.wgsl), for clipping and skipping. */
   readonly norm: GPUBuffer;
 }
 
 const kKinds = { adam: 0, adamw: 1, sgd: 2 } as const;
 
 /**
- * Clipping (the squared global norm by the deterministic reduction) and the update of every
+ * The global norm and the non-finite count (one deterministic, overflow-safe reduction, every
+ * step: a step with a non-finite gradient skips its update), then clipping and the update of every
  * parameter in one dispatch. Returns the update's uniform, which each step rewrites.
  */
 export function addOptimizer(ctx: TrainContext, builder: CommandBuilder, buffers: OptimizerBuffers, setup: TrainingSetup, maxWorkgroups: number): UniformRef {
   const count = ctx.layout.total;
-  if (setup.clipNorm !== null) {
-    const dims = builder.uniform(kReduceDims, { count, offset: 0, square: 1, scale: f32Bits(1), out_index: 0, _pad0: 0, _pad1: 0, _pad2: 0 });
-    builder.dispatch(ctx.kernels.reduce_sum, 'gradient norm', { dims, values: ctx.grads, result: buffers.norm }, [1, 1, 1]);
-  }
+  const normDims = builder.uniform(kGradNormDims, { count, _pad0: 0, _pad1: 0, _pad2: 0 });
+  builder.dispatch(ctx.kernels.grad_norm, 'gradient norm', { dims: normDims, values: ctx.grads, result: buffers.norm }, [1, 1, 1]);
   const dims = builder.uniform(kOptimizerDims, optimizerValues(setup, count, 1));
   const groups = Math.ceil(count / kOptimizerThreads);
   const y = Math.ceil(groups / maxWorkgroups);

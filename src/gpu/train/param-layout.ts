@@ -119,3 +119,18 @@ export function lstmRegions(config: LstmConfig, layout: ParamLayout, layer: numb
 export function layerDirections(config: LstmConfig): number {
   return config.numLayers * directionCount(config);
 }
+
+/**
+ * singleBias (Keras's one bias per gate): b_ih ← b_ih + b_hh and b_hh ← 0 in the packed flat
+ * buffer, so the model computes the same function with one trained bias (as the CPU backend does).
+ */
+export function foldRecurrentBias(layout: ReturnType<typeof paramLayout>, flat: Float32Array): void {
+  for (const region of layout.regions.values()) {
+    if (region.spec.kind !== 'bias_hh') continue;
+    const input = layout.regions.get(region.spec.name.replace('bias_hh', 'bias_ih'))!;
+    for (let k = 0; k < region.length; k++) {
+      flat[input.offset + k] += flat[region.offset + k];
+      flat[region.offset + k] = 0;
+    }
+  }
+}

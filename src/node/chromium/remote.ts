@@ -7,15 +7,18 @@ import { modelToJSON, type ModelJSON } from '../../formats/model-json.js';
 import type { LSTM } from '../../model/lstm.js';
 import type { BrowserSession } from './browser-session.js';
 import { decodeFloat32, encodeFloat64 } from './wire.js';
+import { checkForwardResult } from '../../api/result-contract.js';
 
 type WireTensor = { shape: number[]; data: string };
 type WireTrace = Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string> & { layer: number; direction: number };
+/**
+ * A forward result on the wire: every tensor key the page's result has (output, hN, cN, prediction,
+ * and any later one) under `tensors`, by its own name, so no key can be left behind on the way.
+ */
 type WireResult =
   | {
       ok: true;
-      output: WireTensor;
-      hN: WireTensor;
-      cN: WireTensor;
+      tensors: Record<string, WireTensor>;
       trace: WireTrace[] | null;
       stats: ResultStats;
       adapter: AdapterSummary;
@@ -69,7 +72,12 @@ export async function remoteForward(
                 i: encode(e.i), f: encode(e.f), g: encode(e.g), o: encode(e.o), c: encode(e.c), h: encode(e.h),
               }))
             : null;
-          return { ok: true, output: wire(r.output), hN: wire(r.hN), cN: wire(r.cN), trace, stats: r.stats, adapter: backend.adapter! };
+          // Every key but trace and stats is a tensor: all of them go, whatever their names.
+          const tensors: Record<string, { shape: number[]; data: string }> = {};
+          for (const [key, value] of Object.entries(r)) {
+            if (key !== 'trace' && key !== 'stats' && value !== undefined) tensors[key] = wire(value as { shape: readonly number[]; data: ArrayLike<number> });
+          }
+          return { ok: true, tensors, trace, stats: r.stats, adapter: backend.adapter! };
         } finally {
           runner.dispose();
         }
@@ -93,8 +101,7 @@ export async function remoteForward(
     i: decodeFloat32(e.i), f: decodeFloat32(e.f), g: decodeFloat32(e.g),
     o: decodeFloat32(e.o), c: decodeFloat32(e.c), h: decodeFloat32(e.h),
   }));
-  return {
-    result: { output: tensor(reply.output), hN: tensor(reply.hN), cN: tensor(reply.cN), ...(trace ? { trace } : {}), stats: reply.stats },
-    adapter: reply.adapter,
-  };
+  const tensors = Object.fromEntries(Object.entries(reply.tensors).map(([key, t]) => [key, tensor(t)]));
+  const result = { ...tensors, ...(trace ? { trace } : {}), stats: reply.stats } as unknown as ForwardResult;
+  return { result: checkForwardResult(model.config, options, result, "the 'chromium' runtime"), adapter: reply.adapter };
 }

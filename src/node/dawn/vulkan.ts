@@ -12,6 +12,14 @@ export function findSwiftShaderIcd(): string | null {
   return kSwiftShaderIcds.find((path) => existsSync(path)) ?? null;
 }
 
+/** The variable naming another ICD manifest to try when the system's Vulkan drivers give Dawn no adapter. */
+export const kIcdEnvVar = 'WEBGPU_LSTM_VK_ICD';
+
+/** The ICD manifest Dawn tries when the default loader gives it no adapter: WEBGPU_LSTM_VK_ICD's, else a browser's SwiftShader. */
+export function swiftShaderCandidate(): string | null {
+  return process.env[kIcdEnvVar] || findSwiftShaderIcd();
+}
+
 /**
  * Why Dawn's Vulkan backend found no adapter on Linux, in words a user can act on: the loader
  * (libvulkan.so.1) missing, the ICD files named by VK_ICD_FILENAMES missing, or no driver Dawn
