@@ -12,7 +12,8 @@ import { compileHeadKernels, uploadHead, type HeadParams } from './head.js';
 import { chooseKernels, compileKernels } from './kernel-choice.js';
 import type { BufferSet } from './memory.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
-import { recurrencePathFor, type RecurrenceChoice } from './plan.js';
+import { kRecurrenceChoices, pathLabel, planRecurrence, recurrencePathFor, type RecurrenceChoice } from './plan.js';
+import type { RunPlan } from '../core/run-plan.js';
 import { readStaging, unpackResults } from './readback.js';
 import { ShapeResources } from './shape-resources.js';
 import { GpuStream } from './stream/gpu-stream.js';
@@ -27,7 +28,10 @@ import { checkVariantInput, kernelVariants, refuseVariants, refuseVariantSplit }
 export interface RunnerOptions {
   /**
    * How the recurrence runs: 'sequence' (one persistent dispatch per layer and direction; needs
-   * H ≤ 256), 'steps' (one dispatch per time step), or 'auto' (default): 'sequence' where it fits.
+   * H ≤ 256), 'steps' (one dispatch per time step), 'spread' (one dispatch per step, each unit's
+   * sum split over a subgroup or a workgroup), or 'auto' (default): the kernel the cost model
+   * (src/gpu/cost-model.ts, docs/performance.md) predicts fastest for the call's shape on this
+   * device. `runner.plan({ batch })` says what runs and why.
    */
   readonly recurrence?: RecurrenceChoice;
 }
@@ -73,8 +77,8 @@ export class GpuRunner implements BackendRunner {
 
   static async create(context: GpuContext, model: LSTM, options: RunnerOptions = {}): Promise<GpuRunner> {
     const recurrence = options.recurrence ?? 'auto';
-    if (!['auto', 'sequence', 'steps'].includes(recurrence)) {
-      throw new LstmError('INVALID_ARGUMENT', `recurrence: expected 'auto', 'sequence' or 'steps', got ${JSON.stringify(recurrence)}`);
+    if (!kRecurrenceChoices.includes(recurrence)) {
+      throw new LstmError('INVALID_ARGUMENT', `recurrence: expected one of ${kRecurrenceChoices.map((c) => `'${c}'`).join(', ')}, got ${JSON.stringify(recurrence)}`);
     }
     refuseVariants(model);
     const lost = watchDevice(context.device).error('load');
@@ -95,6 +99,22 @@ export class GpuRunner implements BackendRunner {
     for (const runner of this.layerRunners.values()) bytes += runner.gpuBytes;
     for (const stream of this.streams) bytes += stream.bytes;
     return bytes;
+  }
+
+  /** The recurrence kernel a call of `batch` sequences runs, every candidate's modelled step time, and why (src/gpu/plan.ts). */
+  plan(batch: number): RunPlan {
+    this.checkUsable('plan');
+    const report = planRecurrence(this.context, this.model.config, batch, this.recurrence);
+    return {
+      backend: 'webgpu',
+      kind: report.path.kind,
+      kernel: report.label,
+      reason: report.reason,
+      choice: report.choice,
+      device: report.device,
+      costsSource: report.costsSource,
+      predictions: report.predictions.map((p) => ({ kernel: p.label, kind: p.path.kind, stepUs: p.stepUs, ...(p.unavailable ? { unavailable: p.unavailable } : {}) })),
+    };
   }
 
   run(input: PreparedInput): Promise<BackendResult> {
@@ -252,7 +272,7 @@ export class GpuRunner implements BackendRunner {
     const ideal = recurrencePathFor(this.context, this.model.config, input.batch, this.recurrence);
     const { path, kernels } = await chooseKernels(device, ideal, input.trace, kernelVariants(this.model.config));
     const head = this.weights.head ? await compileHeadKernels(device) : undefined;
-    const key = `${shapeKey(input)} ${path.kind === 'sequence' ? `tile ${path.batchTile}` : 'steps'}`;
+    const key = `${shapeKey(input)} ${pathLabel(path)}`;
     const cached = this.cachedShape(key);
     if (cached) return () => cached;
     return () => {

@@ -10,7 +10,7 @@ import { kernelVariants } from '../variants.js';
 import { BufferSet, bufferSpec } from '../memory.js';
 import type { LayerDirectionBuffers } from '../model-buffers.js';
 import { interleaveState } from '../pack.js';
-import { recurrencePathFor, type RecurrenceChoice } from '../plan.js';
+import { pathLabel, recurrencePathFor, type RecurrenceChoice } from '../plan.js';
 import { readFloats } from '../readback.js';
 import { ShapeResources } from '../shape-resources.js';
 import { callViolation, describeViolation } from '../split/fit.js';
@@ -128,7 +128,7 @@ export class GpuStream implements BackendStream {
     if (violation) throw limitExceeded(`${describeViolation(violation, 'stream.push')}; push fewer steps at a time`);
     const ideal = recurrencePathFor(context, config, B, this.host.recurrence);
     const { path, kernels } = await chooseKernels(device, ideal, false, kernelVariants(config));
-    const key = `${steps} ${path.kind === 'sequence' ? path.batchTile : 'steps'}`;
+    const key = `${steps} ${pathLabel(path)}`;
     const [offset, count] = this.outputs === 'all' ? [0, steps * B * H] : [(steps - 1) * B * H, B * H];
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
