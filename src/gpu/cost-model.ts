@@ -26,7 +26,16 @@ export interface DeviceCosts {
   readonly dispatchUs: number;
   /** One step's workgroup barrier (the persistent kernel's, the split kernel's), in µs. */
   readonly barrierUs: number;
+  /**
+   * Per-lane load instructions one unit issues per µs, by kernel. On a GPU the load units' issue
+   * rate, the same for every kernel; on SwiftShader, where every load is a per-lane gather, the
+   * binding term, measured per kernel (its loads differ in kind: workgroup memory, vec2, vec4).
+   */
+  readonly unitLoadsPerUs: Readonly<Record<KernelKind, number>>;
 }
+
+/** The recurrence kernels the model knows. */
+export type KernelKind = 'sequence' | 'steps' | 'spread';
 
 /**
  * SwiftShader on this project's 2-core machine, measured with bench/cost-calibrate.mjs (each figure
@@ -34,14 +43,15 @@ export interface DeviceCosts {
  */
 export const kSwiftShaderCosts: DeviceCosts = {
   name: 'SwiftShader (software, 2 cores)',
-  source: 'measured with bench/cost-calibrate.mjs on SwiftShader through Dawn, 2 shared cores',
+  source: 'measured with bench/cost-calibrate.mjs on SwiftShader through Dawn, 2 shared cores (docs/performance.md)',
   computeUnits: 2,
   lanesPerUnit: 32,
-  unitGflops: 2.4,
-  unitLoadGBs: 2.6,
-  chipLoadGBs: 5.2,
-  dispatchUs: 55,
-  barrierUs: 9,
+  unitGflops: 2,
+  unitLoadGBs: 4,
+  chipLoadGBs: 8,
+  dispatchUs: 100,
+  barrierUs: 10,
+  unitLoadsPerUs: { sequence: 115, steps: 62, spread: 60 },
 };
 
 /**
@@ -62,6 +72,8 @@ export const kH100Costs: DeviceCosts = {
   chipLoadGBs: 5500,
   dispatchUs: 4,
   barrierUs: 0.5,
+  // 32 lane-loads per clock per SM (4 load/store units × 8 lanes… taken as one warp-wide load per clock) at 1.75 GHz.
+  unitLoadsPerUs: { sequence: 56_000, steps: 56_000, spread: 56_000 },
 };
 
 /**
@@ -78,12 +90,16 @@ export const kLaptopGpuCosts: DeviceCosts = {
   chipLoadGBs: 1500,
   dispatchUs: 6,
   barrierUs: 0.5,
+  unitLoadsPerUs: { sequence: 70_000, steps: 70_000, spread: 70_000 },
 };
 
 /** One kernel's work per time step, as the model sees it. */
 export interface StepWork {
+  readonly kind: KernelKind;
   /** W_hh bytes loaded per step, all workgroups together. */
   readonly bytes: number;
+  /** Per-lane load instructions per step (W_hh and h), all invocations together. */
+  readonly loads: number;
   /** FLOPs per step (2 per multiply-add, padded lanes included). */
   readonly flops: number;
   readonly invocations: number;
@@ -97,6 +113,8 @@ export interface StepCost {
   readonly us: number;
   readonly computeUs: number;
   readonly loadUs: number;
+  /** The load instructions' issue time. */
+  readonly issueUs: number;
   readonly fixedUs: number;
   /** Units busy (at most computeUnits). */
   readonly busyUnits: number;
@@ -105,12 +123,13 @@ export interface StepCost {
 /**
  * The modelled time of one step: a workgroup runs on one unit, so min(units, workgroups) units
  * work, each at its rate scaled by how many invocations it has in flight against lanesPerUnit;
- * compute and loads overlap (the larger counts), the fixed cost adds.
+ * compute, bytes and load issue overlap (the largest counts), the fixed cost adds.
  */
 export function stepCost(costs: DeviceCosts, work: StepWork): StepCost {
   const busyUnits = Math.max(1, Math.min(costs.computeUnits, work.workgroups));
   const efficiency = Math.min(1, work.invocations / busyUnits / costs.lanesPerUnit);
   const computeUs = work.flops / (busyUnits * costs.unitGflops * 1e3 * efficiency);
   const loadUs = work.bytes / (Math.min(costs.chipLoadGBs, busyUnits * costs.unitLoadGBs * efficiency) * 1e3);
-  return { us: Math.max(computeUs, loadUs) + work.fixedUs, computeUs, loadUs, fixedUs: work.fixedUs, busyUnits };
+  const issueUs = work.loads / (busyUnits * costs.unitLoadsPerUs[work.kind] * efficiency);
+  return { us: Math.max(computeUs, loadUs, issueUs) + work.fixedUs, computeUs, loadUs, issueUs, fixedUs: work.fixedUs, busyUnits };
 }

@@ -92,15 +92,19 @@ export function stepWork(path: RecurrencePath, H: number, B: number, costs: Devi
   const w = recurrentBytes(H);
   if (path.kind === 'sequence') {
     const groups = Math.ceil(B / path.batchTile);
-    return { bytes: w * groups, flops: 8 * H * H * path.batchTile * groups, invocations: path.threads * groups, workgroups: groups, fixedUs: costs.barrierUs };
+    // Per unit and k: one W_hh vec4 load; per quad of k and tile row one h vec4 from workgroup memory, shared by the invocation's units.
+    const loads = groups * H * H * (1 + path.batchTile / (4 * path.units));
+    return { kind: 'sequence', bytes: w * groups, loads, flops: 8 * H * H * path.batchTile * groups, invocations: path.threads * groups, workgroups: groups, fixedUs: costs.barrierUs };
   }
   if (path.kind === 'steps') {
     const [x, y] = stepWorkgroups(B, H);
-    return { bytes: w * y, flops: 8 * H * H * 4 * y, invocations: 64 * x * y, workgroups: x * y, fixedUs: costs.dispatchUs };
+    // Per unit, k and group of 4 sequences: one W_hh load and four h loads.
+    return { kind: 'steps', bytes: w * y, loads: 5 * H * H * y, flops: 8 * H * H * 4 * y, invocations: 64 * x * y, workgroups: x * y, fixedUs: costs.dispatchUs };
   }
   const [x, y] = spreadWorkgroups(path, B, H);
   const fixedUs = costs.dispatchUs + (path.reduction === 'workgroup' ? costs.barrierUs : 0);
-  return { bytes: w * B, flops: 8 * H * H * B, invocations: kSplitThreads * x * y, workgroups: x * y, fixedUs };
+  // Per unit, k and sequence: one W_hh load and one h load.
+  return { kind: 'spread', bytes: w * B, loads: 2 * H * H * B, flops: 8 * H * H * B, invocations: kSplitThreads * x * y, workgroups: x * y, fixedUs };
 }
 
 /** Every kernel that could run (B, H) on this device, with its prediction, the feasible ones first by time. */
