@@ -1,4 +1,5 @@
 import { LstmError } from '../core/errors.js';
+import type { RunPlan } from '../core/run-plan.js';
 import { directionCount, type LstmConfig } from '../model/config.js';
 import type { GpuContext } from './context.js';
 import { projectionWorkgroups } from './kernels/input-projection.js';
@@ -195,6 +196,18 @@ export function planRecurrence(context: GpuContext, config: LstmConfig, batch: n
     throw new LstmError('INVALID_ARGUMENT', `recurrence: '${choice}' cannot run hiddenSize ${config.hiddenSize} on this device (${why})`);
   }
   return { ...base, path: forced.path, label: forced.label, reason: `forced by recurrence: '${choice}' at load (the cost model predicts ${formatUs(forced.stepUs!)} per step; its pick is ${best.label} at ${formatUs(best.stepUs!)})` };
+}
+
+/** The plan as the public Runner reports it (src/core/run-plan.ts). */
+export function toRunPlan(report: RecurrencePlanReport): RunPlan {
+  const { path, label, predictions, ...rest } = report;
+  return {
+    backend: 'webgpu',
+    kind: path.kind,
+    kernel: label,
+    ...rest,
+    predictions: predictions.map((p) => ({ kernel: p.label, kind: p.path.kind, stepUs: p.stepUs, ...(p.unavailable ? { unavailable: p.unavailable } : {}) })),
+  };
 }
 
 function formatUs(us: number): string {

@@ -12,7 +12,7 @@ import { compileHeadKernels, uploadHead, type HeadParams } from './head.js';
 import { chooseKernels, compileKernels } from './kernel-choice.js';
 import type { BufferSet } from './memory.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
-import { kRecurrenceChoices, pathLabel, planRecurrence, recurrencePathFor, type RecurrenceChoice } from './plan.js';
+import { kRecurrenceChoices, pathLabel, planRecurrence, toRunPlan, recurrencePathFor, type RecurrenceChoice } from './plan.js';
 import type { RunPlan } from '../core/run-plan.js';
 import { readStaging, unpackResults } from './readback.js';
 import { ShapeResources } from './shape-resources.js';
@@ -104,17 +104,7 @@ export class GpuRunner implements BackendRunner {
   /** The recurrence kernel a call of `batch` sequences runs, every candidate's modelled step time, and why (src/gpu/plan.ts). */
   plan(batch: number): RunPlan {
     this.checkUsable('plan');
-    const report = planRecurrence(this.context, this.model.config, batch, this.recurrence);
-    return {
-      backend: 'webgpu',
-      kind: report.path.kind,
-      kernel: report.label,
-      reason: report.reason,
-      choice: report.choice,
-      device: report.device,
-      costsSource: report.costsSource,
-      predictions: report.predictions.map((p) => ({ kernel: p.label, kind: p.path.kind, stepUs: p.stepUs, ...(p.unavailable ? { unavailable: p.unavailable } : {}) })),
-    };
+    return toRunPlan(planRecurrence(this.context, this.model.config, batch, this.recurrence));
   }
 
   run(input: PreparedInput): Promise<BackendResult> {
