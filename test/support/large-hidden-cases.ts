@@ -44,6 +44,28 @@ export const forceSequence: Scenario<{ hiddenSize: number }, { code: string; mes
   }
 };
 
+/**
+ * weights: 'float16' — refused with BACKEND_UNAVAILABLE on a device without shader-f16 (SwiftShader);
+ * where the device has it (a real GPU, npm run bench:device), it runs and is checked against the
+ * float64 reference within 5e-4 (the f16 rounding of the weights adds up to ≈ 1e-4, docs/performance.md).
+ */
+export const halfWeights: Scenario<Record<string, never>, { hasF16: boolean; code: string; message: string; maxAbs: number }> = async (kit) => {
+  const backend = await kit.webgpu();
+  const hasF16 = backend.device!.features.has('shader-f16');
+  const model = kit.lib.LSTM.random({ inputSize: 5, hiddenSize: 300, seed: 4 });
+  try {
+    const runner = await backend.load(model, { weights: 'float16' });
+    const x = kit.wave(4 * 2 * 5, 1);
+    const report = await kit.check(model, x, { steps: 4, batch: 2 }, await runner.forward(x, { steps: 4, batch: 2 }), { atol: 5e-4, rtol: 0 });
+    runner.dispose();
+    return { hasF16, code: report.passed ? 'ran' : 'mismatch', message: report.worst, maxAbs: report.maxAbs };
+  } catch (error) {
+    return { hasF16, code: (error as { code?: string }).code ?? 'unknown', message: (error as Error).message, maxAbs: NaN };
+  } finally {
+    backend.dispose();
+  }
+};
+
 export function describeLargeHidden(where: string, run: ScenarioRunner): void {
   describe(`large hidden sizes (${where}): every forced recurrence path agrees with the float64 reference`, () => {
     const cases: LargeHiddenCase[] = [
@@ -65,6 +87,16 @@ export function describeLargeHidden(where: string, run: ScenarioRunner): void {
       if (spec.recurrence.startsWith('spread') || spec.recurrence === 'steps') expect(report.dispatches).toBe(spec.steps + 1);
       if (spec.recurrence === 'spread-subgroup') expect(report.kernel).toMatch(/subgroupAdd/);
       if (spec.recurrence === 'spread-workgroup') expect(report.kernel).toMatch(/workgroup memory/);
+    });
+
+    it("weights: 'float16' runs within 5e-4 of the reference where the device has shader-f16, else is refused naming the feature", async () => {
+      const result = await run(halfWeights, {});
+      if (result.hasF16) {
+        expect(result.code, result.message).toBe('ran');
+      } else {
+        expect(result.code).toBe('BACKEND_UNAVAILABLE');
+        expect(result.message).toMatch(/weights: 'float16' needs the WebGPU feature shader-f16, which this device lacks/);
+      }
     });
 
     it("refuses 'sequence' at H = 1024, where one workgroup cannot hold every unit, naming the bound", async () => {
