@@ -3,10 +3,12 @@
 // the same load. Prints wall and CPU-time medians, the median of the per-round after/before ratios,
 // and the largest difference between the two builds' outputs.
 //
-//   node bench/forward-ab.mjs --before /tmp/wt-before/dist --after dist [--rounds 60] [--shape 0|1]
+//   node bench/forward-ab.mjs --before /tmp/wt-before/dist --after dist [--rounds 60] [--shape 0…5]
 //   (without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/forward-ab.mjs …)
 //
-// Shapes (B, T, I, H): 0 = (1, 100, 32, 128), 1 = (64, 100, 128, 256). The second build created
+// Shapes: the bench's forward grid (bench/lib/grid.mjs kFullGrid) by index: 0 = (1, 100, 32, 128),
+// 1 = (16, 100, 64, 128), 2 = (64, 100, 128, 256), 3 = (256, 50, 128, 256), 4 = (1, 1000, 16, 64),
+// 5 = (32, 100, 64, 128) two bidirectional layers. The second build created
 // runs a few percent slower on SwiftShader whatever it is (A/A runs: 1.00–1.06), so run it both
 // ways (--before and --after swapped) and take the geometric mean of after/before and 1/(the other).
 // A "before" build is a `git worktree` of the earlier commit with node_modules symlinked, built
@@ -18,7 +20,10 @@ function option(name, fallback) {
 const dirs = { before: option('before', null), after: option('after', 'dist') };
 if (!dirs.before) throw new Error('--before DIR: the dist folder of the build to compare against');
 const rounds = Number(option('rounds', '60'));
-const [B, T, I, H] = [[1, 100, 32, 128], [64, 100, 128, 256]][Number(option('shape', '0'))];
+const { kFullGrid } = await import('./lib/grid.mjs');
+const grid = kFullGrid[Number(option('shape', '0'))];
+const [B, T, I, H] = [grid.batch, grid.steps, grid.inputSize, grid.hiddenSize];
+const layers = { numLayers: grid.layers, bidirectional: grid.bidirectional };
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const { resolve } = await import('node:path');
 
@@ -28,7 +33,7 @@ for (const name of ['before', 'after']) {
   const { createNodeBackend } = await import(`${dist}/node.js`);
   const { LSTM } = await import(`${dist}/index.js`);
   const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
-  const runner = await backend.load(LSTM.random({ inputSize: I, hiddenSize: H, seed: 3 }));
+  const runner = await backend.load(LSTM.random({ inputSize: I, hiddenSize: H, ...layers, seed: 3 }));
   builds[name] = { backend, runner, wall: [], cpu: [] };
 }
 const x = Float64Array.from({ length: T * B * I }, (_, i) => Math.sin(0.37 * i + 0.1));
@@ -54,7 +59,7 @@ for (let r = 0; r < rounds; r++) {
   ratios.push(got.after.wall / got.before.wall);
 }
 const summary = (build) => ({ wallMedianMs: +median(build.wall).toFixed(1), cpuMedianMs: +median(build.cpu).toFixed(1) });
-console.log(JSON.stringify({ shape: { B, T, I, H }, rounds, dirs, maxOutputDiff, before: summary(builds.before), after: summary(builds.after), afterOverBefore: +median(ratios).toFixed(3) }));
+console.log(JSON.stringify({ shape: { B, T, I, H, ...layers }, rounds, dirs, maxOutputDiff, before: summary(builds.before), after: summary(builds.after), afterOverBefore: +median(ratios).toFixed(3) }));
 for (const build of Object.values(builds)) {
   build.runner.dispose();
   await build.backend.close();

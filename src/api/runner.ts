@@ -6,6 +6,7 @@ import { kMaxStepsTimesBatch } from '../core/forward-options.js';
 import { checkDimension } from '../model/config.js';
 import { openStream, type LstmStream, type StreamOptions } from './stream.js';
 import type { BackendKind, ForwardResult } from '../core/results.js';
+import type { RunPlan } from '../core/run-plan.js';
 import { CpuRunner } from '../cpu/runner.js';
 import type { LSTM } from '../model/lstm.js';
 import { prepareInput, type ForwardOptions } from './forward-input.js';
@@ -40,6 +41,13 @@ export interface Runner {
   warmup(options: { readonly steps: number; readonly batch: number }): Promise<void>;
   /** Opens a stream of `options.batch` slots whose (h, c) stay on the backend between calls (README, "Step by step, with the state on the GPU"; docs/architecture.md). */
   stream(options: StreamOptions): LstmStream;
+  /**
+   * What a forward call of `options.batch` sequences runs and why: on WebGPU the recurrence kernel
+   * the cost model picked (or the one `load(model, { recurrence })` forced), with every
+   * candidate's modelled time per step (src/gpu/cost-model.ts, docs/performance.md). Starts no GPU
+   * work. INVALID_ARGUMENT for a batch that is not a positive integer.
+   */
+  plan(options: { readonly batch: number }): RunPlan;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }
@@ -79,6 +87,11 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
       await backend.warmup?.(steps, batch);
     },
     stream: (options) => openStream(model, backend, options),
+    plan(options) {
+      if (options === null || typeof options !== 'object') throw invalidArgument(`plan options: expected { batch }, got ${describeValue(options)}`);
+      const batch = checkDimension('options.batch', options.batch, kMaxStepsTimesBatch);
+      return backend.plan?.(batch) ?? { backend: backend.kind, kind: 'reference', kernel: 'float64 reference', reason: 'the CPU reference has one path', choice: 'auto', device: 'CPU', costsSource: 'none', predictions: [] };
+    },
     dispose: () => backend.dispose(),
   };
 }

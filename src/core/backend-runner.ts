@@ -2,6 +2,7 @@ import type { PreparedInput } from './prepared-input.js';
 import type { BackendKind, ForwardStats, TimeMajorResult } from './results.js';
 import type { BackendStream, StreamOutputs } from './stream.js';
 import type { GpuForwardResult } from './gpu-buffer.js';
+import type { RunPlan } from './run-plan.js';
 
 /** What a backend's run gives back: time-major results and the counters of the call. */
 export interface BackendResult extends TimeMajorResult {
@@ -24,6 +25,8 @@ export interface BackendRunner {
   runResident?(input: PreparedInput, x: GPUBuffer | null, output: 'cpu' | 'gpu'): Promise<BackendResult | GpuForwardResult>;
   /** A stream of `batch` slots over this runner's weights (a unidirectional model; checked by the caller). */
   openStream?(batch: number, outputs: StreamOutputs): BackendStream;
+  /** What a call of `batch` sequences runs and why (the cost model's choice on WebGPU). */
+  plan?(batch: number): RunPlan;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }

@@ -8,7 +8,7 @@ import { headBufferSpecs, mapHeadBuffers, type HeadBuffers } from './head.js';
 import { readbackLayout, type ReadbackLayout } from './layout.js';
 import { bufferSpec, type BufferSpec } from './memory.js';
 import { packedFloats } from './pack.js';
-import type { RecurrencePath } from './plan.js';
+import { perStepPath, type RecurrencePath } from './plan.js';
 
 const kFloat = 4;
 const { STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ } = BufferUsage;
@@ -93,7 +93,7 @@ export function shapeBuffers(
       sequences: Array.from({ length: Math.min(config.numLayers, 2) }, (_, i) => bufferSpec(`output sequence ${i}`, sequenceBytes, STORAGE | COPY_SRC)),
       projection: bufferSpec('input projection z', steps * batch * H * kGates.length * kFloat, STORAGE),
       trace: trace ? bufferSpec('trace', readback.traceLayout.total * kFloat, STORAGE | COPY_SRC) : bufferSpec('trace (unused)', kFloat, STORAGE),
-      stepIndices: path.kind === 'steps' ? bufferSpec('step indices', steps * stepStride, UNIFORM | COPY_DST) : null,
+      stepIndices: perStepPath(path) ? bufferSpec('step indices', steps * stepStride, UNIFORM | COPY_DST) : null,
       projectionDims: Array.from({ length: config.numLayers }, (_, layer) =>
         bufferSpec(`projection dims l${layer}`, uniformBytes(kProjectionDims), UNIFORM | COPY_DST),
       ),

@@ -38,6 +38,9 @@ export interface GpuOptions {
   readonly allowSoftwareAdapter?: boolean;
 }
 
+/** Features the kernels use where the adapter has them (src/gpu/plan.ts, src/gpu/weight-storage.ts). */
+const kOptionalFeatures: GPUFeatureName[] = ['subgroups', 'shader-f16'];
+
 const kSoftwareAdapters = /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i;
 
 export function summarizeAdapter(info: GPUAdapterInfo, features: GPUSupportedFeatures): AdapterSummary {
@@ -103,6 +106,8 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   try {
     device = await gpuWait(() => adapter.requestDevice({
       label: 'webgpu-lstm',
+      // subgroups: the split-K step's subgroupAdd; shader-f16: opt-in f16 weights. Only what the adapter has.
+      requiredFeatures: kOptionalFeatures.filter((feature) => adapter.features.has(feature)),
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,

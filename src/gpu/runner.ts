@@ -13,7 +13,8 @@ import { compileHeadKernels, uploadHead, type HeadParams } from './head.js';
 import { chooseKernels, compileKernels } from './kernel-choice.js';
 import type { BufferSet } from './memory.js';
 import { uploadModel, type LayerDirectionBuffers } from './model-buffers.js';
-import { recurrencePathFor, type RecurrenceChoice } from './plan.js';
+import { kRecurrenceChoices, pathLabel, planRecurrence, toRunPlan, recurrencePathFor, type RecurrenceChoice } from './plan.js';
+import type { RunPlan } from '../core/run-plan.js';
 import { readStaging, unpackResults } from './readback.js';
 import { ShapeResources } from './shape-resources.js';
 import { GpuStream } from './stream/gpu-stream.js';
@@ -23,21 +24,19 @@ import type { StreamOutputs } from '../core/stream.js';
 import { checkWeightsFit } from './split/fit.js';
 import type { PartResult, SplitHost } from './split/host.js';
 import { forwardSplit } from './split/split.js';
-import { checkVariantInput, kernelVariants, refuseVariants, refuseVariantSplit } from './variants.js';
+import { checkVariantInput, kernelVariants, refuseVariants, refuseVariantSplit, withHalfWeights, type KernelVariants } from './variants.js';
+import { checkWeightStorage } from './weight-storage.js';
+import type { RunnerOptions } from './runner-options.js';
 
-export interface RunnerOptions {
-  /**
-   * How the recurrence runs: 'sequence' (one persistent dispatch per layer and direction; needs
-   * H ≤ 256), 'steps' (one dispatch per time step), or 'auto' (default): 'sequence' where it fits.
-   */
-  readonly recurrence?: RecurrenceChoice;
-}
+export type { RunnerOptions } from './runner-options.js';
 
 /** Weights on the device: owned (uploaded by this runner, freed with it) or borrowed from a parent runner. */
 interface DeviceWeights {
   readonly owned: BufferSet | null;
   readonly layers: readonly LayerDirectionBuffers[];
   readonly head: HeadParams | null; // in `owned`; null without a head and in a layer-direction runner
+  /** W_hh stored as f16 (RunnerOptions.weights). */
+  readonly halfWeights: boolean;
 }
 
 function shapeKey(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): string {
@@ -74,19 +73,20 @@ export class GpuRunner implements BackendRunner {
 
   static async create(context: GpuContext, model: LSTM, options: RunnerOptions = {}): Promise<GpuRunner> {
     const recurrence = options.recurrence ?? 'auto';
-    if (!['auto', 'sequence', 'steps'].includes(recurrence)) {
-      throw new LstmError('INVALID_ARGUMENT', `recurrence: expected 'auto', 'sequence' or 'steps', got ${JSON.stringify(recurrence)}`);
+    if (!kRecurrenceChoices.includes(recurrence)) {
+      throw new LstmError('INVALID_ARGUMENT', `recurrence: expected one of ${kRecurrenceChoices.map((c) => `'${c}'`).join(', ')}, got ${JSON.stringify(recurrence)}`);
     }
+    const halfWeights = checkWeightStorage(context, options.weights);
     refuseVariants(model);
     const lost = watchDevice(context.device).error('load');
     if (lost) throw lost;
     checkWeightsFit(model.config, context.limits);
     // The kernels a first call of one sequence needs compile while the weights upload.
-    const compiled = compileKernels(context.device, recurrencePathFor(context, model.config, 1, recurrence), false, kernelVariants(model.config));
-    const { set, layers } = uploadModel(context.device, model);
+    const compiled = compileKernels(context.device, recurrencePathFor(context, model.config, 1, recurrence), false, withHalfWeights(kernelVariants(model.config), halfWeights));
+    const { set, layers } = uploadModel(context.device, model, halfWeights);
     const head = uploadHead(context.device, set, model);
     await Promise.all([compiled, head && compileHeadKernels(context.device)]);
-    return new GpuRunner(context, model, { owned: set, layers, head }, recurrence);
+    return new GpuRunner(context, model, { owned: set, layers, head, halfWeights }, recurrence);
   }
 
   /** Bytes of GPU memory this runner holds now (weights, cached working sets, and its split runners'). */
@@ -96,6 +96,12 @@ export class GpuRunner implements BackendRunner {
     for (const runner of this.layerRunners.values()) bytes += runner.gpuBytes;
     for (const stream of this.streams) bytes += stream.bytes;
     return bytes;
+  }
+
+  /** The recurrence kernel a call of `batch` sequences runs, every candidate's modelled step time, and why (src/gpu/plan.ts). */
+  plan(batch: number): RunPlan {
+    this.checkUsable('plan');
+    return toRunPlan(planRecurrence(this.context, this.model.config, batch, this.recurrence));
   }
 
   run(input: PreparedInput): Promise<BackendResult> {
@@ -118,7 +124,7 @@ export class GpuRunner implements BackendRunner {
    */
   async warmup(steps: number, batch: number): Promise<void> {
     this.checkUsable();
-    await compileKernels(this.context.device, recurrencePathFor(this.context, this.model.config, batch, this.recurrence), false, kernelVariants(this.model.config));
+    await compileKernels(this.context.device, recurrencePathFor(this.context, this.model.config, batch, this.recurrence), false, this.variants());
     const x = new Float64Array(steps * batch * this.model.config.inputSize);
     await this.run({ steps, batch, x, h0: null, c0: null, lengths: null, trace: false });
   }
@@ -148,10 +154,15 @@ export class GpuRunner implements BackendRunner {
   openStream(batch: number, outputs: StreamOutputs): GpuStream {
     this.checkUsable('stream');
     const { context, recurrence, watch } = this;
-    const host = { context, recurrence, watch, config: this.model.config, weights: this.weights.layers };
+    const host = { context, recurrence, watch, config: this.model.config, weights: this.weights.layers, variants: this.variants() };
     const stream = new GpuStream({ ...host, checkUsable: (what) => this.checkUsable(what), closed: (s) => this.streams.delete(s) }, batch, outputs);
     this.streams.add(stream);
     return stream;
+  }
+
+  /** What this runner's recurrence kernels are specialised for: the model's variants and the weight storage. */
+  private variants(): KernelVariants {
+    return withHalfWeights(kernelVariants(this.model.config), this.weights.halfWeights);
   }
 
   private checkUsable(what = 'forward'): void {
@@ -198,7 +209,7 @@ export class GpuRunner implements BackendRunner {
     let runner = this.layerRunners.get(ld);
     if (!runner) {
       const weights = { ...this.weights.layers[ld], layer: 0, direction: 0 };
-      runner = new GpuRunner(this.context, layerDirectionModel(this.model, layer, direction), { owned: null, layers: [weights], head: null }, this.recurrence);
+      runner = new GpuRunner(this.context, layerDirectionModel(this.model, layer, direction), { owned: null, layers: [weights], head: null, halfWeights: this.weights.halfWeights }, this.recurrence);
       this.layerRunners.set(ld, runner);
     }
     return runner;
@@ -251,9 +262,9 @@ export class GpuRunner implements BackendRunner {
   private async shapeMaker(input: Pick<PreparedInput, 'steps' | 'batch' | 'trace'>): Promise<() => ShapeResources> {
     const { device } = this.context;
     const ideal = recurrencePathFor(this.context, this.model.config, input.batch, this.recurrence);
-    const { path, kernels } = await chooseKernels(device, ideal, input.trace, kernelVariants(this.model.config));
+    const { path, kernels } = await chooseKernels(device, ideal, input.trace, this.variants());
     const head = this.weights.head ? await compileHeadKernels(device) : undefined;
-    const key = `${shapeKey(input)} ${path.kind === 'sequence' ? `tile ${path.batchTile}` : 'steps'}`;
+    const key = `${shapeKey(input)} ${pathLabel(path)}`;
     const cached = this.cachedShape(key);
     if (cached) return () => cached;
     return () => {

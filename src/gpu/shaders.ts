@@ -7,6 +7,8 @@ import lstmPeephole from '../../shaders/lstm_peephole.wgsl?raw';
 import lstmNoPeephole from '../../shaders/lstm_no_peephole.wgsl?raw';
 import lstmSequence from '../../shaders/lstm_sequence.wgsl?raw';
 import lstmStep from '../../shaders/lstm_step.wgsl?raw';
+import lstmStepSplit from '../../shaders/lstm_step_split.wgsl?raw';
+import lstmStepSubgroup from '../../shaders/lstm_step_subgroup.wgsl?raw';
 import biasSum from '../../shaders/bias_sum.wgsl?raw';
 import gatherLast from '../../shaders/gather_last.wgsl?raw';
 import denseForward from '../../shaders/dense_forward.wgsl?raw';
@@ -27,7 +29,7 @@ import optimizerUpdate from '../../shaders/optimizer_update.wgsl?raw';
 import swapAxes from '../../shaders/swap_axes.wgsl?raw';
 import splitState from '../../shaders/split_state.wgsl?raw';
 
-export const kShaderSources = { activations, inputProjection, lstmCell, lstmPeephole, lstmNoPeephole, lstmSequence, lstmStep } as const;
+export const kShaderSources = { activations, inputProjection, lstmCell, lstmPeephole, lstmNoPeephole, lstmSequence, lstmStep, lstmStepSplit, lstmStepSubgroup } as const;
 
 /** The training kernels' sources (src/gpu/kernels/dense.ts, train.ts). */
 export const kTrainShaderSources = {

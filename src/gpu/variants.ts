@@ -14,6 +14,13 @@ export interface KernelVariants {
   readonly constants: Readonly<Record<string, number | boolean>>;
   /** Whether the kernel reads per-unit peepholes (lstm_peephole.wgsl and a `peephole` binding). */
   readonly peephole: boolean;
+  /** Whether W_hh is stored as f16 (RunnerOptions.weights 'float16'; the device has shader-f16). */
+  readonly halfWeights?: boolean;
+}
+
+/** `variants` reading W_hh as f16 when `half`. */
+export function withHalfWeights(variants: KernelVariants, half: boolean): KernelVariants {
+  return half ? { ...variants, halfWeights: true } : variants;
 }
 
 export const kPlainVariants: KernelVariants = Object.freeze({ constants: Object.freeze({}), peephole: false });

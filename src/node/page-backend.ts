@@ -65,6 +65,16 @@ export async function openPageBackend(options: Pick<BackendOptions, 'powerPrefer
         }) as Runner['forward'],
         // Each call loads the model in its own page device, so there is nothing to keep warm or streaming.
         warmup: async () => {},
+        plan: () => ({
+          backend: 'webgpu',
+          kind: 'per call',
+          kernel: 'chosen in the page',
+          reason: "the 'chromium' runtime loads the model in a new page device for each call, where the cost model chooses (runner.plan of the library in the page, or runtime 'dawn', shows the choice)",
+          choice: runnerOptions?.recurrence ?? 'auto',
+          device: adapter.description || adapter.vendor,
+          costsSource: 'none',
+          predictions: [],
+        }),
         stream: () => {
           throw new LstmError('BACKEND_UNAVAILABLE', "stream: the 'chromium' runtime runs forward calls only; stream with runtime 'dawn', in the page itself, or on the CPU");
         },

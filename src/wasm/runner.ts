@@ -8,6 +8,9 @@ import type { LSTM } from '../model/lstm.js';
 import type { WasmEngine } from './engine/engine.js';
 import { ForwardPass } from './plan/forward.js';
 import { PackedModel } from './plan/packed-model.js';
+import { recurrenceSplit } from './plan/split.js';
+import type { RunPlan } from '../core/run-plan.js';
+import { hiddenOutputSize } from '../model/config.js';
 
 const kNoDispatches = { backend: 'wasm', dispatches: 0, submits: 0, readbacks: 0 } as const;
 
@@ -45,6 +48,18 @@ export class WasmRunner implements BackendRunner {
     } finally {
       pass.release();
     }
+  }
+
+  /** How a call of `batch` sequences shares its recurrence between the engine's threads (src/wasm/plan/split.ts). */
+  plan(batch: number): RunPlan {
+    const { config } = this.model;
+    const split = recurrenceSplit(this.engine.threads, batch, config.hiddenSize, hiddenOutputSize(config), config.projSize !== undefined);
+    const reason = {
+      rows: `each of the ${this.engine.threads} threads runs its own sequences: no barrier between steps`,
+      units: `the ${this.engine.threads} threads share each step's hidden units, a barrier after every step`,
+      solo: this.engine.threads === 1 ? 'the engine has one thread' : 'a step is too small to share: one thread runs it',
+    }[split];
+    return { backend: 'wasm', kind: split, kernel: `fused float32 SIMD recurrence (${this.engine.build} build)`, reason, choice: 'auto', device: `CPU, ${this.engine.threads} thread${this.engine.threads > 1 ? 's' : ''}`, costsSource: 'none', predictions: [] };
   }
 
   openStream(batch: number, outputs: StreamOutputs): BackendStream {

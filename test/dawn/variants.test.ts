@@ -15,10 +15,10 @@ import { openDawn } from './dawn-env.js';
 
 // The LSTM variants (src/model/variants.ts) on WebGPU through Dawn, float32, against the float64
 // CPU reference (src/cpu/cell.ts, reference.ts: an independent float64 statement of ONNX's and
-// Keras's equations) within |gpu − cpu| ≤ 1e-5 + 1e-5·|cpu|, on both recurrence kernels.
+// Keras's equations) within |gpu − cpu| ≤ 1e-5 + 1e-5·|cpu|, on every recurrence kernel (the split-K steps included).
 
 const seed = testSeed('variants.test.ts');
-const kPaths = ['sequence', 'steps'] as const;
+const kPaths = ['sequence', 'steps', 'spread-subgroup', 'spread-workgroup'] as const;
 
 /** Every activation with non-default α/β where it takes them (hard_sigmoid both as Keras 3 and ONNX mean it). */
 const kActivations: Record<string, CellActivationInput> = {
@@ -70,7 +70,7 @@ afterAll(async () => {
   console.log(`variants: max |gpu − cpu| over ${sorted.length} runs ${sorted[0]?.[1].toExponential(2)} (${sorted[0]?.[0]}); median ${sorted[sorted.length >> 1]?.[1].toExponential(2)}`);
 });
 
-async function expectMatch(label: string, spec: CaseSpec, recurrence: 'sequence' | 'steps'): Promise<void> {
+async function expectMatch(label: string, spec: CaseSpec, recurrence: (typeof kPaths)[number]): Promise<void> {
   const { model, x, options } = randomCase(spec);
   const expected = referenceResult(model, x, options);
   const runner = await backend.load(model, { recurrence });

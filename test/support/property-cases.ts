@@ -31,7 +31,8 @@ export interface Draw {
   readonly lengths: number[] | null;
   readonly state: boolean;
   readonly seed: number;
-  readonly recurrence: 'auto' | 'steps';
+  /** spread-workgroup runs on every device; auto picks spread-subgroup above H = 256 only, so it is forced too. */
+  readonly recurrence: 'auto' | 'steps' | 'spread-subgroup' | 'spread-workgroup';
   /** maxBufferSize to impose (forcing a split), or null for the device's limits. */
   readonly maxBufferSize: number | null;
 }
@@ -49,7 +50,7 @@ export const draw: fc.Arbitrary<Draw> = fc
     lengthDraws: fc.option(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 9, maxLength: 9 })),
     state: fc.boolean(),
     seed: fc.integer({ min: 0, max: 2 ** 30 }),
-    recurrence: fc.constantFrom('auto' as const, 'steps' as const),
+    recurrence: fc.constantFrom('auto' as const, 'steps' as const, 'spread-subgroup' as const, 'spread-workgroup' as const),
     split: fc.boolean(),
   })
   .map(({ lengthDraws, split, ...d }) => {

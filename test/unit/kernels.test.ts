@@ -6,6 +6,8 @@ import { elementWorkgroups, splitStateKernel, swapAxesKernel } from '../../src/g
 import { kernelKey, type KernelSpec } from '../../src/gpu/kernels/kernel.js';
 import { chooseBatchTile, kTileSizes, lstmSequenceKernel, sequenceKernelFits } from '../../src/gpu/kernels/lstm-sequence.js';
 import { lstmStepKernel, stepWorkgroups } from '../../src/gpu/kernels/lstm-step.js';
+import { kSwiftShaderCosts } from '../../src/gpu/cost-model.js';
+import { lstmStepSplitKernel } from '../../src/gpu/kernels/lstm-step-split.js';
 import { packBias, packGateColumns, packPeephole } from '../../src/gpu/pack.js';
 import { kCellActivationCodes, kernelVariants, kPlainVariants } from '../../src/gpu/variants.js';
 import { chooseRecurrencePath, planForward } from '../../src/gpu/plan.js';
@@ -40,6 +42,8 @@ describe('kernel specs agree with their WGSL', () => {
   const specs: [string, KernelSpec][] = [
     ['input_projection.wgsl', inputProjectionKernel()],
     ['lstm_step.wgsl', lstmStepKernel(false)],
+    ['lstm_step_split.wgsl', lstmStepSplitKernel({ reduction: 'workgroup', split: 8 }, false)],
+    ['lstm_step_subgroup.wgsl', lstmStepSplitKernel({ reduction: 'subgroup', maxSubgroupSize: 32 }, false)],
     ['lstm_sequence.wgsl', lstmSequenceKernel({ trace: false, threads: 64, units: 1, batchTile: 4 })],
     ['swap_axes.wgsl', swapAxesKernel],
     ['split_state.wgsl', splitStateKernel],
@@ -193,7 +197,7 @@ describe('weight packing', () => {
 });
 
 describe('recurrence path', () => {
-  const limits = { maxComputeInvocationsPerWorkgroup: 256, minWorkgroups: 2, software: false };
+  const limits = { maxComputeInvocationsPerWorkgroup: 256, minWorkgroups: 2, software: false, subgroups: null, costs: kSwiftShaderCosts };
   it('uses the persistent sequence kernel while one workgroup holds every unit, else per-step dispatches', () => {
     expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 256 }), 8, limits)).toEqual({ kind: 'sequence', threads: 256, units: 1, batchTile: 4 });
     expect(chooseRecurrencePath(normalizeConfig({ inputSize: 3, hiddenSize: 37 }), 1, limits)).toEqual({ kind: 'sequence', threads: 64, units: 1, batchTile: 1 });

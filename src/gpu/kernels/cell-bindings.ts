@@ -20,6 +20,16 @@ export const kCellBindings: readonly BindingSpec[] = [
   { name: 'trace', type: 'storage' },
 ];
 
+/**
+ * A recurrence kernel reading W_hh as f16: the binding becomes array<vec4<f16>> and every read
+ * `w_hh[i]` becomes vec4<f32>(w_hh[i]), so the arithmetic stays f32. Each kernel declares w_hh once.
+ */
+export function halfWeightSource(source: string): string {
+  const declaration = 'var<storage, read> w_hh: array<vec4<f32>>;';
+  if (source.split(declaration).length !== 2) throw new Error('halfWeightSource: the kernel must declare w_hh exactly once as array<vec4<f32>>');
+  return source.replace(declaration, 'var<storage, read> w_hh: array<vec4<f16>>;').replace(/w_hh\[([^[\]]+)\]/g, 'vec4<f32>(w_hh[$1])');
+}
+
 /** The peephole specialisation's extra binding, after all of the kernel's own. */
 const kPeepholeBinding: BindingSpec = { name: 'peephole', type: 'read-only-storage' };
 
@@ -30,6 +40,10 @@ export function cellKernel(name: string, kernel: string, ownBindings: readonly B
   source: string;
 } {
   const plain = [...ownBindings, ...kCellBindings];
+  if (variants.halfWeights) {
+    const full = cellKernel(name, kernel, ownBindings, { ...variants, halfWeights: false });
+    return { ...full, name: `${full.name}_f16`, source: `enable f16;\n${halfWeightSource(full.source)}` };
+  }
   if (!variants.peephole) {
     return { name, bindings: plain, source: kShaderSources.activations + kShaderSources.lstmNoPeephole + kShaderSources.lstmCell + kernel };
   }

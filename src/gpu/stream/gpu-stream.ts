@@ -7,11 +7,11 @@ import type { DeviceWatch } from '../device-lost.js';
 import { encodeDispatches } from '../encode.js';
 import { BufferUsage } from '../flags.js';
 import { chooseKernels } from '../kernel-choice.js';
-import { kernelVariants } from '../variants.js';
+import type { KernelVariants } from '../variants.js';
 import { BufferSet, bufferSpec } from '../memory.js';
 import type { LayerDirectionBuffers } from '../model-buffers.js';
 import { interleaveState } from '../pack.js';
-import { recurrencePathFor, type RecurrenceChoice } from '../plan.js';
+import { pathLabel, recurrencePathFor, type RecurrenceChoice } from '../plan.js';
 import { readFloats } from '../readback.js';
 import { ShapeResources } from '../shape-resources.js';
 import { callViolation, describeViolation } from '../split/fit.js';
@@ -27,6 +27,8 @@ export interface StreamHost {
   readonly config: LstmConfig;
   readonly weights: readonly LayerDirectionBuffers[];
   readonly recurrence: RecurrenceChoice;
+  /** The runner's kernel specialisation (variants, f16 weights). */
+  readonly variants: KernelVariants;
   readonly watch: DeviceWatch;
   /** Throws DISPOSED or DEVICE_LOST, naming `what`, when the runner cannot run. */
   checkUsable(what: string): void;
@@ -128,8 +130,8 @@ export class GpuStream implements BackendStream {
     const violation = callViolation(config, context.limits, stride, steps, B, false);
     if (violation) throw limitExceeded(`${describeViolation(violation, 'stream.push')}; push fewer steps at a time`);
     const ideal = recurrencePathFor(context, config, B, this.host.recurrence);
-    const { path, kernels } = await chooseKernels(device, ideal, false, kernelVariants(config));
-    const key = `${steps} ${path.kind === 'sequence' ? path.batchTile : 'steps'}`;
+    const { path, kernels } = await chooseKernels(device, ideal, false, this.host.variants);
+    const key = `${steps} ${pathLabel(path)}`;
     const [offset, count] = this.outputs === 'all' ? [0, steps * B * H] : [(steps - 1) * B * H, B * H];
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');

@@ -279,7 +279,7 @@ export class GpuTrainingBackend implements TrainingBackend {
     const { config } = this.model;
     checkTrainingLimits(listTrainShapeBuffers(trainShapeBuffers(config, T, B, this.ctx.stepStride)), this.context.limits, `train (T=${T}, B=${B})`);
     const { device } = this.context;
-    const path = this.samePipelines(recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto'));
+    const path = this.samePipelines(recurrencePathFor(this.context, config, B, this.setup.recurrence ?? 'auto', { spread: false }));
     const backward = path.kind === 'sequence' ? chooseBackwardPath(config.hiddenSize, path.batchTile, {
       maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
