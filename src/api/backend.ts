@@ -12,7 +12,7 @@ import { CpuTrainingBackend } from '../cpu/training-backend.js';
 import { GpuTrainingBackend } from '../gpu/train/backend.js';
 import { createTrainer, type Trainer } from './train/trainer.js';
 import type { TrainOptions } from './train/types.js';
-import { openWasmBackend } from '../wasm/backend.js';
+import { openWasmBackend } from './wasm-backend.js';
 import type { WasmEngineOptions } from '../wasm/engine/engine.js';
 
 export type { Runner };

@@ -44,7 +44,7 @@ export interface Runner {
   /**
    * What a forward call of `options.batch` sequences runs and why: on WebGPU the recurrence kernel
    * the cost model picked (or the one `load(model, { recurrence })` forced), with every
-   * candidate's modelled time per step (src/gpu/cost-model.ts, docs/performance.md). Starts no GPU
+   * candidate's modelled time per step (docs/performance.md, "The cost model"). Starts no GPU
    * work. INVALID_ARGUMENT for a batch that is not a positive integer.
    */
   plan(options: { readonly batch: number }): RunPlan;

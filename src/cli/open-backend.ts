@@ -10,7 +10,14 @@ type Print = (line: string) => void;
  * prefer 'auto'; what was asked for explicitly is not a fall back and prints nothing.
  */
 export async function openCliBackend(prefer: 'webgpu' | 'auto', runtime: NodeRuntime | 'auto', warn: Print): Promise<NodeBackend> {
-  const backend = await createNodeBackend({ prefer, runtime });
+  // The CLI's commands run WebGPU or the float64 reference (they print adapters and dispatch
+  // counters), so its 'auto' still takes a software adapter and never the wasm engine.
+  let backend = await createNodeBackend({ prefer, runtime, allowSoftwareAdapter: true });
+  if (backend.kind === 'wasm') {
+    await backend.close();
+    const reason = backend.reason.replace(/^auto: the wasm engine, because /, '').replace(/; \d+ threads? .*$/, '');
+    backend = { ...(await createNodeBackend({ prefer: 'cpu' })), reason: `auto: fell back to the CPU because ${reason}` };
+  }
   if (backend.kind === 'cpu') noteCpuFallback(backend.reason, warn);
   else if (runtime === 'auto' && backend.runtime === 'chromium') warn(`webgpu-lstm: note: ${backend.reason}`);
   return backend;

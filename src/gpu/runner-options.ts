@@ -6,7 +6,7 @@ export interface RunnerOptions {
    * How the recurrence runs: 'sequence' (one persistent dispatch per layer and direction; needs
    * H ≤ 256), 'steps' (one dispatch per time step), 'spread' (one dispatch per step, each unit's
    * sum split over a subgroup or a workgroup), or 'auto' (default): the kernel the cost model
-   * (src/gpu/cost-model.ts, docs/performance.md) predicts fastest for the call's shape on this
+   * (docs/performance.md, "The cost model") predicts fastest for the call's shape on this
    * device. `runner.plan({ batch })` says what runs and why.
    */
   readonly recurrence?: RecurrenceChoice;

@@ -1,4 +1,4 @@
-import { checkPreference, createBackend, webgpuReason, type Backend, type BackendOptions } from '../api/backend.js';
+import { autoSkipsAdapter, checkPreference, cpuSideBackend, createBackend, softwareAdapterSkipped, webgpuReason, type Backend, type BackendOptions } from '../api/backend.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import type { BrowserSessionOptions } from './chromium/browser-session.js';
@@ -30,7 +30,9 @@ export interface NodeBackend extends Backend {
 const kRuntimes = ['auto', 'dawn', 'chromium'] as const;
 
 /**
- * createBackend for Node: WebGPU through Dawn or headless Chromium, else (for 'auto') the CPU.
+ * createBackend for Node: WebGPU through Dawn or headless Chromium; for 'auto' only on a hardware
+ * adapter (or a software one with allowSoftwareAdapter: true), else the wasm engine (the float64
+ * CPU reference where WebAssembly lacks SIMD). 'wasm' and 'cpu' run in this process.
  * Never silent: `reason` says which runtime ran and why the others did not. With prefer 'webgpu',
  * no usable runtime is BACKEND_UNAVAILABLE naming what each one lacked and how to install it.
  *
@@ -42,7 +44,7 @@ export async function createNodeBackend(options: NodeBackendOptions = {}): Promi
   const { runtime = 'auto', dawn, chromium, ...backendOptions } = options;
   if (!kRuntimes.includes(runtime)) throw invalidArgument(`runtime: expected 'dawn', 'chromium' or 'auto', got ${describeValue(runtime)}`);
   const prefer = checkPreference(backendOptions.prefer);
-  if (prefer === 'cpu') return onCpu(await createBackend(backendOptions));
+  if (prefer === 'cpu' || prefer === 'wasm') return onCpu(await createBackend(backendOptions));
   const failures: string[] = [];
   const attempts: NodeRuntime[] = runtime === 'auto' ? ['dawn', 'chromium'] : [runtime];
   for (const attempt of attempts) {
@@ -51,6 +53,12 @@ export async function createNodeBackend(options: NodeBackendOptions = {}): Promi
       const driver = backend.driver ? ` on ${backend.driver}` : '';
       const why = runtime === 'auto' ? `runtime auto: ${failures.length ? `${failures.join('; ')}, so ` : ''}${describeRuntime(backend)}${driver}` : `runtime '${attempt}' was requested${driver}`;
       const { driver: _driver, ...opened } = backend;
+      if (prefer === 'auto' && autoSkipsAdapter(backend.adapter!, backendOptions)) {
+        // Another runtime on this machine would find the same software rasteriser: stop looking.
+        await backend.close();
+        failures.push(`${attempt === 'dawn' ? 'Dawn' : 'Chromium'}${driver}: ${softwareAdapterSkipped(backend.adapter!)}`);
+        break;
+      }
       return { ...opened, reason: `${webgpuReason(prefer, backend.adapter!)}; ${why}` };
     } catch (error) {
       if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
@@ -61,8 +69,7 @@ export async function createNodeBackend(options: NodeBackendOptions = {}): Promi
   }
   const missing = failures.join('; ');
   if (prefer === 'webgpu') throw new LstmError('BACKEND_UNAVAILABLE', missing);
-  const cpu = onCpu(await createBackend({ prefer: 'cpu' }));
-  return { ...cpu, reason: `auto: fell back to the CPU because ${missing}` };
+  return onCpu(await cpuSideBackend(missing, backendOptions));
 }
 
 function describeRuntime(backend: NodeBackend): string {

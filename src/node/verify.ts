@@ -11,7 +11,7 @@ import { createNodeBackend, type NodeBackendOptions } from './node-backend.js';
 export interface NodeVerifyOptions extends VerifyOptions, Pick<NodeBackendOptions, 'runtime' | 'dawn' | 'chromium'> {}
 
 /**
- * verify (src/api/verify.ts) for Node: without `options.backend` it opens the Node backend
+ * the main entry's verify for Node: without `options.backend` it opens the Node backend
  * (createNodeBackend with prefer 'webgpu' and `options.runtime`), verifies on it and closes it;
  * with one, it is the same as verify. Errors as createNodeBackend's and verify's.
  *

@@ -60,16 +60,16 @@ describe("createNodeBackend: the runtime, and why", () => {
     }
   });
 
-  it("'auto' over Chromium when Dawn cannot start, and over the CPU when neither can, saying why each time", async () => {
+  it("'auto' over Chromium when Dawn cannot start, and over the wasm engine when neither can, saying why each time", async () => {
     const noDriver = { VK_ICD_FILENAMES: '/nonexistent/icd.json' };
     const viaChromium = JSON.parse(await inChild(`const b = await node.createNodeBackend({ prefer: 'webgpu' }); await b.close(); console.log(JSON.stringify({ runtime: b.runtime, reason: b.reason }));`, noDriver));
     expect(viaChromium.runtime).toBe('chromium');
     expect(viaChromium.reason).toMatch(/^the WebGPU backend was requested; runtime auto: Dawn is unavailable \(Dawn found no WebGPU adapter: VK_ICD_FILENAMES names files that do not exist: \/nonexistent\/icd.json;.*\), so headless Chromium runs it \(.*Chrome.*\)$/);
     const neither = { ...noDriver, CHROME_PATH: '/nonexistent/chrome', WEBGPU_LSTM_CHROME: '' };
     const cpu = JSON.parse(await inChild(`const b = await node.createNodeBackend(); console.log(JSON.stringify({ kind: b.kind, runtime: b.runtime, reason: b.reason }));`, neither));
-    expect(cpu.kind).toBe('cpu');
+    expect(cpu.kind).toBe('wasm');
     expect(cpu.runtime).toBeNull();
-    expect(cpu.reason).toMatch(/^auto: fell back to the CPU because Dawn is unavailable \(.*VK_ICD_FILENAMES.*\); Chromium is unavailable \(CHROME_PATH=\/nonexistent\/chrome: no such file.*\)$/);
+    expect(cpu.reason).toMatch(/^auto: the wasm engine, because Dawn is unavailable \(.*VK_ICD_FILENAMES.*\); Chromium is unavailable \(CHROME_PATH=\/nonexistent\/chrome: no such file.*\); \d+ threads? \(.*\), \w+ build$/);
   });
 
   it('a bad runtime is an INVALID_ARGUMENT naming it', async () => {
@@ -133,21 +133,27 @@ console.log(JSON.stringify({ runtime: b.runtime, reason: b.reason, variable: pro
 });
 
 describe('software adapters (Dawn on SwiftShader is one)', () => {
-  it("'auto' says the adapter is a software one", async () => {
-    const backend = await createBackend({ prefer: 'auto', gpu: await dawnGpu() });
+  it("'auto' passes a software adapter over for the wasm engine, saying why, and takes it when asked", async () => {
+    const gpu = await dawnGpu();
+    const wasm = await createBackend({ prefer: 'auto', gpu });
+    wasm.dispose();
+    expect(wasm.kind).toBe('wasm');
+    expect(wasm.reason).toMatch(
+      /^auto: the wasm engine, because the WebGPU adapter is a software one \(google swiftshader SwiftShader driver 5\.0\.0\): CPU speed behind a GPU API, slower than the wasm engine on the same cores \(allowSoftwareAdapter: true takes it anyway\); \d+ threads? \(.*\), \w+ build$/,
+    );
+    const backend = await createBackend({ prefer: 'auto', gpu, allowSoftwareAdapter: true });
     backend.dispose();
     expect(backend.adapter!.isSoftware).toBe(true);
-    expect(backend.reason).toBe(
-      'auto: a WebGPU adapter was found (google swiftshader), a software adapter: CPU speed behind a GPU API (allowSoftwareAdapter: false takes the CPU instead)',
-    );
+    expect(backend.reason).toBe('auto: a WebGPU adapter was found (google swiftshader), a software adapter: CPU speed behind a GPU API, taken because allowSoftwareAdapter is true');
   });
 
-  it("allowSoftwareAdapter: false makes 'auto' take the CPU, and 'webgpu' fail, saying why", async () => {
+  it("allowSoftwareAdapter: false makes 'auto' take the wasm engine, and 'webgpu' fail, saying why", async () => {
     const gpu = await dawnGpu();
     const cpu = await createBackend({ prefer: 'auto', gpu, allowSoftwareAdapter: false });
-    expect(cpu.kind).toBe('cpu');
-    expect(cpu.reason).toBe(
-      'auto: fell back to the CPU because WebGPU backend unavailable: the adapter found is a software one (google swiftshader, SwiftShader driver 5.0.0) and allowSoftwareAdapter is false',
+    cpu.dispose();
+    expect(cpu.kind).toBe('wasm');
+    expect(cpu.reason).toMatch(
+      /^auto: the wasm engine, because WebGPU backend unavailable: the adapter found is a software one \(google swiftshader, SwiftShader driver 5\.0\.0\) and allowSoftwareAdapter is false; /,
     );
     await expect(createBackend({ prefer: 'webgpu', gpu, allowSoftwareAdapter: false })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
   });

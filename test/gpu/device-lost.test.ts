@@ -53,14 +53,14 @@ describe('device loss', () => {
       const lost = await Promise.race([backend.lost, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), settleMs))]);
 
       // The documented way on: a new backend, the same model object.
-      const next = await lib.createBackend({ prefer: 'auto' });
+      const next = await lib.createBackend({ prefer: 'auto', allowSoftwareAdapter: true });
       const nextRunner = await next.load(model);
       const nextResult = await nextRunner.forward(x, options);
       const again = { kind: next.kind, report: await kit.check(model, x, options, nextResult) };
       nextRunner.dispose();
       next.dispose();
 
-      // Where no adapter is left, 'auto' gives the CPU, and says why.
+      // Where no adapter is left, 'auto' gives the wasm engine, and says why.
       const noGpu = { requestAdapter: async () => null } as unknown as GPU;
       const cpu = await lib.createBackend({ prefer: 'auto', gpu: noGpu });
       const cpuResult = await (await cpu.load(model)).forward(x, options);
@@ -96,9 +96,9 @@ describe('device loss', () => {
     expect(outcome.again.report.passed, outcome.again.report.worst).toBe(true);
   });
 
-  it("with 'auto' and no adapter left, the caller gets the CPU, and the reason; it agrees with the GPU", () => {
-    expect(outcome.fallback.kind).toBe('cpu');
-    expect(outcome.fallback.reason).toContain('auto: fell back to the CPU because WebGPU backend unavailable');
+  it("with 'auto' and no adapter left, the caller gets the wasm engine, and the reason; it agrees with the GPU", () => {
+    expect(outcome.fallback.kind).toBe('wasm');
+    expect(outcome.fallback.reason).toContain('auto: the wasm engine, because WebGPU backend unavailable');
     expect(outcome.fallback.report.passed, outcome.fallback.report.worst).toBe(true);
   });
 });

@@ -16,7 +16,9 @@ const kAllowed: Record<string, readonly string[]> = {
   formats: ['core', 'model'],
   cpu: ['core', 'model'],
   gpu: ['core', 'model'],
-  api: ['core', 'model', 'formats', 'cpu', 'gpu'],
+  // The float32 WebAssembly engine: its host code shares the reference's head, stream and training loop.
+  wasm: ['core', 'model', 'cpu'],
+  api: ['core', 'model', 'formats', 'cpu', 'gpu', 'wasm'],
   node: ['core', 'model', 'formats', 'cpu', 'gpu', 'api'],
   // Forecasting on the public trainer (windows, scaling, transforms, baselines), shared by the CLI and the demo.
   forecast: ['core', 'model', 'formats', 'api'],
@@ -28,6 +30,8 @@ const kAllowed: Record<string, readonly string[]> = {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
+    // The kernels are AssemblyScript, a program of their own compiled to wasm (scripts/build-wasm.mjs).
+    if (path === join(kSrc, 'wasm', 'assembly')) return [];
     if (statSync(path).isDirectory()) return sourceFiles(path);
     return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
   });

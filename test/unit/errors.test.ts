@@ -143,7 +143,7 @@ describe('errors of a model, and the model afterwards', () => {
 
 describe('errors of backend options', () => {
   const cases: Case[] = [
-    ['an unknown backend preference', () => createBackend({ prefer: 'gpu' as never }), 'INVALID_ARGUMENT', "prefer: expected 'webgpu', 'cpu' or 'auto', got \"gpu\""],
+    ['an unknown backend preference', () => createBackend({ prefer: 'gpu' as never }), 'INVALID_ARGUMENT', "prefer: expected 'webgpu', 'wasm', 'cpu' or 'auto', got \"gpu\""],
     ['an unknown limit', () => createBackend({ limits: { maxTextureSize: 1 } as never }), 'INVALID_ARGUMENT', 'limits.maxTextureSize: unknown limit; expected some of maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension'],
     ['a limit that is not a positive integer', () => createBackend({ limits: { maxBufferSize: 0 } }), 'INVALID_ARGUMENT', 'limits.maxBufferSize: expected a positive integer, got 0'],
   ];

@@ -26,7 +26,7 @@ const instances = new Map<string, Promise<GPU>>();
  * Where no Vulkan driver is named (VK_ICD_FILENAMES, VK_DRIVER_FILES) and the system's give Dawn
  * no adapter (a machine without a GPU: Mesa's lavapipe is refused), it tries SwiftShader's ICD:
  * the manifest named by WEBGPU_LSTM_VK_ICD, else the one Chromium or Chrome installs at its known
- * place (src/node/dawn/vulkan.ts). dawnDriverOf(gpu) says which driver it was.
+ * place (README, "In Node"). dawnDriverOf(gpu) says which driver it was.
  *
  * Rejects with BACKEND_UNAVAILABLE saying what is missing and how to install it: the `webgpu`
  * package, its native module, the Vulkan loader (libvulkan1) or a Vulkan driver (on a machine

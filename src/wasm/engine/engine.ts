@@ -1,7 +1,7 @@
 import { describeValue } from '../../core/describe.js';
 import { invalidArgument, LstmError } from '../../core/errors.js';
 import { kBarrier, kContext, kControl } from './control.js';
-import { isNode, requireSimd, wasmFeatures } from './features.js';
+import { isNode, nodeBuiltin, requireSimd, wasmFeatures } from './features.js';
 import { Heap } from './heap.js';
 import { kKernelNames, type KernelExports, type Plan } from './kernels.js';
 import { buildName, compiledModule, type BuildName } from './module.js';
@@ -31,7 +31,7 @@ const kBarrierSpins = 100_000;
 const kWarmUpRounds = 300;
 
 async function availableCores(): Promise<number> {
-  if (isNode()) return (await import('node:os')).availableParallelism();
+  if (isNode()) return nodeBuiltin<typeof import('node:os')>('node:os').availableParallelism();
   return globalThis.navigator?.hardwareConcurrency ?? 1;
 }
 

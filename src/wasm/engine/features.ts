@@ -37,6 +37,14 @@ export function isNode(): boolean {
   return typeof process?.versions?.node === 'string';
 }
 
+/**
+ * A Node built-in module, through process.getBuiltinModule (Node ≥ 20.16): no `import('node:…')`
+ * appears in the browser bundle, which must load in a plain page.
+ */
+export function nodeBuiltin<T>(name: string): T {
+  return (globalThis as unknown as { process: { getBuiltinModule(name: string): T } }).process.getBuiltinModule(name);
+}
+
 function threadsUnavailable(): string | null {
   if (typeof SharedArrayBuffer === 'undefined') {
     return 'SharedArrayBuffer is missing: a page needs cross-origin isolation (Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';

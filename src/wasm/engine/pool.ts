@@ -1,6 +1,6 @@
 import { LstmError } from '../../core/errors.js';
 import { kControl } from './control.js';
-import { isNode } from './features.js';
+import { isNode, nodeBuiltin } from './features.js';
 import { workerMain } from './worker-main.js';
 
 /** A helper thread as both runtimes give it: postMessage, terminate, and messages and errors back. */
@@ -15,7 +15,7 @@ const kStartTimeoutMs = 30_000;
 
 async function spawnWorker(): Promise<HelperWorker> {
   if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
     const worker = new Worker(kWorkerSource, { eval: true });
     worker.unref(); // a forgotten dispose() must not keep Node alive
     return {

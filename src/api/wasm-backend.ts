@@ -1,12 +1,12 @@
 import type { BackendKind } from '../core/results.js';
 import type { DeviceLoss } from '../gpu/device-lost.js';
 import type { LSTM } from '../model/lstm.js';
-import { frontRunner, type Runner } from '../api/runner.js';
-import { createTrainer, type Trainer } from '../api/train/trainer.js';
-import type { TrainOptions } from '../api/train/types.js';
-import { WasmEngine, type WasmEngineOptions } from './engine/engine.js';
-import { WasmRunner } from './runner.js';
-import { WasmTrainingBackend } from './train/training-backend.js';
+import { frontRunner, type Runner } from './runner.js';
+import { createTrainer, type Trainer } from './train/trainer.js';
+import type { TrainOptions } from './train/types.js';
+import { WasmEngine, type WasmEngineOptions } from '../wasm/engine/engine.js';
+import { WasmRunner } from '../wasm/runner.js';
+import { WasmTrainingBackend } from '../wasm/train/training-backend.js';
 
 /** What the wasm backend adds to a Backend: its engine's thread count and build. */
 export interface WasmBackendParts {
