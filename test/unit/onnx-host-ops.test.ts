@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { encodeModel, kDataType } from '../../src/formats/onnx/proto.js';
 import { writeTensor } from '../../src/formats/onnx/tensors.js';
-import { OnnxSession } from '../../src/formats/onnx/graph/session.js';
+import { OnnxSession } from '../../src/api/onnx-graph/session.js';
 
 // Each host op against onnxruntime-web 1.30 (wasm, in Node) on seeded random shapes, broadcasts and
 // negative axes: a one-node graph (float32 input x, constant initializers) run by both.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OnnxSession, kSupportedOps } from '../../src/formats/onnx/graph/session.js';
+import { OnnxSession, kSupportedOps } from '../../src/api/onnx-graph/session.js';
 import { LstmError } from '../../src/core/errors.js';
 import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
 
-// The graph executor (src/formats/onnx/graph/) on the committed ONNX fixtures (torch.onnx.export and
+// The graph executor (src/api/onnx-graph/) on the committed ONNX fixtures (torch.onnx.export and
 // onnx.helper, test/fixtures/make_onnx_fixtures.py): expected outputs from PyTorch float64 and an
 // independent NumPy float64 LSTM; the LSTM nodes run on the CPU reference, the rest on the host.
 

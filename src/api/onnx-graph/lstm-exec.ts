@@ -1,13 +1,13 @@
-import { formatShape } from '../../../core/describe.js';
-import { invalidArgument, invalidShape } from '../../../core/errors.js';
-import type { ForwardResult } from '../../../core/results.js';
-import type { Tensor } from '../../../core/tensor.js';
-import { LSTM } from '../../../model/lstm.js';
-import { paramName, type ParamKind } from '../../../model/params.js';
-import type { ForwardOptions } from '../../../api/forward-input.js';
-import { directionParams, lstmAttributes, type LstmNodeAttributes } from '../lstm-node.js';
-import type { NodeProto } from '../proto.js';
-import type { OnnxTensor } from '../tensors.js';
+import { formatShape } from '../../core/describe.js';
+import { invalidArgument, invalidShape } from '../../core/errors.js';
+import type { ForwardResult } from '../../core/results.js';
+import type { Tensor } from '../../core/tensor.js';
+import { LSTM } from '../../model/lstm.js';
+import { paramName, type ParamKind } from '../../model/params.js';
+import type { ForwardOptions } from '../forward-input.js';
+import { directionParams, lstmAttributes, type LstmNodeAttributes } from '../../formats/onnx/lstm-node.js';
+import type { NodeProto } from '../../formats/onnx/proto.js';
+import type { OnnxTensor } from '../../formats/onnx/tensors.js';
 import { allocate, type HostTensor } from './host-tensor.js';
 
 /** Runs one of our LSTMs (time-major x [T, B, I]) on a backend: the CPU reference or a loaded runner. */

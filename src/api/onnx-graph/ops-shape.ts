@@ -1,5 +1,5 @@
-import { formatShape } from '../../../core/describe.js';
-import { invalidArgument, invalidShape } from '../../../core/errors.js';
+import { formatShape } from '../../core/describe.js';
+import { invalidArgument, invalidShape } from '../../core/errors.js';
 import { allocate, broadcastDims, broadcastStrides, forEachIndex, intList, normAxis, sizeOf, stridesOf, type HostTensor } from './host-tensor.js';
 import { input, intAttr, intsAttr, type HostOp, type OpContext } from './op-context.js';
 

@@ -1,6 +1,6 @@
-import { formatShape } from '../../../core/describe.js';
-import { invalidArgument } from '../../../core/errors.js';
-import { checkBudget } from '../../budget.js';
+import { formatShape } from '../../core/describe.js';
+import { invalidArgument } from '../../core/errors.js';
+import { checkBudget } from '../../formats/budget.js';
 
 /**
  * A value of the ONNX graph on the host: dims and float64 data. `int` marks ONNX's integer and bool

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../../core/errors.js';
+import { invalidArgument } from '../../core/errors.js';
 import type { HostTensor } from './host-tensor.js';
 
 /** What a host op sees of its node: where it is (for errors), its inputs, attributes, opset and budget. */

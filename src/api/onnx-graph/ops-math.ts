@@ -1,5 +1,5 @@
-import { formatShape } from '../../../core/describe.js';
-import { invalidShape } from '../../../core/errors.js';
+import { formatShape } from '../../core/describe.js';
+import { invalidShape } from '../../core/errors.js';
 import { allocate, broadcastDims, intList, normAxis, sizeOf, stridesOf, type HostTensor } from './host-tensor.js';
 import { input, intAttr, intsAttr, type HostOp, type OpContext } from './op-context.js';
 import { broadcastMap } from './ops-elementwise.js';
