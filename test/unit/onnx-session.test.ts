@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { OnnxSession, kSupportedOps } from '../../src/api/onnx-graph/session.js';
+import { LstmError } from '../../src/core/errors.js';
+import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
+
+// The graph executor (src/api/onnx-graph/) on the committed ONNX fixtures (torch.onnx.export and
+// onnx.helper, test/fixtures/make_onnx_fixtures.py): expected outputs from PyTorch float64 and an
+// independent NumPy float64 LSTM; the LSTM nodes run on the CPU reference, the rest on the host.
+
+describe('OnnxSession on the ONNX fixtures (CPU reference)', () => {
+  for (const name of kOnnxCases) {
+    it(`${name}: every graph output matches`, async () => {
+      const { bytes, expected } = loadCase(name);
+      const session = await OnnxSession.create(bytes);
+      const outputs = await session.run(expected.inputs);
+      expect([...outputs.keys()].sort()).toEqual(Object.keys(expected.outputs).sort());
+      for (const [output, tensor] of outputs) expect(maxDifference(tensor, expected.outputs[output]), output).toBeLessThan(1e-9);
+    });
+  }
+});
+
+describe('OnnxSession refuses what it cannot run, naming the node', () => {
+  it('an unknown feed name', async () => {
+    const { bytes } = loadCase(kOnnxCases[0]);
+    const session = await OnnxSession.create(bytes);
+    await expect(session.run({ nope: { shape: [1], data: [0] } })).rejects.toThrow(/feeds\.nope: the graph has no such input/);
+  });
+  it('lists the supported ops', () => {
+    for (const op of ['LSTM', 'Gather', 'Slice', 'Expand', 'MatMul', 'Softmax', 'LogSoftmax', 'LayerNormalization']) expect(kSupportedOps).toContain(op);
+  });
+  it('a budget smaller than the file is LIMIT_EXCEEDED', async () => {
+    const { bytes } = loadCase(kOnnxCases[0]);
+    const error = await OnnxSession.create(bytes, { maxBytes: 16 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LstmError);
+  });
+});
