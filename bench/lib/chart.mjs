@@ -7,6 +7,8 @@ import { formatNumber } from './format.mjs';
 const kColors = {
   'webgpu-lstm/webgpu': '#c0392b',
   'webgpu-lstm/dawn': '#7b1f16',
+  'webgpu-lstm/wasm': '#d35400',
+  'webgpu-lstm/wasm-1t': '#f0b27a',
   'webgpu-lstm/cpu': '#f1948a',
   'tfjs/webgpu': '#1f4e99',
   'tfjs/wasm': '#5b8fd6',

@@ -3,6 +3,8 @@
 export const kBackendIds = /** @type {const} */ ([
   'webgpu-lstm/webgpu',
   'webgpu-lstm/dawn',
+  'webgpu-lstm/wasm',
+  'webgpu-lstm/wasm-1t',
   'webgpu-lstm/cpu',
   'tfjs/webgpu',
   'tfjs/wasm',
@@ -15,6 +17,8 @@ export const kBackendIds = /** @type {const} */ ([
 export const kTrainBackendIds = /** @type {const} */ ([
   'webgpu-lstm/webgpu',
   'webgpu-lstm/dawn',
+  'webgpu-lstm/wasm',
+  'webgpu-lstm/wasm-1t',
   'webgpu-lstm/cpu',
   'tfjs/webgpu',
   'tfjs/wasm',

@@ -27,12 +27,14 @@ import { openWebgpuLstm, openWebgpuLstmTrainer } from './webgpu-lstm.js';
  * @typedef {(lib: any, workload: import('../workload.js').Workload, options: { threads: number }) => Promise<R>} Opener
  */
 
-/** @param {any} lib @param {'webgpu'|'cpu'} prefer */
-const libraryBackend = (lib, prefer) => () => lib.createBackend({ prefer });
+/** @param {any} lib @param {'webgpu'|'wasm'|'cpu'} prefer @param {number} [threads] the wasm engine's */
+const libraryBackend = (lib, prefer, threads) => () => lib.createBackend({ prefer, ...(threads ? { threads } : {}) });
 
 /** @type {Record<string, Opener<BenchRunner>>} */
 export const kBackendOpeners = {
   'webgpu-lstm/webgpu': (lib, workload) => openWebgpuLstm(workload, libraryBackend(lib, 'webgpu')),
+  'webgpu-lstm/wasm': (lib, workload, options) => openWebgpuLstm(workload, libraryBackend(lib, 'wasm', options.threads)),
+  'webgpu-lstm/wasm-1t': (lib, workload) => openWebgpuLstm(workload, libraryBackend(lib, 'wasm', 1)),
   'webgpu-lstm/cpu': (lib, workload) => openWebgpuLstm(workload, libraryBackend(lib, 'cpu')),
   'tfjs/webgpu': (lib, workload, options) => openTfjs(lib, workload, 'webgpu', options),
   'tfjs/wasm': (lib, workload, options) => openTfjs(lib, workload, 'wasm', options),
@@ -44,6 +46,8 @@ export const kBackendOpeners = {
 /** @type {Record<string, Opener<BenchTrainer>>} */
 export const kTrainerOpeners = {
   'webgpu-lstm/webgpu': (lib, workload) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'webgpu')),
+  'webgpu-lstm/wasm': (lib, workload, options) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'wasm', options.threads)),
+  'webgpu-lstm/wasm-1t': (lib, workload) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'wasm', 1)),
   'webgpu-lstm/cpu': (lib, workload) => openWebgpuLstmTrainer(workload, libraryBackend(lib, 'cpu')),
   'tfjs/webgpu': (lib, workload, options) => openTfjsTrainer(lib, workload, 'webgpu', options),
   'tfjs/wasm': (lib, workload, options) => openTfjsTrainer(lib, workload, 'wasm', options),
