@@ -16,12 +16,14 @@ export interface CaseSpec extends LstmConfigInput {
   readonly trace?: boolean;
 }
 
+const kConfigKeys = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'bias', 'batchFirst', 'head', 'activations', 'peepholes', 'cellClip', 'inputForget', 'goBackwards', 'projSize'] as const;
+
 /** A seeded model and input for a GPU-vs-CPU comparison. */
 export function randomCase(spec: CaseSpec): { model: LSTM; x: Float64Array; options: ForwardOptions } {
   const seed = spec.seed ?? 1;
-  const model = spec.weightScale
-    ? scaledModel(spec, seed, spec.weightScale)
-    : LSTM.random({ ...spec, seed });
+  // LSTM.random refuses keys it does not know: hand it the model's config only.
+  const config = Object.fromEntries(kConfigKeys.filter((key) => spec[key] !== undefined).map((key) => [key, spec[key]])) as unknown as LstmConfigInput;
+  const model = spec.weightScale ? scaledModel(config, seed, spec.weightScale) : LSTM.random({ ...config, seed });
   const rng = new SeededRandom(seed + 1000);
   const scale = spec.inputScale ?? 1;
   const draw = (n: number) => Float64Array.from({ length: n }, () => rng.uniform(-scale, scale));

@@ -17,17 +17,19 @@ export function workerMain(): void {
     readonly names: readonly string[];
   }
   const scope = globalThis as unknown as {
-    process?: { versions?: { node?: string } };
+    process?: { versions?: { node?: string }; getBuiltinModule?: (name: string) => unknown };
     postMessage?: (message: unknown) => void;
     onmessage?: ((event: { data: Init }) => void) | null;
     close?: () => void;
   };
-  const nodePort = typeof scope.process?.versions?.node === 'string' ? (require('node:worker_threads') as typeof import('node:worker_threads')).parentPort : null;
+  // process.getBuiltinModule, not require: a bundler rewrites require() into a helper of its own,
+  // which this function, run from its source text in a fresh worker, would not have.
+  const nodePort = typeof scope.process?.versions?.node === 'string' ? (scope.process.getBuiltinModule!('node:worker_threads') as typeof import('node:worker_threads')).parentPort : null;
   const reply = (message: unknown) => (nodePort ? nodePort.postMessage(message) : scope.postMessage!(message));
 
-  const serve = (init: Init, kernels: readonly ((...args: number[]) => unknown)[]) => {
+  const serve = (init: Init, kernels: readonly ((...args: number[]) => unknown)[], firstSeen: number) => {
     const control = new Int32Array(init.memory.buffer, init.control, 16);
-    let seen = Atomics.load(control, 0);
+    let seen = firstSeen;
     for (;;) {
       const spins = Atomics.load(control, 9);
       for (let i = 0; i < spins && Atomics.load(control, 0) === seen; i++);
@@ -60,8 +62,11 @@ export function workerMain(): void {
   const start = async (init: Init) => {
     const instance = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
     const kernels = init.names.map((name) => instance.exports[name] as (...args: number[]) => unknown);
+    // The job counter as it is before 'ready' goes out: the caller may post the first job the
+    // moment it hears 'ready', before serve() would have read the counter.
+    const seen = Atomics.load(new Int32Array(init.memory.buffer, init.control, 16), 0);
     reply('ready');
-    serve(init, kernels);
+    serve(init, kernels, seen);
     if (nodePort) nodePort.close();
     else scope.close?.();
   };
