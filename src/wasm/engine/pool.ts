@@ -17,13 +17,15 @@ async function spawnWorker(): Promise<HelperWorker> {
   if (isNode()) {
     const { Worker } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
     const worker = new Worker(kWorkerSource, { eval: true });
-    worker.unref(); // a forgotten dispose() must not keep Node alive
     return {
       postMessage: (message) => worker.postMessage(message),
       terminate: () => worker.terminate(),
       onReply: (handler, fail) => {
         worker.on('message', handler);
         worker.on('error', fail);
+        // After the listeners: adding a 'message' listener refs the worker's port again, and a
+        // forgotten dispose() must not keep Node alive.
+        worker.unref();
       },
     };
   }
