@@ -29,7 +29,13 @@ export async function openBackends(): Promise<Backends> {
   let main: Backend;
   try {
     // 'auto' falls back to the CPU by itself when there is no WebGPU, with the reason in words.
-    main = await createBackend({ prefer: 'auto' });
+    main = await createBackend({ prefer: 'auto', allowSoftwareAdapter: true });
+    // The demo's pages compare the GPU with the float64 reference; without a GPU it shows the
+    // reference itself (the wasm engine is not one of its lanes yet: README, "What it does not do yet").
+    if (main.kind === 'wasm') {
+      main.dispose();
+      main = { ...reference, reason: main.reason.replace(/^auto: the wasm engine, because /, 'no WebGPU: ').replace(/; \d+ threads? .*$/, '') };
+    }
   } catch (error) {
     // An adapter that exists but refuses a device (driver trouble): still a working CPU page.
     main = { ...reference, reason: `the WebGPU device could not be created: ${(error as Error).message}` };

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 const kRoot = resolve(__dirname, '../..');
 const kOut = resolve(kRoot, 'test-output/bench-smoke');
 const kTrainOut = resolve(kRoot, 'test-output/bench-smoke-train');
-const kBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'ort/webgpu', 'ort/wasm'];
-const kTrainBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu'];
+const kBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/wasm', 'webgpu-lstm/wasm-1t', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'ort/webgpu', 'ort/wasm'];
+const kTrainBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/wasm', 'webgpu-lstm/wasm-1t', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu'];
 
 interface Row {
   task: string;
@@ -42,7 +42,7 @@ describe('npm run bench -- --quick', () => {
       timeout: 280_000,
     });
     expect(stdout).toMatch(/^Adapter: /m);
-    expect(stdout).toMatch(/^\[ 1\/16\] \(2,8,8,16\) webgpu-lstm\/webgpu: median /m);
+    expect(stdout).toMatch(/^\[ 1\/20\] \(2,8,8,16\) webgpu-lstm\/webgpu: median /m);
 
     const result = JSON.parse(readFileSync(resolve(kOut, 'latest.json'), 'utf8'));
     expect(result.adapter.architecture).toBeTypeOf('string');
@@ -86,7 +86,7 @@ describe('npm run bench -- --quick', () => {
       maxBuffer: 16 << 20,
       timeout: 110_000,
     });
-    expect(stdout).toMatch(/^\[1\/6\] \(4,6,3,8\) training step webgpu-lstm\/webgpu: median /m);
+    expect(stdout).toMatch(/^\[1\/8\] \(4,6,3,8\) training step webgpu-lstm\/webgpu: median /m);
 
     const result = JSON.parse(readFileSync(resolve(kTrainOut, 'latest.json'), 'utf8'));
     expect(result.roofline).toBeNull();

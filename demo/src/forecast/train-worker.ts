@@ -29,7 +29,7 @@ async function trainingBackend(): Promise<{ source: { train(model: LSTM, options
   let gpu: Backend | null = null;
   let reason = '';
   try {
-    gpu = await createBackend({ prefer: 'auto' });
+    gpu = await createBackend({ prefer: 'auto', allowSoftwareAdapter: true });
     reason = gpu.kind === 'webgpu' ? `WebGPU (${gpu.adapter?.vendor || 'adapter'} ${gpu.adapter?.architecture ?? ''})`.trim() : `the CPU: ${gpu.reason}`;
   } catch (error) {
     reason = `the CPU: the WebGPU device could not be created (${(error as Error).message})`;
