@@ -80,7 +80,8 @@ export class WasmEngine {
     private readonly exports: KernelExports,
     private readonly pool: HelperPool | null,
     private readonly layout: { control: number; contexts: number; solo: number; barrier: number },
-    private readonly canBlock: boolean,
+    /** Whether the calling thread may sleep in Atomics.wait (not a page's main thread): else it spins at every barrier. */
+    readonly canBlock: boolean,
   ) {}
 
   static async create(options: WasmEngineOptions = {}): Promise<WasmEngine> {

@@ -72,7 +72,7 @@ export class ForwardPass {
       const keepOutputs = recording !== 'none';
       const outputs: number[] = [];
       const threads = engine.threads;
-      const split = recurrenceSplit(threads, B, H, R, config.projSize !== undefined);
+      const split = recurrenceSplit(threads, B, H, R, config.projSize !== undefined, engine.canBlock);
       let input0 = this.x;
       let inputStride = config.inputSize;
       for (const layer of packed.layers) {

@@ -12,13 +12,15 @@ const kMinSharedStep = 16_384;
 /** Rows each thread needs before it takes whole rows (two register tiles' worth). */
 const kMinRowsEach = 4;
 
-export function recurrenceSplit(threads: number, batch: number, hidden: number, width: number, projected: boolean): RecurrenceSplit {
+export function recurrenceSplit(threads: number, batch: number, hidden: number, width: number, projected: boolean, callerCanSleep = true): RecurrenceSplit {
   if (threads <= 1) return 'solo';
   if (batch >= kMinRowsEach * threads) return 'rows';
   const work = batch * 4 * hidden * width;
   if (work < kMinSharedStep) return 'solo';
-  // Sharing units needs R = H (no projection) and at least a quad of units per thread.
-  if (!projected && Math.ceil(hidden / 4) >= threads) return 'units';
+  // Sharing units needs R = H (no projection) and at least a quad of units per thread, and a
+  // caller that may sleep: on a page's main thread every step's barrier spins, and in Chromium on
+  // 2 cores that ran 4–9× slower than one thread alone (docs/wasm.md).
+  if (!projected && callerCanSleep && Math.ceil(hidden / 4) >= threads) return 'units';
   return batch >= threads ? 'rows' : 'solo';
 }
 
@@ -33,10 +35,10 @@ export function productIsSolo(threads: number, rows: number, columns: number, in
  * The same choice for BPTT's reverse recurrence (src/wasm/assembly/lstm-backward.ts), whose
  * threads share units in panels of 16 (the columns of W_hhᵀ dz), not quads.
  */
-export function backwardSplit(threads: number, batch: number, hidden: number): RecurrenceSplit {
+export function backwardSplit(threads: number, batch: number, hidden: number, callerCanSleep = true): RecurrenceSplit {
   if (threads <= 1) return 'solo';
   if (batch >= kMinRowsEach * threads) return 'rows';
   if (batch * 4 * hidden * hidden < kMinSharedStep) return 'solo';
-  if (Math.ceil(hidden / 16) >= threads) return 'units';
+  if (callerCanSleep && Math.ceil(hidden / 16) >= threads) return 'units';
   return batch >= threads ? 'rows' : 'solo';
 }
