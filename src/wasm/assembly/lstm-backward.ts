@@ -1,4 +1,5 @@
 import * as layout from './layout';
+import { lengthOf, timeOf } from './sequences';
 import { tanh4 } from './activations';
 import { at, keep, laneMask, storeLanes } from './simd';
 import { barrier, scratchOf, shareBegin, shareEnd } from './threads';
@@ -24,16 +25,6 @@ import { tile1x16, tile2x16 } from './tile';
 //
 // W_hh packed for this product: panel v (units 16v … 16v + 15 of h) is 4Hp rows of 16 floats at
 // w + v·4Hp·64, row k (a gate-interleaved column of dz) holding W_hh[gate row of k][16v + lane].
-
-@inline
-function lengthOf(lengths: usize, b: i32, T: i32): i32 {
-  return lengths ? load<i32>(at(lengths, b)) : T;
-}
-
-@inline
-function timeOf(s: i32, length: i32, reverse: bool): i32 {
-  return reverse ? length - 1 - s : s;
-}
 
 export function lstmBackward(
   T: i32, B: i32, H: i32,

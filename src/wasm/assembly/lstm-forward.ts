@@ -1,5 +1,6 @@
 import { activate, sigmoid4, tanh4 } from './activations';
 import * as layout from './layout';
+import { lengthOf, timeOf } from './sequences';
 import { at, storeLanes } from './simd';
 import { barrier, scratchOf, shareBegin, shareEnd } from './threads';
 import { tile1x16, tile2x16 } from './tile';
@@ -26,16 +27,6 @@ import { tile1x16, tile2x16 } from './tile';
 // W_hh packed: quad q's panel is R rows of 16 floats at w + q·R·64, row k holding
 // W_hh[gate·H + 4q + lane][k] at gate·4 + lane. `state` is scratch: h [2][B][R] (ping-pong) and
 // c [B][H]. `out` rows are outStride floats apart, this direction's h at outOffset.
-
-@inline
-function lengthOf(lengths: usize, b: i32, T: i32): i32 {
-  return lengths ? load<i32>(at(lengths, b)) : T;
-}
-
-@inline
-function timeOf(s: i32, length: i32, reverse: bool): i32 {
-  return reverse ? length - 1 - s : s;
-}
 
 export function lstmForward(
   T: i32, B: i32, H: i32, R: i32,
