@@ -30,8 +30,8 @@ export async function openBackends(): Promise<Backends> {
   try {
     // 'auto' falls back to the CPU by itself when there is no WebGPU, with the reason in words.
     main = await createBackend({ prefer: 'auto', allowSoftwareAdapter: true });
-    // The demo's pages compare the GPU with the float64 reference; without a GPU it shows the
-    // reference itself (the wasm engine is not one of its lanes yet: README, "What it does not do yet").
+    // The inspector and the states chart compare the GPU with the float64 reference; without a GPU
+    // they show the reference itself. The wasm engine runs as one of the race's lanes, in a worker.
     if (main.kind === 'wasm') {
       main.dispose();
       main = { ...reference, reason: main.reason.replace(/^auto: the wasm engine, because /, 'no WebGPU: ').replace(/; \d+ threads? .*$/, '') };
@@ -64,8 +64,8 @@ function softwareWarning(adapter: AdapterSummary, id: string): HTMLElement {
       'p',
       {},
       `${name} runs WebGPU's GPU programs on your processor. Every result on this page is still correct and still ` +
-        'checked against the CPU reference, but the race times your processor twice — once through ' +
-        `${name}, once through plain JavaScript — so it says nothing about how fast a graphics card would be.`,
+        'checked against the CPU reference, but every lane of the race times your processor — through ' +
+        `${name}, through the wasm engine and through plain JavaScript — so its WebGPU figure says nothing about how fast a graphics card would be.`,
     ),
   );
 }
@@ -116,7 +116,7 @@ export function renderRaceAdapterNote({ main }: Backends): void {
   const host = byId('race-adapter-note');
   if (main.kind !== 'webgpu' || !main.adapter) {
     host.replaceChildren(
-      html('p', { class: 'callout info compact' }, 'Without WebGPU the race times the CPU reference alone; enable WebGPU (see the top of the page) to race the two.'),
+      html('p', { class: 'callout info compact' }, 'Without WebGPU the race times the wasm engine against the CPU reference; enable WebGPU (see the top of the page) to race the GPU too.'),
     );
     return;
   }

@@ -123,7 +123,7 @@ describe('demo page', () => {
     expect(await text(page, '#race-adapter')).toMatch(/WebGPU adapter:/);
   });
 
-  it('runs a small race to the end, with both timings and a max error within tolerance', async () => {
+  it('runs a small race to the end, with WebGPU, wasm and reference timings and a max error within tolerance', async () => {
     const page = session.page;
     await setField(page, 'race-batch', 2);
     await setField(page, 'race-steps', 20);
@@ -136,13 +136,19 @@ describe('demo page', () => {
     const figures = await page.$$eval('.kpi dd', (items) => items.map((dd) => ({ id: dd.id, value: (dd as HTMLElement).dataset.value ?? '' })));
     const value = (id: string) => Number(figures.find((f) => f.id === id)?.value);
     expect(value('race-gpu-median')).toBeGreaterThan(0);
+    expect(value('race-wasm-median')).toBeGreaterThan(0);
     expect(value('race-cpu-median')).toBeGreaterThan(0);
     expect(value('race-speedup')).toBeGreaterThan(0);
     expect(value('race-max-error')).toBeLessThan(1e-5);
     expect(await text(page, '#race-gpu-median')).toMatch(/\d (ms|s)/);
+    expect(await text(page, '#race-wasm-median')).toMatch(/\d (ms|s)/);
     expect(await text(page, '#race-cpu-median')).toMatch(/\d (ms|s)/);
-    expect(await page.$$eval('#race-chart-host rect', (bars) => bars.length)).toBe(2);
-    expect(await page.$$eval('#race-table tbody.race-group tr', (rows) => rows.length)).toBe(2);
+    // The headline is WebGPU against the fastest CPU engine, not against the reference.
+    expect(await text(page, '#race-speedup')).toMatch(/WebGPU vs wasm \(f32\): about even|(WebGPU|wasm \(f32\)) is faster than (wasm \(f32\)|WebGPU)/);
+    // The demo is served cross-origin isolated, so the wasm lane's worker runs threads.
+    expect(await text(page, '#race-lane-notes li[data-engine="wasm"]')).toMatch(/\d threads?/);
+    expect(await page.$$eval('#race-chart-host rect', (bars) => bars.length)).toBe(3);
+    expect(await page.$$eval('#race-table tbody.race-group tr', (rows) => rows.length)).toBe(3);
     await page.screenshot({ path: resolve(kScreenshots, 'demo.png'), fullPage: true });
   });
 
@@ -168,14 +174,19 @@ describe('demo page', () => {
       expect(await page.$eval('#inspector-source', (element) => (element as HTMLElement).dataset.backend)).toBe('cpu');
       expect(await stepThrough(page, 3)).toEqual(kSeed004Table);
       expect(await text(page, '#future-value')).toBe(kSeed004Future);
-      // The race times the CPU alone.
+      // The race times the wasm engine against the reference.
       await setField(page, 'race-batch', 2);
       await setField(page, 'race-steps', 20);
       await page.click('#race-run');
       await page.waitForSelector('#race-status:is([data-state="done"], [data-state="error"])', { timeout: 120_000 });
       expect(await text(page, '#race-status')).toMatch(/^Finished/);
-      expect(Number(await page.$eval('#race-cpu-median', (dd) => (dd as HTMLElement).dataset.value))).toBeGreaterThan(0);
+      const median = (id: string) => page.$eval(`#${id}`, (dd) => Number((dd as HTMLElement).dataset.value));
+      expect(await median('race-cpu-median')).toBeGreaterThan(0);
+      expect(await median('race-wasm-median')).toBeGreaterThan(0);
+      expect(await median('race-max-error')).toBeLessThan(1e-5);
       expect(await text(page, '#race-gpu-median')).toMatch(/^—/);
+      expect(await text(page, '#race-speedup')).toMatch(/wasm \(f32\)|about even/);
+      expect(await page.$$eval('#race-table tbody.race-group tr', (rows) => rows.length)).toBe(2);
       await page.screenshot({ path: resolve(kScreenshots, 'demo-no-webgpu.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {

@@ -5,10 +5,10 @@ import { sharedPrecision, speedupWords } from '../../demo/src/ui/format.js';
 
 describe('the race card', () => {
   it('calls ratios under 5% apart either way "about even", not a win', () => {
-    expect(speedupWords(1.02)).toEqual({ value: '1.0×', note: 'about even', winner: 'even' });
-    expect(speedupWords(1 / 1.04)).toMatchObject({ note: 'about even', winner: 'even' });
-    expect(speedupWords(1.3)).toEqual({ value: '1.3×', note: 'WebGPU is faster', winner: 'webgpu' });
-    expect(speedupWords(0.5)).toEqual({ value: '2.0×', note: 'the CPU is faster', winner: 'cpu' });
+    expect(speedupWords(1.02, 'WebGPU', 'wasm (f32)')).toEqual({ value: '1.0×', note: 'about even', winner: 'even' });
+    expect(speedupWords(1 / 1.04, 'WebGPU', 'wasm (f32)')).toMatchObject({ note: 'about even', winner: 'even' });
+    expect(speedupWords(1.3, 'WebGPU', 'wasm (f32)')).toEqual({ value: '1.3×', note: 'WebGPU is faster', winner: 'first' });
+    expect(speedupWords(0.5, 'WebGPU', 'wasm (f32)')).toEqual({ value: '2.0×', note: 'wasm (f32) is faster', winner: 'second' });
   });
 });
 

@@ -4,8 +4,8 @@ import { kPalette } from '../palette.js';
 import { byId, html } from '../ui/dom.js';
 import { readIntegers } from '../ui/fields.js';
 import { duration, rate, shapeText, speedupWords, tiny } from '../ui/format.js';
-import { runRace, type RaceRequest, type RaceResult } from './race.js';
-import { kBenchGrid, shapeDims, type RaceShape, type Timing } from './stats.js';
+import { kLaneLabels, runRace, type Headline, type LaneEngine, type RaceLane, type RaceRequest, type RaceResult } from './race.js';
+import { kBenchGrid, shapeDims, type RaceShape } from './stats.js';
 
 /** The form's fields: the shape (B, T, I, H) first, in the order shapeDims lists it. */
 const kFieldIds = ['race-batch', 'race-steps', 'race-input', 'race-hidden', 'race-reps', 'race-warmup'] as const;
@@ -25,9 +25,24 @@ function writeShape(shape: RaceShape): void {
 }
 
 
-function speedupSummary(words: ReturnType<typeof speedupWords>): string {
-  return words.winner === 'even' ? 'about even' : `${words.winner === 'webgpu' ? 'WebGPU' : 'CPU'} ${words.value} faster`;
+/** The headline in words: "WebGPU 2.4× faster than wasm (f32)", or "about even". */
+function headlineWords(headline: Headline): { value: string; note: string; summary: string } {
+  const [first, second] = [kLaneLabels[headline.first], kLaneLabels[headline.second]];
+  const words = speedupWords(headline.ratio, first, second);
+  const [winner, loser] = words.winner === 'second' ? [second, first] : [first, second];
+  const summary = words.winner === 'even' ? `${first} and ${second} about even` : `${winner} ${words.value} faster than ${loser}`;
+  return { value: words.value, note: words.winner === 'even' ? `${first} vs ${second}: about even` : `${winner} is faster than ${loser}`, summary };
 }
+
+/** The worst error over the lanes checked against the reference, and whether all passed. */
+function worstError(lanes: readonly RaceLane[]): { maxAbs: number; passed: boolean } | null {
+  const checked = lanes.filter((lane) => lane.maxAbs !== null);
+  if (checked.length === 0) return null;
+  return { maxAbs: Math.max(...checked.map((lane) => lane.maxAbs!)), passed: checked.every((lane) => lane.passed) };
+}
+
+const kMedianIds: Readonly<Record<LaneEngine, string>> = { webgpu: 'race-gpu-median', wasm: 'race-wasm-median', cpu: 'race-cpu-median' };
+const kLaneColors: Readonly<Record<LaneEngine, string>> = { webgpu: kPalette.blue, wasm: kPalette.green, cpu: kPalette.orange };
 
 function kpi(id: string, value: string, note: string, raw: number | null): void {
   const dd = byId(id);
@@ -111,54 +126,52 @@ export class RaceSection {
 
   private show(result: RaceResult): void {
     byId('race-results').hidden = false;
-    const { gpu, cpu } = result;
-    kpi('race-gpu-median', gpu ? duration(gpu.medianMs) : '—', gpu ? `${rate(gpu.gflops)} GFLOP/s` : 'no WebGPU', gpu?.medianMs ?? null);
-    kpi('race-cpu-median', duration(cpu.medianMs), `${rate(cpu.gflops)} GFLOP/s`, cpu.medianMs);
-    const speed = result.speedup === null ? null : speedupWords(result.speedup);
-    kpi('race-speedup', speed?.value ?? '—', speed?.note ?? 'needs WebGPU', result.speedup);
-    kpi(
-      'race-max-error',
-      result.maxAbs === null ? '—' : tiny(result.maxAbs),
-      result.maxAbs === null ? 'needs WebGPU' : result.passed ? 'within tolerance (1e−5)' : 'outside tolerance (1e−5)',
-      result.maxAbs,
+    for (const lane of result.lanes) {
+      const { timing } = lane;
+      kpi(kMedianIds[lane.engine], timing ? duration(timing.medianMs) : '—', timing ? `${rate(timing.gflops)} GFLOP/s` : 'not available here', timing?.medianMs ?? null);
+    }
+    const headline = result.headline ? headlineWords(result.headline) : null;
+    kpi('race-speedup', headline?.value ?? '—', headline?.note ?? 'needs two lanes', result.headline?.ratio ?? null);
+    const worst = worstError(result.lanes);
+    kpi('race-max-error', worst ? tiny(worst.maxAbs) : '—', worst ? `${worst.passed ? 'within' : 'outside'} tolerance (1e−5)` : 'nothing to compare', worst?.maxAbs ?? null);
+    byId('race-max-error').classList.toggle('bad', worst?.passed === false);
+    // What each lane ran on, in the backends' own words (the wasm engine says its threads and why).
+    byId('race-lane-notes').replaceChildren(
+      ...result.lanes.map((lane) => html('li', { 'data-engine': lane.engine }, html('strong', {}, `${kLaneLabels[lane.engine]}: `), lane.note)),
     );
-    byId('race-max-error').classList.toggle('bad', result.passed === false);
 
-    const bars: Bar[] = [];
-    if (gpu) bars.push({ label: 'WebGPU', value: gpu.medianMs, color: kPalette.blue, valueText: duration(gpu.medianMs) });
-    bars.push({ label: 'CPU (f64)', value: cpu.medianMs, color: kPalette.orange, valueText: duration(cpu.medianMs) });
+    const bars: Bar[] = result.lanes
+      .filter((lane) => lane.timing !== null)
+      .map((lane) => ({ label: kLaneLabels[lane.engine], value: lane.timing!.medianMs, color: kLaneColors[lane.engine], valueText: duration(lane.timing!.medianMs) }));
     byId('race-chart-host').replaceChildren(renderBarChart(bars, `Median forward time: ${bars.map((b) => `${b.label} ${b.valueText}`).join(', ')}`));
 
     const table = byId<HTMLTableElement>('race-table');
     table.tBodies[0].before(this.historyRows(result));
   }
 
-  /** One tbody per race: a row per backend, with shape, speed-up and error spanning both. */
+  /** One tbody per race: a row per lane that ran, with shape and speed-up spanning them, each with its error. */
   private historyRows(result: RaceResult): HTMLTableSectionElement {
-    const rows = [
-      { name: 'WebGPU', timing: result.gpu },
-      { name: 'CPU (f64)', timing: result.cpu },
-    ].filter((row): row is { name: string; timing: Timing } => row.timing !== null);
+    const rows = result.lanes.filter((lane) => lane.timing !== null);
     const span = rows.length;
-    const speed =
-      result.speedup === null ? '—' : speedupSummary(speedupWords(result.speedup));
+    const speed = result.headline ? headlineWords(result.headline).summary : '—';
     return html(
       'tbody',
       { class: 'race-group' },
-      ...rows.map(({ name, timing }, k) =>
-        html(
+      ...rows.map((lane, k) => {
+        const timing = lane.timing!;
+        return html(
           'tr',
           {},
           k === 0 ? html('th', { scope: 'rowgroup', rowspan: span }, shapeText(shapeDims(result.shape))) : null,
-          html('td', { class: 'backend' }, name),
+          html('td', { class: 'backend', title: lane.note }, kLaneLabels[lane.engine]),
           html('td', { class: 'num' }, duration(timing.medianMs)),
           html('td', { class: 'num' }, `${duration(timing.minMs)} – ${duration(timing.maxMs)}`),
           html('td', { class: 'num' }, rate(timing.stepsPerSecond)),
           html('td', { class: 'num' }, rate(timing.gflops)),
           k === 0 ? html('td', { class: 'num', rowspan: span }, speed) : null,
-          k === 0 ? html('td', { class: 'num', rowspan: span }, result.maxAbs === null ? '—' : tiny(result.maxAbs)) : null,
-        ),
-      ),
+          html('td', { class: 'num' }, lane.maxAbs === null ? (lane.engine === 'cpu' ? 'reference' : '—') : tiny(lane.maxAbs)),
+        );
+      }),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { compareResults, kDefaultTolerance, LSTM, type Backend, type ForwardResult } from 'webgpu-lstm';
-import { runCpuRace } from './cpu-client.js';
+import { runEngineRace } from './engine-client.js';
+import type { WorkerEngine } from './protocol.js';
 import { summarize, type RaceShape, type Timing } from './stats.js';
 
 export interface RaceRequest {
@@ -15,20 +16,43 @@ export interface RaceProgress {
   readonly phase: string;
 }
 
-export interface RaceResult {
-  readonly shape: RaceShape;
-  /** Null without WebGPU: then only the CPU is timed. */
-  readonly gpu: Timing | null;
-  readonly cpu: Timing;
-  /** CPU median ÷ GPU median: above 1, WebGPU is faster. */
-  readonly speedup: number | null;
-  /** The largest |GPU − CPU| over output, h_n and c_n. */
+/** The race's lanes, fastest kind first: WebGPU on the page, the wasm engine and the float64 reference in workers. */
+export type LaneEngine = 'webgpu' | WorkerEngine;
+
+/** How the page names each lane. */
+export const kLaneLabels: Readonly<Record<LaneEngine, string>> = { webgpu: 'WebGPU', wasm: 'wasm (f32)', cpu: 'CPU (f64)' };
+
+export interface RaceLane {
+  readonly engine: LaneEngine;
+  /** Null when this browser cannot run the lane (no WebGPU; no wasm SIMD): `note` says why. */
+  readonly timing: Timing | null;
+  /** The backend's own reason (the wasm engine's says its thread count and why), or why the lane is absent. */
+  readonly note: string;
+  /** The largest |lane − reference| over output, h_n and c_n; null for the reference itself and absent lanes. */
   readonly maxAbs: number | null;
-  /** Whether every element is within the library's default tolerance. */
+  /** Whether every element is within the library's default tolerance; null as maxAbs. */
   readonly passed: boolean | null;
 }
 
-/** Weights come from this seed on both sides, so both backends run the same model. */
+/** "A is faster than B by ratio": B's median ÷ A's median, so above 1 the first is faster. */
+export interface Headline {
+  readonly first: LaneEngine;
+  readonly second: LaneEngine;
+  readonly ratio: number;
+}
+
+export interface RaceResult {
+  readonly shape: RaceShape;
+  /** WebGPU, wasm, CPU (f64), in that order; absent lanes have no timing. */
+  readonly lanes: readonly RaceLane[];
+  /**
+   * The comparison that matters here: WebGPU against the wasm engine (the fastest CPU engine)
+   * when both ran, else whichever two of the three did.
+   */
+  readonly headline: Headline | null;
+}
+
+/** Weights come from this seed on every lane, so all run the same model. */
 const kModelSeed = 2024;
 
 /** Uniform values in [−1, 1): ordinary magnitudes, where the default tolerance applies. */
@@ -38,13 +62,21 @@ function randomInput(shape: RaceShape): Float64Array {
   return x;
 }
 
-function phaseName(backend: string, run: number, warmup: number, reps: number): string {
-  return run < warmup ? `${backend}, warm-up ${run + 1} of ${warmup}` : `${backend}, timed run ${run - warmup + 1} of ${reps}`;
+function phaseName(lane: LaneEngine, run: number, warmup: number, reps: number): string {
+  const name = kLaneLabels[lane];
+  return run < warmup ? `${name}, warm-up ${run + 1} of ${warmup}` : `${name}, timed run ${run - warmup + 1} of ${reps}`;
+}
+
+interface LaneRun {
+  readonly note: string;
+  readonly timesMs: number[] | null;
+  readonly result: ForwardResult | null;
 }
 
 /**
- * Times one forward pass on WebGPU (on this page) and on the CPU reference (in a worker), one after
- * the other so they never compete for the processor, then compares their results.
+ * Times one forward pass on WebGPU (on this page), then on the wasm engine and on the CPU reference
+ * (each in its own worker), one after the other so they never compete for the processor, and
+ * compares every result with the reference's.
  */
 export async function runRace(
   backend: Backend,
@@ -55,13 +87,14 @@ export async function runRace(
   const { shape, warmup, reps } = request;
   const runs = warmup + reps;
   const hasGpu = backend.kind === 'webgpu';
-  const total = (hasGpu ? runs : 0) + runs;
+  const total = (hasGpu ? runs : 0) + 2 * runs;
   let done = 0;
+  const tick = (lane: LaneEngine, run: number) => onProgress({ done, total, phase: phaseName(lane, run, warmup, reps) });
   const x = randomInput(shape);
   const model = LSTM.random({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize, seed: kModelSeed });
   const options = { steps: shape.steps, batch: shape.batch };
 
-  let gpu: { timesMs: number[]; result: ForwardResult } | null = null;
+  let gpu: LaneRun = { note: backend.reason, timesMs: null, result: null };
   if (hasGpu) {
     onProgress({ done, total, phase: 'WebGPU, loading the model' });
     const runner = await backend.load(model);
@@ -70,41 +103,59 @@ export async function runRace(
       let result: ForwardResult | null = null;
       for (let run = 0; run < runs; run++) {
         signal.throwIfAborted();
-        onProgress({ done, total, phase: phaseName('WebGPU', run, warmup, reps) });
+        tick('webgpu', run);
         const start = performance.now();
         result = await runner.forward(x, options);
         if (run >= warmup) timesMs.push(performance.now() - start);
         done++;
       }
-      gpu = { timesMs, result: result! };
+      gpu = { note: backend.reason, timesMs, result };
     } finally {
       runner.dispose();
     }
   }
 
-  signal.throwIfAborted();
-  let cpuRun = 0;
-  onProgress({ done, total, phase: phaseName('CPU', 0, warmup, reps) });
-  const cpu = await runCpuRace(
-    { shape, seed: kModelSeed, x, warmup, reps },
-    () => {
-      done++;
-      cpuRun++;
-      const phase = cpuRun < runs ? phaseName('CPU', cpuRun, warmup, reps) : 'comparing the results';
-      onProgress({ done, total, phase });
-    },
-    signal,
-  );
-
-  const report = gpu ? compareResults(model.config, cpu.result, gpu.result, kDefaultTolerance) : null;
-  const gpuTiming = gpu ? summarize(gpu.timesMs, shape) : null;
-  const cpuTiming = summarize(cpu.timesMs, shape);
-  return {
-    shape,
-    gpu: gpuTiming,
-    cpu: cpuTiming,
-    speedup: gpuTiming ? cpuTiming.medianMs / gpuTiming.medianMs : null,
-    maxAbs: report?.maxAbs ?? null,
-    passed: report?.passed ?? null,
+  const inWorker = async (engine: WorkerEngine): Promise<LaneRun> => {
+    signal.throwIfAborted();
+    let run = 0;
+    tick(engine, 0);
+    const outcome = await runEngineRace(
+      { engine, shape, seed: kModelSeed, x, warmup, reps },
+      () => {
+        done++;
+        run++;
+        if (run < runs) tick(engine, run);
+      },
+      signal,
+    );
+    // An engine this browser lacks still counts its passes as done, so the bar ends full.
+    if (outcome.timesMs === null) done += runs;
+    return { note: outcome.reason, timesMs: outcome.timesMs, result: outcome.result };
   };
+  const wasm = await inWorker('wasm');
+  const cpu = await inWorker('cpu');
+  onProgress({ done, total, phase: 'comparing the results' });
+  if (!cpu.result || !cpu.timesMs) throw new Error(`the CPU reference did not run: ${cpu.note}`);
+
+  const reference = cpu.result;
+  const lane = (engine: LaneEngine, run: LaneRun): RaceLane => {
+    const report = run.result && engine !== 'cpu' ? compareResults(model.config, reference, run.result, kDefaultTolerance) : null;
+    return {
+      engine,
+      timing: run.timesMs ? summarize(run.timesMs, shape) : null,
+      note: run.note,
+      maxAbs: report?.maxAbs ?? null,
+      passed: report?.passed ?? null,
+    };
+  };
+  const lanes = [lane('webgpu', gpu), lane('wasm', wasm), lane('cpu', cpu)];
+  return { shape, lanes, headline: headlineOf(lanes) };
+}
+
+/** WebGPU against wasm, else the first two lanes that ran (in the order WebGPU, wasm, CPU). */
+function headlineOf(lanes: readonly RaceLane[]): Headline | null {
+  const ran = lanes.filter((lane) => lane.timing !== null);
+  if (ran.length < 2) return null;
+  const [first, second] = ran;
+  return { first: first.engine, second: second.engine, ratio: second.timing!.medianMs / first.timing!.medianMs };
 }

@@ -42,10 +42,15 @@ export function factor(value: number): string {
 /** Within this ratio either way the race calls the two even: a 1.0× "win" is timing noise. */
 export const kEvenWithin = 1.05;
 
-/** "2.4×" with "WebGPU is faster", "the CPU is faster", or "about even" under 5% apart, from the CPU ÷ GPU ratio. */
-export function speedupWords(speedup: number): { value: string; note: string; winner: 'webgpu' | 'cpu' | 'even' } {
-  if (speedup < kEvenWithin && 1 / speedup < kEvenWithin) return { value: factor(Math.max(speedup, 1 / speedup)), note: 'about even', winner: 'even' };
-  return speedup >= 1 ? { value: factor(speedup), note: 'WebGPU is faster', winner: 'webgpu' } : { value: factor(1 / speedup), note: 'the CPU is faster', winner: 'cpu' };
+/**
+ * "2.4×" with "WebGPU is faster", "wasm (f32) is faster" or "about even" under 5% apart, from the
+ * ratio of the second's time to the first's (above 1, the first is faster).
+ */
+export function speedupWords(ratio: number, first: string, second: string): { value: string; note: string; winner: 'first' | 'second' | 'even' } {
+  if (ratio < kEvenWithin && 1 / ratio < kEvenWithin) return { value: factor(Math.max(ratio, 1 / ratio)), note: 'about even', winner: 'even' };
+  return ratio >= 1
+    ? { value: factor(ratio), note: `${first} is faster`, winner: 'first' }
+    : { value: factor(1 / ratio), note: `${second} is faster`, winner: 'second' };
 }
 
 /**
