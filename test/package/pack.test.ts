@@ -139,15 +139,25 @@ describe('a fresh Vite + TypeScript app', () => {
     expect(errors).toBe(0);
   });
 
-  it('builds, and its page runs seed 004 on WebGPU in headless Chromium', async () => {
+  it('builds, and its page runs seed 004 on WebGPU and on the wasm engine (threaded: the page is cross-origin isolated) in headless Chromium', async () => {
     await sh(join(app, 'node_modules/.bin/vite'), ['build', '--base', './', '--logLevel', 'warn'], app);
     const session = await BrowserSession.open({ libraryDir: join(app, 'node_modules/webgpu-lstm/dist'), routes: { '/app/': join(app, 'dist') } });
     try {
       await session.goto('/app/index.html');
       await session.page.waitForFunction('window.consumerResult !== undefined', { timeout: 120_000 });
-      const result = (await session.page.evaluate('window.consumerResult')) as { kind: string; output: number[]; maxStorageBufferBindingSize: number };
+      const result = (await session.page.evaluate('window.consumerResult')) as {
+        kind: string;
+        output: number[];
+        maxStorageBufferBindingSize: number;
+        wasm: { kind: string; reason: string; output: number[] };
+      };
       expect(result).toMatchObject({ kind: 'webgpu', maxStorageBufferBindingSize: expect.any(Number) });
       expect(result.output.map((v) => v.toFixed(4))).toEqual(kSeed004Hidden);
+      console.log(`browser app: wasm: ${result.wasm.reason}`);
+      expect(result.wasm.kind).toBe('wasm');
+      expect(result.wasm.reason).not.toMatch(/not cross-origin isolated/);
+      expect(result.wasm.reason).toMatch(/\d+ threads?/);
+      expect(result.wasm.output.map((v) => v.toFixed(4))).toEqual(kSeed004Hidden);
       expect(session.consoleErrors).toEqual([]);
       const assets = join(app, 'dist/assets');
       const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
@@ -167,12 +177,14 @@ describe('a fresh Node project', () => {
     await install(dir, tarball);
   }, 300_000);
 
-  it('runs on the CPU without puppeteer-core or webgpu installed, and names the missing package for Chromium', async () => {
+  it('runs on the CPU and on the wasm engine without puppeteer-core or webgpu installed, and names the missing package for Chromium', async () => {
     expect(readdirSync(join(dir, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', '@webgpu', 'webgpu-lstm']);
     const report = JSON.parse(await sh('node', ['main.mjs', seed004Path], dir));
-    console.log(`node project: backend.kind ${report.kind}`);
+    console.log(`node project: backend.kind ${report.kind}; wasm: ${report.wasm.reason}`);
     expect(report.kind).toBe('cpu');
     expect(report.output.map((v: number) => v.toFixed(4))).toEqual(kSeed004Hidden);
+    expect(report.wasm.kind).toBe('wasm');
+    expect(report.wasm.output.map((v: number) => v.toFixed(4))).toEqual(kSeed004Hidden);
     expect(report.chromium).toEqual({
       code: 'BACKEND_UNAVAILABLE',
       message: expect.stringContaining('the optional peer dependency `puppeteer-core`, which is not installed (npm install puppeteer-core@^24.43.1)'),

@@ -1,5 +1,5 @@
 // A plain Node script with webgpu-lstm installed alone (no puppeteer-core, no webgpu): the CPU
-// backend works, and asking for headless Chromium says which package to install.
+// backend and the wasm engine work, and asking for headless Chromium says which package to install.
 import { readFileSync } from 'node:fs';
 import { createBackend, inputFromJSON, modelFromJSON } from 'webgpu-lstm';
 import { createNodeBackend } from 'webgpu-lstm/node';
@@ -13,6 +13,13 @@ const result = await runner.forward(x, options);
 runner.dispose();
 backend.dispose();
 
+// The wasm engine from the installed package: its helper threads start from the package's own code.
+const wasm = await createBackend({ prefer: 'wasm' });
+const wasmRunner = await wasm.load(model);
+const wasmResult = await wasmRunner.forward(x, options);
+wasmRunner.dispose();
+wasm.dispose();
+
 let chromium;
 try {
   await createNodeBackend({ prefer: 'webgpu', runtime: 'chromium' });
@@ -20,4 +27,4 @@ try {
 } catch (error) {
   chromium = { code: error.code, message: error.message };
 }
-console.log(JSON.stringify({ kind: backend.kind, output: Array.from(result.output.data), chromium }));
+console.log(JSON.stringify({ kind: backend.kind, output: Array.from(result.output.data), wasm: { kind: wasm.kind, reason: wasm.reason, output: Array.from(wasmResult.output.data) }, chromium }));

@@ -8,7 +8,9 @@ export const notADevice: Backend['device'] = 'not a device';
 
 declare global {
   interface Window {
-    consumerResult?: { kind: string; output: number[]; maxStorageBufferBindingSize: number | undefined } | { error: string };
+    consumerResult?:
+      | { kind: string; output: number[]; maxStorageBufferBindingSize: number | undefined; wasm: { kind: string; reason: string; output: number[] } }
+      | { error: string };
   }
 }
 
@@ -23,7 +25,18 @@ async function main(): Promise<void> {
   runner.dispose();
   const maxStorageBufferBindingSize: number | undefined = backend.device?.limits.maxStorageBufferBindingSize;
   backend.dispose();
-  window.consumerResult = { kind: backend.kind, output: Array.from(result.output.data), maxStorageBufferBindingSize };
+  // The wasm engine, as bundled by Vite: its binaries travel inside the library's JavaScript.
+  const wasm = await createBackend({ prefer: 'wasm' });
+  const wasmRunner = await wasm.load(model);
+  const wasmResult = await wasmRunner.forward(x, options);
+  wasmRunner.dispose();
+  wasm.dispose();
+  window.consumerResult = {
+    kind: backend.kind,
+    output: Array.from(result.output.data),
+    maxStorageBufferBindingSize,
+    wasm: { kind: wasm.kind, reason: wasm.reason, output: Array.from(wasmResult.output.data) },
+  };
 }
 
 main().catch((error: unknown) => {
