@@ -30,6 +30,7 @@ export { compareResults, kDefaultTolerance, type Tolerance, type TensorError, ty
 export { verify, type VerifyOptions } from './api/verify.js';
 export type { LstmStream, StreamOptions, StreamResult, StreamOutputs } from './api/stream.js';
 export { LstmError, type LstmErrorCode } from './core/errors.js';
+export { measureWasmRoofline, type WasmRoofline, type WasmRooflineOptions } from './wasm/roofline.js';
 export { cell } from './cpu/single-step.js';
 export type { CellStep } from './cpu/cell.js';
 export type { AdapterSummary } from './gpu/context.js';
