@@ -17,8 +17,8 @@ const between = (start, end) => {
   if (from < 0 || to < 0) throw new Error(`${dir}/BENCHMARKS.md has no "${start}" … "${end}" part`);
   return markdown.slice(from + start.length, to).trim().split('\n');
 };
-const tables = between('### One training step', '## Targets of issues 3 and 13');
-const targets = between('## Targets of issues 3 and 13', 'What limits the targets not met');
+const tables = between('### One training step', '## Targets of issues 3, 13 and 18');
+const targets = between('## Targets of issues 3, 13 and 18', 'What limits the targets not met');
 const load = [...new Set(result.rows.map((r) => r.load_avg?.[0]).filter((v) => v != null))];
 writeSection('train-rerun', {
   title: 'Training step, a second run',

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { kBackendIds, kTrainBackendIds } from '../page/backend-ids.js';
+import { kBackendIds, kTrainBackendIds, kTrainOnlyIds } from '../page/backend-ids.js';
 import { kFullGrid, kQuickGrid, kQuickTrainGrid, kTrainGrid, parseShape } from './grid.mjs';
 
 const kRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,10 +25,13 @@ Options:
                        grid; for training: 32x12x1x50,64x100x32x128,256x50x128x256)
   --backends LIST      comma-separated ids or prefixes (webgpu-lstm, tfjs, ort) of:
                        ${kBackendIds.join(', ')}
-                       (training times those of ${kTrainBackendIds.join(', ')})
+                       (training times those of ${kTrainBackendIds.join(', ')};
+                       torch/cpu is PyTorch's own step in a Python with torch: WEBGPU_LSTM_BENCH_PYTHON, python3
+                       or /usr/bin/python3, reported as an error row where none has torch)
   --reps N             timed runs per backend and shape after the warm-up (default 5; --quick 2)
   --budget SECONDS     time allowed per backend and shape, warm-up included (default 90; --quick 30)
-  --threads N          threads of the wasm peers (default: the machine's cores, ${availableParallelism()})
+  --threads N          threads of the wasm rows (webgpu-lstm/wasm, wasm-node, tfjs/wasm, ort/wasm) and of
+                       PyTorch (default: the machine's cores, ${availableParallelism()}); the -1t rows run one
   --out DIR            write latest.json, chart.svg and BENCHMARKS.md into DIR
                        (default: bench/results/ and BENCHMARKS.md at the repository root)
   --no-roofline        skip the FMA-peak and GEMM measurements
@@ -48,13 +51,14 @@ function positive(name, text, fallback) {
 
 /** @param {string} list */
 function selectBackends(list) {
+  const known = [...kBackendIds, ...kTrainOnlyIds];
   const picked = new Set();
   for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const matches = kBackendIds.filter((id) => id === item || id.startsWith(`${item}/`));
-    if (matches.length === 0) throw new Error(`--backends: unknown backend ${JSON.stringify(item)}; known: ${kBackendIds.join(', ')}`);
+    const matches = known.filter((id) => id === item || id.startsWith(`${item}/`));
+    if (matches.length === 0) throw new Error(`--backends: unknown backend ${JSON.stringify(item)}; known: ${known.join(', ')}`);
     matches.forEach((id) => picked.add(id));
   }
-  return kBackendIds.filter((id) => picked.has(id)); // table order
+  return known.filter((id) => picked.has(id)); // table order
 }
 
 /**
@@ -96,7 +100,7 @@ export function parseBenchArgs(argv) {
   /** @type {('forward' | 'train')[]} */
   const tasks = values.forward === values.train ? ['forward', 'train'] : values.forward ? ['forward'] : ['train'];
   const shapes = values.shapes ? values.shapes.split(',').map(parseShape) : null;
-  const backends = values.backends ? selectBackends(values.backends) : [...kBackendIds];
+  const backends = values.backends ? selectBackends(values.backends) : [...kBackendIds, ...kTrainOnlyIds];
   if (values['no-roofline'] && values.roofline) throw new Error('--roofline and --no-roofline contradict each other');
   const roofline = values['no-roofline'] || (!tasks.includes('forward') && !values.roofline) ? false : null;
   return {
@@ -105,7 +109,7 @@ export function parseBenchArgs(argv) {
     tasks,
     shapes: shapes ?? (quick ? kQuickGrid : kFullGrid),
     trainShapes: shapes ?? (quick ? kQuickTrainGrid : kTrainGrid),
-    backends,
+    backends: backends.filter((id) => !kTrainOnlyIds.includes(id)),
     trainBackends: backends.filter((id) => /** @type {readonly string[]} */ (kTrainBackendIds).includes(id)),
     reps,
     budgetMs: positive('--budget', values.budget, quick ? 30 : 90) * 1000,

@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environmentLines, rooflineLines } from './environment.mjs';
+import { environmentLines, rooflineLines, wasmRooflineLines } from './environment.mjs';
 import { kNodeBackendIds } from '../page/backend-ids.js';
 import { kAdam } from '../page/train-settings.js';
 import { formatError, formatMs, formatNumber, formatRatio } from './format.mjs';
 import { shapeLabel } from './grid.mjs';
 import { addSpeedups, applyPeaks, kSubject, makeRow } from './metrics.mjs';
 import { openNodeHost } from './node-host.mjs';
+import { findTorch } from './torch-trainer.mjs';
 import { writeOutputs } from './outputs.mjs';
 import { kCheckSteps, kLossTolerance, nodeCaller, pageCaller, runShape } from './protocol.mjs';
 import { openBenchPage } from './session.mjs';
@@ -34,6 +35,12 @@ function sourceVersion() {
 function peerVersions() {
   const version = (name) => JSON.parse(readFileSync(resolve(kNodeModules, name, 'package.json'), 'utf8')).version;
   return { '@tensorflow/tfjs': version('@tensorflow/tfjs'), 'onnxruntime-web': version('onnxruntime-web') };
+}
+
+/** PyTorch's version where the bench found a Python with torch, else why not (its rows say the same). */
+function torchVersion() {
+  const torch = findTorch();
+  return 'error' in torch ? { error: torch.error } : { version: torch.version, python: torch.python };
 }
 
 /** The progress line of one backend × shape. */
@@ -67,13 +74,9 @@ export async function runBench(options, io = {}) {
   const bench = await openBenchPage();
   try {
     const env = await bench.page.evaluate((config) => window.bench.environment(config), { threads: options.threads });
-    const wantsNode = [...options.backends].some((id) => kNodeBackendIds.includes(id));
+    const wantsNode = [...options.backends, ...options.trainBackends].some((id) => kNodeBackendIds.includes(id));
     const nodeSide = wantsNode ? await openNodeHost({ threads: options.threads }, log) : null;
-    const sides = {
-      page: pageCaller(bench.page),
-      node: nodeSide && 'host' in nodeSide ? nodeCaller(nodeSide.host) : null,
-      nodeError: nodeSide && 'error' in nodeSide ? nodeSide.error : null,
-    };
+    const sides = { page: pageCaller(bench.page), node: nodeSide ? nodeCaller(nodeSide.host) : null, nodeError: null };
     /** @type {any} the result file, whose parts are typed where they are made */
     const result = {
       date: new Date().toISOString(),
@@ -87,7 +90,8 @@ export async function runBench(options, io = {}) {
         user_agent: env.userAgent,
         hardware_concurrency: env.hardwareConcurrency,
         cross_origin_isolated: env.crossOriginIsolated,
-        dawn: nodeSide && 'host' in nodeSide ? { adapter: nodeSide.adapter, webgpu_package: nodeSide.webgpu } : nodeSide ? { error: nodeSide.error } : null,
+        dawn: !nodeSide ? null : nodeSide.dawnError ? { error: nodeSide.dawnError } : { adapter: nodeSide.adapter, webgpu_package: nodeSide.webgpu },
+        torch: torchVersion(),
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
       },
@@ -112,6 +116,7 @@ export async function runBench(options, io = {}) {
           : null,
       },
       roofline: null,
+      wasm_roofline: null,
       rows: [],
       targets: [],
     };
@@ -121,6 +126,13 @@ export async function runBench(options, io = {}) {
       log('Measuring the roofline…');
       result.roofline = await bench.page.evaluate((config) => window.bench.roofline(config), options.roofline);
       rooflineLines(result.roofline).forEach((line) => log(line));
+      log('Measuring the wasm roofline (page and Node)…');
+      const config = { threads: options.threads, targetMs: options.roofline.fmaTargetMs, gemmSize: 512, repeats: options.roofline.repeats };
+      result.wasm_roofline = {
+        page: await bench.page.evaluate((c) => window.bench.wasmRoofline(c), config),
+        node: nodeSide ? await nodeSide.wasmRoofline(config) : null,
+      };
+      wasmRooflineLines(result.wasm_roofline).forEach((line) => log(line));
     }
     const plan = [
       ...(options.tasks.includes('forward') ? options.shapes.map((shape) => ({ shape, task: /** @type {const} */ ('forward'), backends: options.backends })) : []),
@@ -144,11 +156,11 @@ export async function runBench(options, io = {}) {
       for (const row of rows) log(cellLine(++done, total, label, row));
       result.rows.push(...rows);
       // What is measured so far, in case the run is stopped before the end (marked partial).
-      if (!options.quick) writeOutputs({ ...result, partial: true, targets: evaluateTargets(result.rows, { fmaGflops: result.roofline?.fma.gflops ?? null }) }, options.outputs);
+      if (!options.quick) writeOutputs({ ...result, partial: true, targets: evaluateTargets(result.rows, { fmaGflops: result.roofline?.fma.gflops ?? null, wasm: result.wasm_roofline, threads: options.threads }) }, options.outputs);
     }
     result.protocol.wasm_threads_reported = await bench.page.evaluate(() => window.bench.wasmThreads());
     if (result.roofline) await remeasureFmaPeak(bench.page, result.roofline, options.roofline, log);
-    const peaks = { fmaGflops: result.roofline?.fma.gflops ?? null, gemmGflops: result.roofline?.gemm.gflops ?? null };
+    const peaks = { fmaGflops: result.roofline?.fma.gflops ?? null, gemmGflops: result.roofline?.gemm.gflops ?? null, wasm: result.wasm_roofline, threads: options.threads };
     applyPeaks(result.rows, peaks);
     result.targets = evaluateTargets(result.rows, peaks);
     result.page_errors = bench.pageErrors().slice(0, 20);

@@ -9,12 +9,15 @@ const kColors = {
   'webgpu-lstm/dawn': '#7b1f16',
   'webgpu-lstm/wasm': '#d35400',
   'webgpu-lstm/wasm-1t': '#f0b27a',
+  'webgpu-lstm/wasm-node': '#a04000',
+  'webgpu-lstm/wasm-node-1t': '#e59866',
   'webgpu-lstm/cpu': '#f1948a',
   'tfjs/webgpu': '#1f4e99',
   'tfjs/wasm': '#5b8fd6',
   'tfjs/cpu': '#a9c4eb',
   'ort/webgpu': '#1e7b3c',
   'ort/wasm': '#7fc98f',
+  'torch/cpu': '#6c3483',
 };
 const kBarWidth = 14;
 const kGroupGap = 26;

@@ -19,6 +19,7 @@ export function environmentLines(result) {
     `Adapter: ${adapterText(env.adapter)}`,
     `Browser: ${env.browser} (headless), ${env.hardware_concurrency} cores, cross-origin isolated: ${env.cross_origin_isolated}`,
     ...(env.dawn ? [env.dawn.error ? `Dawn in Node: ${env.dawn.error}` : `Dawn in Node (webgpu ${env.dawn.webgpu_package}, ${env.node}): ${adapterText(env.dawn.adapter)}`] : []),
+    ...(env.torch ? [env.torch.error ? `PyTorch: ${env.torch.error}` : `PyTorch ${env.torch.version} (${env.torch.python}), float32, ${result.protocol.wasm_threads} threads`] : []),
     `Peers: ${Object.entries(result.peers).map(([name, version]) => `${name} ${version}`).join(', ')}; wasm threads: ${result.protocol.wasm_threads}`,
   ];
   if (env.adapter.isSoftware) lines.push(kSoftwareWarning);
@@ -37,4 +38,16 @@ export function rooflineLines(roofline) {
     `GEMM yardstick ${n}×${n}×${n} (register-blocked, bench/page/roofline/gemm-kernel.js, best block ${roofline.gemm.best_block}): ${formatNumber(roofline.gemm.gflops)} GFLOP/s wall clock${ts(roofline.gemm.gflops_gpu_timestamps)}; sampled entries within ${roofline.gemm.max_abs_err_sampled.toExponential(1)}`,
     `webgpu-lstm's input projection on the same ${n}×${n}×${n} product (difference of two forward calls): ${formatNumber(lib.gflops)} GFLOP/s`,
   ];
+}
+
+/** @param {{ page: any, node: any } | null} wasm the wasm rooflines (src/wasm/roofline.ts) @returns {string[]} */
+export function wasmRooflineLines(wasm) {
+  if (!wasm) return [];
+  return Object.entries(wasm)
+    .filter(([, r]) => r)
+    .map(
+      ([side, r]) =>
+        `wasm roofline in ${side === 'page' ? 'the page' : 'Node'} (${r.build} build): FMA peak (register-only f32x4 loop) ${formatNumber(r.fmaGflopsPerThread)} GFLOP/s per thread, ` +
+        `${formatNumber(r.fmaGflops)} on ${r.threads}; GEMM yardstick ${r.gemm.size}³ (the engine's own kernel, ${r.threads} threads) ${formatNumber(r.gemm.gflops)} GFLOP/s`,
+    );
 }

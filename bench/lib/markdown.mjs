@@ -1,6 +1,6 @@
 // BENCHMARKS.md: the latest results, where they ran, and how to reproduce them.
 import { columnsOf, groupByShape } from './columns.mjs';
-import { environmentLines, rooflineLines } from './environment.mjs';
+import { environmentLines, rooflineLines, wasmRooflineLines } from './environment.mjs';
 import { formatMs, formatRatio } from './format.mjs';
 import { kSubject } from './metrics.mjs';
 import { kMismatchTolerance } from './protocol.mjs';
@@ -59,7 +59,12 @@ export function renderMarkdown(result, chartPath) {
     '',
     '- `webgpu-lstm/dawn` is webgpu-lstm on WebGPU in Node through Dawn, timed in the bench\'s own Node process by the',
     '  same protocol steps (its own copy of the seeded workload, its output checked against its own CPU reference),',
-    '  interleaved with the page\'s backends in the same rounds.',
+    '  interleaved with the page\'s backends in the same rounds. So are `webgpu-lstm/wasm-node` and',
+    '  `webgpu-lstm/wasm-node-1t` (the wasm engine in Node, on every thread and on one) and, for training, `torch/cpu`:',
+    '  PyTorch\'s own float32 step (nn.LSTM, nn.Linear, MSELoss, torch.optim.Adam with the same settings, one bias per',
+    '  gate) in a Python process that holds the model and data, timed in Node around each request (bench/torch/).',
+    '- `webgpu-lstm/wasm` and `webgpu-lstm/wasm-1t` are the wasm engine in the page\'s main thread (every thread, and',
+    '  one); the main thread cannot sleep, so it spins at the barriers between steps where the helpers sleep.',
     '- One page session in headless Chromium times every backend on the same seeded weights (PyTorch layout, converted',
     '  once: transposed with summed biases for TensorFlow.js, gate blocks reordered i,f,g,o → i,o,f,c for ONNX) and the',
     '  same input x [T, B, I].',
@@ -78,12 +83,16 @@ export function renderMarkdown(result, chartPath) {
     `- The wasm peers are asked for ${p.wasm_threads} thread(s) (cross-origin isolated page); they report using`,
     `  ${Object.entries(p.wasm_threads_reported ?? {}).map(([id, n]) => `${id} ${n ?? 'n/a'}`).join(', ')}.`,
     '- Wall clock only for the LSTMs: the library exposes no GPU timestamps; the roofline kernels below report them',
-    '  beside wall clock. The % columns compare with the WebGPU adapter\'s roofline; the wasm and cpu rows run outside it.',
+    '  beside wall clock. The % columns compare each row with the roofline of what it ran on: the WebGPU rows with the',
+    '  adapter\'s, the wasm rows (ours, ort/wasm, tfjs/wasm) with the wasm roofline on their side (page or Node: its',
+    '  per-thread FMA peak times the threads the row ran on, and the GEMM on every thread); the rows in plain',
+    '  JavaScript or native code (cpu) get none.',
     '',
     '## Roofline of the adapter',
     '',
     ...rooflineLines(result.roofline).map((line) => `- ${line}`),
     '',
+    ...(result.wasm_roofline ? ['## Roofline of the wasm engine', '', ...wasmRooflineLines(result.wasm_roofline).map((line) => `- ${line}`), ''] : []),
     ...(result.protocol.train ? trainProtocolLines(result.protocol.train) : []),
     '## Results',
     '',
@@ -103,7 +112,7 @@ export function renderMarkdown(result, chartPath) {
     out.push(`"webgpu-lstm ×" is how many times faster webgpu-lstm on WebGPU (in the page) ran than that row, medians of the same run.`, '');
     out.push(`#### Speed-ups of webgpu-lstm on WebGPU${task === 'train' ? ', per training step' : ''}`, '', speedupTable(rows), '');
   }
-  out.push('## Targets of issues 3 and 13', '');
+  out.push('## Targets of issues 3, 13 and 18', '');
   out.push(
     markdownTable(
       ['target', 'shape', 'measured', 'verdict', 'measured detail'],

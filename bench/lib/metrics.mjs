@@ -57,13 +57,43 @@ export function makeRow(shape, cell, task = 'forward') {
 }
 
 /**
- * Fills each row's GFLOP/s as a fraction of the adapter's FMA peak and of the GEMM yardstick.
- * @param {ReturnType<typeof makeRow>[]} rows @param {{ fmaGflops: number|null, gemmGflops: number|null }} peaks
+ * The rows on the wasm engine's hardware: WebAssembly SIMD on the CPU (ours and the peers'), in the
+ * page or in Node. Their peak is the wasm roofline's, not the adapter's.
+ * @param {string} backend
+ */
+export function wasmSide(backend) {
+  if (!/\/wasm/.test(backend)) return null;
+  return backend.includes('wasm-node') ? 'node' : 'page';
+}
+
+/** Threads a wasm row ran on: one for the -1t rows, the run's count otherwise. @param {string} backend @param {number} threads */
+export function rowThreads(backend, threads) {
+  return backend.endsWith('-1t') ? 1 : threads;
+}
+
+/**
+ * Fills each row's GFLOP/s as a fraction of the peak of what it ran on and of the matching GEMM
+ * yardstick: a GPU row's are the adapter's; a wasm row's are the wasm roofline's (its per-thread
+ * FMA peak × the threads the row ran on, and the GEMM on all threads) on its side (page or Node).
+ * CPU rows in plain JavaScript or native code get neither.
+ * @param {ReturnType<typeof makeRow>[]} rows
+ * @param {{ fmaGflops: number|null, gemmGflops: number|null,
+ *   wasm?: { page: import('../../src/index.js').WasmRoofline | null, node: import('../../src/index.js').WasmRoofline | null } | null, threads?: number }} peaks
  */
 export function applyPeaks(rows, peaks) {
   for (const row of rows) {
-    row.pct_fma_peak = row.gflops && peaks.fmaGflops ? row.gflops / peaks.fmaGflops : null;
-    row.pct_gemm = row.gflops && peaks.gemmGflops ? row.gflops / peaks.gemmGflops : null;
+    const side = wasmSide(row.backend);
+    if (side) {
+      const roofline = peaks.wasm?.[side] ?? null;
+      const threads = rowThreads(row.backend, peaks.threads ?? 1);
+      row.pct_fma_peak = row.gflops && roofline ? row.gflops / (roofline.fmaGflopsPerThread * threads) : null;
+      row.pct_gemm = row.gflops && roofline ? row.gflops / roofline.gemm.gflops : null;
+    } else if (/\/cpu$/.test(row.backend)) {
+      row.pct_fma_peak = row.pct_gemm = null;
+    } else {
+      row.pct_fma_peak = row.gflops && peaks.fmaGflops ? row.gflops / peaks.fmaGflops : null;
+      row.pct_gemm = row.gflops && peaks.gemmGflops ? row.gflops / peaks.gemmGflops : null;
+    }
   }
   return rows;
 }

@@ -57,7 +57,7 @@ function ratioResult(target, row, threshold, measured) {
 
 /**
  * @param {ReturnType<typeof import('./metrics.mjs').makeRow>[]} rows
- * @param {{ fmaGflops: number|null }} peaks
+ * @param {{ fmaGflops: number|null, [other: string]: unknown }} peaks
  */
 export function evaluateTargets(rows, peaks) {
   const results = [];
@@ -124,6 +124,61 @@ export function evaluateTargets(rows, peaks) {
     );
   }
   results.push(...trainTargets(rows));
+  results.push(...wasmTargets(rows));
+  return results;
+}
+
+/** The wasm engine's row and its single-thread twin on each side (issue 18). */
+const kWasmSides = [
+  { ours: 'webgpu-lstm/wasm', single: 'webgpu-lstm/wasm-1t', where: 'in the page' },
+  { ours: 'webgpu-lstm/wasm-node', single: 'webgpu-lstm/wasm-node-1t', where: 'in Node' },
+];
+
+/**
+ * The targets of issue 18 (the wasm engine), per shape: against ort/wasm and tfjs/wasm in the same
+ * page on the same threads, against PyTorch's own training step, its share of the wasm FMA peak,
+ * what the threads gain, and its first result against its later ones.
+ * @param {Row[]} rows
+ */
+function wasmTargets(rows) {
+  const results = [];
+  const find = (backend, shapeRow) => rows.find((r) => r.backend === backend && sameShape(r, shapeRow));
+  for (const ours of rows.filter((r) => r.backend === 'webgpu-lstm/wasm')) {
+    const mine = timedMedian(ours);
+    const facts = `webgpu-lstm/wasm ${formatMs(mine)}`;
+    if (ours.task === 'train') {
+      const tfjs = timedMedian(find('tfjs/wasm', ours));
+      results.push(ratioResult('wasm training step ≥ 10× faster than tfjs/wasm', ours, 10, mine && tfjs && [tfjs / mine, `tfjs/wasm ${formatMs(tfjs)} vs ${facts}`]));
+      continue;
+    }
+    const ort = timedMedian(find('ort/wasm', ours));
+    const threshold = ours.B === 1 ? 2 : 1.25;
+    results.push(ratioResult(`wasm forward ≥ ${threshold}× faster than ort/wasm${ours.B === 1 ? ' at B = 1' : ''}`, ours, threshold, mine && ort && [ort / mine, `ort/wasm ${formatMs(ort)} vs ${facts}`]));
+  }
+  for (const ours of rows.filter((r) => r.backend === 'webgpu-lstm/wasm-node' && sameShape(r, kLargestTrainShape))) {
+    const mine = timedMedian(ours);
+    const torch = timedMedian(find('torch/cpu', ours));
+    results.push(ratioResult('wasm training step ≥ 3× faster than PyTorch on the same cores', ours, 3, mine && torch && [torch / mine, `torch/cpu ${formatMs(torch)} vs webgpu-lstm/wasm-node ${formatMs(mine)}`]));
+  }
+  for (const { ours: id, single, where } of kWasmSides) {
+    for (const ours of rows.filter((r) => r.backend === id && r.task !== 'train' && kFmaShapes.some((s) => sameShape(s, r)))) {
+      const mine = timedMedian(ours);
+      const one = timedMedian(find(single, ours));
+      results.push(ratioResult(`wasm ${where}: ≥ 60% of the wasm FMA peak`, ours, 0.6, mine && ours.pct_fma_peak != null && [ours.pct_fma_peak, `${formatNumber(ours.gflops)} GFLOP/s`]));
+      results.push(ratioResult(`wasm ${where}: all threads ≥ 1.7× one thread`, ours, 1.7, mine && one && [one / mine, `${single} ${formatMs(one)} vs ${id} ${formatMs(mine)}`]));
+    }
+    for (const ours of rows.filter((r) => r.backend === id && r.task !== 'train')) {
+      const mine = timedMedian(ours);
+      results.push({
+        target: `wasm ${where}: first result ≤ 3 later calls`,
+        shape: rowGroupLabel(ours),
+        threshold: 3,
+        measured: mine && ours.first_result_ms != null ? ours.first_result_ms / mine : null,
+        met: mine && ours.first_result_ms != null ? ours.first_result_ms <= 3 * mine : null,
+        detail: mine ? `first result ${formatMs(ours.first_result_ms)} (backend, load and first call), median ${formatMs(mine)}` : 'not timed',
+      });
+    }
+  }
   return results;
 }
 

@@ -1,6 +1,6 @@
 // The results as the terminal shows them at the end of a run.
 import { columnsOf, groupByShape } from './columns.mjs';
-import { environmentLines, rooflineLines } from './environment.mjs';
+import { environmentLines, rooflineLines, wasmRooflineLines } from './environment.mjs';
 import { formatNumber } from './format.mjs';
 import { taskFlops } from './grid.mjs';
 import { formatMeasured, verdict } from './targets.mjs';
@@ -14,7 +14,7 @@ function shapeFlops(rows) {
 
 /** @param {any} result @returns {string} */
 export function renderTerminal(result) {
-  const out = [...environmentLines(result), ...rooflineLines(result.roofline), ''];
+  const out = [...environmentLines(result), ...rooflineLines(result.roofline), ...wasmRooflineLines(result.wasm_roofline ?? null), ''];
   for (const [label, rows] of groupByShape(result.rows)) {
     const columns = columnsOf(rows[0].task);
     out.push(`${label}: ${formatNumber(shapeFlops(rows) / 1e9)} GFLOP per ${rows[0].task === 'train' ? 'training step' : 'forward'}`);
@@ -23,7 +23,7 @@ export function renderTerminal(result) {
   }
   out.push('"webgpu-lstm ×": how many times faster webgpu-lstm/webgpu ran than that row (medians, same run).');
   out.push('');
-  out.push('Targets of issues 3 and 13:');
+  out.push('Targets of issues 3, 13 and 18:');
   out.push(
     textTable(
       ['target', 'shape', 'measured', 'verdict', 'detail'],

@@ -5,6 +5,8 @@ export const kBackendIds = /** @type {const} */ ([
   'webgpu-lstm/dawn',
   'webgpu-lstm/wasm',
   'webgpu-lstm/wasm-1t',
+  'webgpu-lstm/wasm-node',
+  'webgpu-lstm/wasm-node-1t',
   'webgpu-lstm/cpu',
   'tfjs/webgpu',
   'tfjs/wasm',
@@ -19,14 +21,23 @@ export const kTrainBackendIds = /** @type {const} */ ([
   'webgpu-lstm/dawn',
   'webgpu-lstm/wasm',
   'webgpu-lstm/wasm-1t',
+  'webgpu-lstm/wasm-node',
+  'webgpu-lstm/wasm-node-1t',
   'webgpu-lstm/cpu',
   'tfjs/webgpu',
   'tfjs/wasm',
   'tfjs/cpu',
+  'torch/cpu',
 ]);
 
-/** The backends timed in Node rather than in the page: webgpu-lstm on WebGPU through Dawn. */
-export const kNodeBackendIds = /** @type {readonly string[]} */ (['webgpu-lstm/dawn']);
+/** Training-only backends: PyTorch's native step (bench/lib/torch-trainer.mjs), where python3-torch is installed. */
+export const kTrainOnlyIds = /** @type {readonly string[]} */ (['torch/cpu']);
+
+/**
+ * The backends timed in Node rather than in the page: webgpu-lstm on WebGPU through Dawn, the wasm
+ * engine in Node (all threads and one), and PyTorch's native training step.
+ */
+export const kNodeBackendIds = /** @type {readonly string[]} */ (['webgpu-lstm/dawn', 'webgpu-lstm/wasm-node', 'webgpu-lstm/wasm-node-1t', 'torch/cpu']);
 
 /** The backend every other one is checked against. */
 export const kReferenceId = 'webgpu-lstm/cpu';

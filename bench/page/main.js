@@ -35,6 +35,9 @@ export const bench = {
 
   fmaPeak: (config) => measureFmaAgain(config),
 
+  /** The wasm engine's roofline on this page's thread(s) (src/wasm/roofline.ts). */
+  wasmRoofline: (config) => lib.measureWasmRoofline(config),
+
   /** The forecast recipe in TensorFlow.js (bench/forecast-wall.mjs). */
   forecastTfjs,
 

@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 const kRoot = resolve(__dirname, '../..');
 const kOut = resolve(kRoot, 'test-output/bench-smoke');
 const kTrainOut = resolve(kRoot, 'test-output/bench-smoke-train');
-const kBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/wasm', 'webgpu-lstm/wasm-1t', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'ort/webgpu', 'ort/wasm'];
-const kTrainBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', 'webgpu-lstm/wasm', 'webgpu-lstm/wasm-1t', 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu'];
+const kWasmRows = ['webgpu-lstm/wasm', 'webgpu-lstm/wasm-1t', 'webgpu-lstm/wasm-node', 'webgpu-lstm/wasm-node-1t'];
+const kBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', ...kWasmRows, 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'ort/webgpu', 'ort/wasm'];
+const kTrainBackends = ['webgpu-lstm/webgpu', 'webgpu-lstm/dawn', ...kWasmRows, 'webgpu-lstm/cpu', 'tfjs/webgpu', 'tfjs/wasm', 'tfjs/cpu', 'torch/cpu'];
+/** What the PyTorch row says on a machine without a Python that has torch (CI installs none). */
+const kNoTorch = /^no Python with torch found/;
 
 interface Row {
   task: string;
@@ -42,15 +45,21 @@ describe('npm run bench -- --quick', () => {
       timeout: 280_000,
     });
     expect(stdout).toMatch(/^Adapter: /m);
-    expect(stdout).toMatch(/^\[ 1\/20\] \(2,8,8,16\) webgpu-lstm\/webgpu: median /m);
+    expect(stdout).toMatch(/^\[ 1\/24\] \(2,8,8,16\) webgpu-lstm\/webgpu: median /m);
 
     const result = JSON.parse(readFileSync(resolve(kOut, 'latest.json'), 'utf8'));
+    const rows = result.rows as Row[];
     expect(result.adapter.architecture).toBeTypeOf('string');
     expect(Date.parse(result.date)).not.toBeNaN();
     expect(result.roofline.fma.gflops).toBeGreaterThan(0);
     expect(result.roofline.gemm.max_abs_err_sampled).toBeLessThan(1e-3);
+    for (const side of ['page', 'node']) {
+      expect(result.wasm_roofline[side].fmaGflopsPerThread, `wasm roofline in the ${side}`).toBeGreaterThan(0);
+      expect(result.wasm_roofline[side].gemm.gflops).toBeGreaterThan(0);
+    }
+    // The wasm rows are measured against the wasm roofline of their side.
+    for (const row of rows.filter((r) => kWasmRows.includes(r.backend))) expect(row.pct_fma_peak, row.backend).toBeGreaterThan(0);
 
-    const rows = result.rows as Row[];
     expect(rows).toHaveLength(2 * kBackends.length);
     for (const shape of [{ layers: 1, bidirectional: false }, { layers: 2, bidirectional: true }]) {
       const ofShape = rows.filter((r) => r.layers === shape.layers && r.bidirectional === shape.bidirectional);
@@ -86,7 +95,7 @@ describe('npm run bench -- --quick', () => {
       maxBuffer: 16 << 20,
       timeout: 110_000,
     });
-    expect(stdout).toMatch(/^\[1\/8\] \(4,6,3,8\) training step webgpu-lstm\/webgpu: median /m);
+    expect(stdout).toMatch(/^\[ 1\/11\] \(4,6,3,8\) training step webgpu-lstm\/webgpu: median /m);
 
     const result = JSON.parse(readFileSync(resolve(kTrainOut, 'latest.json'), 'utf8'));
     expect(result.roofline).toBeNull();
@@ -95,7 +104,9 @@ describe('npm run bench -- --quick', () => {
     expect(rows.map((r) => r.backend)).toEqual(kTrainBackends);
     const reference = rows.find((r) => r.backend === 'webgpu-lstm/cpu')!;
     expect(reference.losses).toHaveLength(result.protocol.train.check_steps);
-    for (const row of rows) {
+    const torch = rows.find((r) => r.backend === 'torch/cpu')!;
+    if (torch.status === 'error') expect(torch.error).toMatch(kNoTorch);
+    for (const row of rows.filter((r) => r.status !== 'error' || r.backend !== 'torch/cpu')) {
       expect(row.task).toBe('train');
       expect(row.status, `${row.backend}: ${JSON.stringify(row)}`).toBe('ok');
       expect(Number.isFinite(row.median_ms) && row.median_ms > 0, `${row.backend} median`).toBe(true);
