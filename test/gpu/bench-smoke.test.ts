@@ -30,6 +30,8 @@ interface Row {
   samples_per_s: number;
   losses: number[] | null;
   max_rel_loss_err_vs_cpu: number | null;
+  pct_fma_peak: number | null;
+  error: string | null;
 }
 
 // The quick bench end to end, as CI runs it: every backend on the tiny shapes, outputs written to

@@ -176,6 +176,8 @@ export class WasmEngine {
   /** Runs every call of the plan on every thread (solo calls on this one), in order; throws if a kernel trapped. */
   run(plan: Plan): void {
     if (this.disposed) throw new LstmError('DISPOSED', 'wasm backend: it was disposed; create a backend and load the model again');
+    // A plan of solo calls (with barriers and fills, which one thread does whole) wakes no helper.
+    if (!this.pool || plan.every((call) => call.solo || call.kernel === 'barrier' || call.kernel === 'fill')) return this.runAlone(plan);
     let failure: unknown = null;
     const context0 = this.layout.contexts;
     if (this.pool) {
@@ -192,6 +194,15 @@ export class WasmEngine {
     if (failure || helperFailed) {
       if (this.pool) this.resetBarrier();
       throw new Error(`wasm engine: a kernel failed (${failure ? (failure as Error).message : 'in a helper thread'})`);
+    }
+  }
+
+  /** Every call on this thread's single-thread context, barriers skipped (one thread waits for no one); the helpers go on sleeping. */
+  private runAlone(plan: Plan): void {
+    try {
+      for (const call of plan) if (call.kernel !== 'barrier') this.exports[call.kernel](...call.args, this.layout.solo);
+    } catch (error) {
+      throw new Error(`wasm engine: a kernel failed (${(error as Error).message})`);
     }
   }
 

@@ -94,14 +94,14 @@ export function backwardPass(
           { kernel: 'transpose', args: [rows, H, record.trace!.hPrev, H, operand + I * rows * 4, rows] },
           { kernel: 'fill', args: [operand + (I + H) * rows * 4, rows, 1] },
           barrier,
-          { kernel: 'gemm', args: [I + H + 1, columns, rows, operand, rows, dz, dzStride * 4, 64, gradients[k], columns, 0, 0], solo: productIsSolo(threads, I + H + 1, columns, rows) },
+          { kernel: 'gemm', args: [I + H + 1, columns, rows, operand, rows, dz, dzStride * 4, 64, gradients[k], columns, 0, 0], solo: productIsSolo(threads, I + H + 1, columns, rows, engine.canBlock) },
           barrier,
         );
         const target = layer > 0 ? dBelow[layer % 2] : dx;
         if (target) {
           const accumulate = direction > 0 ? kGemm.accumulate : 0;
           plan.push(
-            { kernel: 'gemm', args: [rows, I, columns, dz, dzStride, weights.layers[k].weightIhColumns, 64, columns * 64, target, I, 0, accumulate], solo: productIsSolo(threads, rows, I, columns) },
+            { kernel: 'gemm', args: [rows, I, columns, dz, dzStride, weights.layers[k].weightIhColumns, 64, columns * 64, target, I, 0, accumulate], solo: productIsSolo(threads, rows, I, columns, engine.canBlock) },
             barrier,
           );
         }

@@ -97,7 +97,7 @@ export class ForwardPass {
         this.records.push({ packed: layer, input: input0, inputStride, output, trace, traceBlock: traceAt });
         const I = layer.inputSize;
         this.plan.push(
-          { kernel: 'gemm', args: [rows, columns, I, input0, inputStride, layer.weightIh, 64, I * 64, g, columns, layer.biasIh, 0], solo: productIsSolo(threads, rows, columns, I) },
+          { kernel: 'gemm', args: [rows, columns, I, input0, inputStride, layer.weightIh, 64, I * 64, g, columns, layer.biasIh, 0], solo: productIsSolo(threads, rows, columns, I, engine.canBlock) },
           { kernel: 'barrier', args: [] },
           {
             kernel: 'lstmForward',

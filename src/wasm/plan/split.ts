@@ -26,9 +26,16 @@ export function recurrenceSplit(threads: number, batch: number, hidden: number, 
 
 /** Below this many multiply-adds a product runs on one thread (waking the others costs more). */
 const kMinSharedProduct = 65_536;
+/**
+ * The same where the caller may not sleep (a page's main thread): waking helpers that sleep in
+ * Atomics.wait and spinning until they finish cost Chromium about 1–2 ms a call on 2 cores
+ * (docs/wasm.md), so only products of about a millisecond's work or more are shared there.
+ */
+const kMinSharedProductAwake = 16_777_216;
 
-export function productIsSolo(threads: number, rows: number, columns: number, inner: number): boolean {
-  return threads <= 1 || rows < 2 * threads || rows * columns * inner < kMinSharedProduct;
+export function productIsSolo(threads: number, rows: number, columns: number, inner: number, callerCanSleep = true): boolean {
+  const least = callerCanSleep ? kMinSharedProduct : kMinSharedProductAwake;
+  return threads <= 1 || rows < 2 * threads || rows * columns * inner < least;
 }
 
 /**
