@@ -168,6 +168,24 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     ],
     notes: ['A progress bar per epoch (loss, validation loss on the test windows, time left) goes to stderr when it is a terminal.'],
   },
+  // GPU against CPU on this machine (src/cli/bench-command.ts over benchmark()).
+  bench: {
+    summary: "times WebGPU, the wasm engine (1 thread and all threads) and the float64 reference on the model, after checking each one's output against the reference; a table and the GPU/CPU crossover",
+    flags: [
+      { ...model, required: false, text: 'the model to time (ours, ONNX or safetensors); default: a seeded random one-layer model of each shape\'s I and H' },
+      from,
+      { name: 'shapes', value: '"B,T,I,H …"', text: 'the shapes, space-separated (with --model, B,T is enough); default "1,100,32,128 16,100,32,128 64,100,32,128", or B = 1, 16, 64 at T = 100 with --model' },
+      { name: 'engines', value: 'webgpu,wasm,cpu', text: 'the engines to time (default all three); one that cannot open here is listed as absent, with the reason' },
+      { name: 'threads', value: 'N[,M]', text: "the wasm engine's thread counts, a row each (default 1 and all: the cores available)" },
+      { name: 'reps', value: 'N', text: 'timed runs per engine and shape, interleaved across engines, after one warm-up (default 10)' },
+      { name: 'budget', value: 'S', text: 'seconds each engine may spend on one shape, warm-up included (default 20); it stops after the run that would pass it' },
+      { name: 'seed', value: 'S', text: 'seeds the input and the random model (default 0)' },
+      runtime,
+      maxBytes,
+      { name: 'json', text: 'print the whole result as one JSON object (rows, engines, crossover, protocol), no progress bar' },
+    ],
+    notes: ['Times are of one forward call (upload, compute, readback), medians of the timed runs. A progress bar goes to stderr when it is a terminal (cli-progress installed).'],
+  },
 };
 
 /** The package's version, from its package.json (next to dist/ when installed, two folders up in the source tree). */

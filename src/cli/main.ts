@@ -5,6 +5,7 @@ import { commandHelp, packageVersion, usageText } from './help.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
 import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
 import { forecastCommand, kForecastFlags } from './forecast-command.js';
+import { benchCommand, kBenchFlags } from './bench-command.js';
 import { convertCommand, isForeignModel, kConvertFlags, runSequenceCommand, verifySequenceCommand } from './model-commands.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
@@ -16,6 +17,7 @@ export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
   forecast: { flags: kForecastFlags, run: forecastCommand },
+  bench: { flags: kBenchFlags, run: benchCommand },
 };
 
 /** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */
