@@ -11,7 +11,7 @@ import { convertCommand, isForeignModel, kConvertFlags, runSequenceCommand, veri
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   // A Keras / TensorFlow.js model (src/formats/load.ts) takes the sequence-model path (src/cli/model-commands.ts).
   run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
-  verify: { flags: ['model', 'weights', 'from', 'input', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
+  verify: { flags: ['model', 'weights', 'from', 'input', 'backend', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
   convert: { flags: kConvertFlags, run: convertCommand },
   info: { flags: ['runtime'], run: infoCommand },
   grad: { flags: kGradFlags, run: gradCommand },
