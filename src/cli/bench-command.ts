@@ -48,6 +48,20 @@ function parseThreads(text: string | undefined): number[] | undefined {
   return counts;
 }
 
+/** An integer flag from `min` to `max`, or undefined (benchmark()'s default) when absent. */
+function countFlag(args: ParsedArgs, name: string, max: number, min = 1): number | undefined {
+  if (!args.flags.has(name)) return undefined;
+  const value = Number(args.flags.get(name));
+  if (!Number.isInteger(value) || value < min || value > max) throw invalidArgument(`bench: --${name} expects an integer from ${min} to ${max}, got ${describeValue(args.flags.get(name))}`);
+  return value;
+}
+
+function positiveFlag(args: ParsedArgs, name: string): number {
+  const value = Number(args.flags.get(name));
+  if (!(value > 0) || !Number.isFinite(value)) throw invalidArgument(`bench: --${name} expects a positive number of seconds, got ${describeValue(args.flags.get(name))}`);
+  return value;
+}
+
 function loadModel(args: ParsedArgs, maxBytes: number): LSTM | null {
   const path = args.flags.get('model');
   if (path === undefined) return null;
@@ -95,9 +109,9 @@ export async function benchCommand(args: ParsedArgs, print: Print, warn: Print):
     result = await benchmark(model, shapes, {
       engines: parseEngines(args.flags.get('engines')),
       threads: parseThreads(args.flags.get('threads')),
-      reps: args.flags.has('reps') ? numberFlag(args, 'reps', 10) : undefined,
-      budgetMs: args.flags.has('budget') ? numberFlag(args, 'budget', 20) * 1000 : undefined,
-      seed: args.flags.has('seed') ? numberFlag(args, 'seed', 0) : undefined,
+      reps: countFlag(args, 'reps', 1000),
+      budgetMs: args.flags.has('budget') ? positiveFlag(args, 'budget') * 1000 : undefined,
+      seed: countFlag(args, 'seed', 2 ** 31, 0),
       runtime,
       onProgress: (p) => bar.update(p.done, p.total, p.shape ? `(${p.shape.batch},${p.shape.steps},${p.shape.inputSize},${p.shape.hiddenSize}) ${p.message}` : p.message),
     });

@@ -68,5 +68,7 @@ describe('webgpu-lstm bench', () => {
     expect(engines.stderr).toMatch(/bench: --engines expects a comma-separated list of webgpu, wasm, cpu, got "gpu"/);
     const threads = await cli(['bench', '--threads', '0']);
     expect(threads.stderr).toMatch(/bench: --threads expects thread counts from 1 to 64/);
+    expect((await cli(['bench', '--reps', '0'])).stderr).toMatch(/bench: --reps expects an integer from 1 to 1000, got "0"/);
+    expect((await cli(['bench', '--budget', '-1'])).stderr).toMatch(/bench: --budget expects a positive number of seconds, got "-1"/);
   });
 });
