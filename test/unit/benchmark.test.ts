@@ -45,6 +45,9 @@ describe('the crossover in words', () => {
   it('says WebGPU is faster at every shape, and names the reference when it is the only CPU engine', () => {
     expect(describeCrossover([row('webgpu', 1, 1), row('wasm', 1, 2), row('webgpu', 8, 1), row('wasm', 8, 9)]).summary).toBe('WebGPU is faster at every shape tried here');
     expect(describeCrossover([row('webgpu', 1, 3), row('cpu', 1, 2)]).summary).toBe('The CPU reference is faster at every shape tried here');
+    // The reference fastest at one B, the wasm engine at another: both are named.
+    const mixed = [row('webgpu', 1, 9), row('wasm', 1, 3), row('cpu', 1, 2), row('webgpu', 8, 9), row('wasm', 8, 3), row('cpu', 8, 5)];
+    expect(describeCrossover(mixed).summary).toBe('The CPU side (the wasm engine or the reference, whichever was faster) is faster at every shape tried here');
   });
 
   it('lists both sides when the winner changes more than once, and the wasm engine from a B when it wins the large ones', () => {
