@@ -124,3 +124,28 @@ describe('grad, train and forecast --backend wasm', () => {
     expect(Math.abs(wasm.test_rmse - cpu.test_rmse) / cpu.test_rmse).toBeLessThan(1e-3);
   });
 });
+
+describe('run and verify --backend wasm on a TensorFlow.js model (its LSTMs on the wasm engine, the layers between on the host)', () => {
+  const tfjs = (name: string) => join(__dirname, '../fixtures/tfjs', name);
+  const inProcess = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  };
+
+  it('run: TensorFlow.js\'s prediction, every LSTM layer placed on wasm; verify: PASS', async () => {
+    const io = JSON.parse(readFileSync(tfjs('masking/io.json'), 'utf8'));
+    const x = file('tfjs-x.json', { x: io.input });
+    const run = await inProcess(['run', '--model', tfjs('masking/model.json'), '--input', x, '--backend', 'wasm']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.backend).toBe('wasm');
+    expect(report.placement.every((p: { backend: string }) => p.backend === 'wasm')).toBe(true);
+    expect(maxAbsDiff(report.prediction.data, io.expected.data)).toBeLessThan(1e-5);
+    const verify = await inProcess(['verify', '--model', tfjs('masking/model.json'), '--input', x, '--backend', 'wasm']);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^PASS: prediction max abs error \S+ \(tolerance \|wasm − cpu\|/m);
+  });
+});
