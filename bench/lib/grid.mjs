@@ -1,4 +1,7 @@
 // The shapes the bench runs and the arithmetic it credits each one with.
+import { loadDist } from './dist.mjs';
+
+const { lib } = await loadDist();
 
 /**
  * @typedef {{ batch: number, steps: number, inputSize: number, hiddenSize: number, layers: number, bidirectional: boolean }} Shape
@@ -55,15 +58,9 @@ export function shapeLabel(s) {
   return `(${s.batch},${s.steps},${s.inputSize},${s.hiddenSize})${extra ? ` ${extra}` : ''}`;
 }
 
-/** FLOPs of one forward: 2·B·T·4H·(I_k + H) for every layer k and direction. @param {Shape} s */
+/** FLOPs of one forward: the library's forwardFlops (benchmark() credits the same), 2·B·T·4H·(I_k + H) per layer k and direction. @param {Shape} s */
 export function forwardFlops(s) {
-  const D = s.bidirectional ? 2 : 1;
-  let flops = 0;
-  for (let k = 0; k < s.layers; k++) {
-    const inputWidth = k === 0 ? s.inputSize : D * s.hiddenSize;
-    flops += D * 2 * s.batch * s.steps * 4 * s.hiddenSize * (inputWidth + s.hiddenSize);
-  }
-  return flops;
+  return lib.forwardFlops(s);
 }
 
 /**

@@ -1,14 +1,12 @@
 // From timed runs to the figures the bench reports: one row per backend × shape.
+import { loadDist } from './dist.mjs';
 import { taskFlops } from './grid.mjs';
 
 /** The backend every speed-up is stated for. */
 export const kSubject = 'webgpu-lstm/webgpu';
 
-/** @param {number[]} sorted ascending */
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+// Medians as benchmark() takes them (the library's summarizeTimes): one protocol, one definition.
+const { lib } = await loadDist();
 
 /**
  * The row of latest.json. A forward backend over budget reports its one time (the first result)
@@ -21,8 +19,8 @@ function median(sorted) {
 export function makeRow(shape, cell, task = 'forward') {
   const times = cell.status === 'over budget' && cell.times_ms.length === 0 && cell.first_result_ms !== null ? [cell.first_result_ms] : cell.times_ms;
   const timed = (cell.status === 'ok' || cell.status === 'over budget') && times.length > 0;
-  const sorted = timed ? [...times].sort((a, b) => a - b) : [];
-  const medianMs = timed ? median(sorted) : null;
+  const summary = timed ? lib.summarizeTimes(times) : null;
+  const medianMs = summary?.medianMs ?? null;
   const gflops = medianMs ? taskFlops(shape, task) / medianMs / 1e6 : null;
   return {
     task,
@@ -35,8 +33,8 @@ export function makeRow(shape, cell, task = 'forward') {
     bidirectional: shape.bidirectional,
     status: cell.status,
     median_ms: medianMs,
-    min_ms: timed ? sorted[0] : null,
-    max_ms: timed ? sorted.at(-1) : null,
+    min_ms: summary?.minMs ?? null,
+    max_ms: summary?.maxMs ?? null,
     gflops,
     max_abs_err_vs_cpu: cell.max_abs_err_vs_cpu,
     reps: cell.times_ms.length,

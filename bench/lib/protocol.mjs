@@ -4,6 +4,7 @@
 // take the same steps (bench/page/host.js).
 import { kNodeBackendIds, kReferenceId } from '../page/backend-ids.js';
 import { kCheckSteps, kLossTolerance } from '../page/train-settings.js';
+import { loadDist } from './dist.mjs';
 import { formatError, formatMs } from './format.mjs';
 
 /** A peer whose output differs from the reference by more than this computes something else. */
@@ -128,33 +129,31 @@ function warmupLine(cell) {
 }
 
 /**
- * Round r times every backend still running once, starting one further along the list each round
- * so no backend always runs right after the same neighbour. A backend stops when its next run would
- * take it past its budget (it always gets one timed run), or when a run fails.
+ * The interleaved rounds, by the library's own protocol (timeInterleaved, which benchmark() runs
+ * too): every backend still running once per round, starting one further along each round; a
+ * backend stops when its next run would take it past its budget (it always gets one timed run),
+ * or when a run fails.
  * @param {(id: string) => Caller | null} side
  */
 async function timeInterleaved(side, cells, options, log) {
-  let active = cells;
-  for (let round = 0; round < options.reps && active.length > 0; round++) {
-    const order = active.map((_, i) => active[(i + round) % active.length]);
-    const timedThisRound = [];
-    for (const cell of order) {
-      const spent = cell.warmup_ms + cell.times_ms.reduce((a, b) => a + b, 0);
-      const last = cell.times_ms.at(-1) ?? 0;
-      if (cell.times_ms.length > 0 && spent + last > options.budgetMs) {
-        cell.note = `budget of ${formatMs(options.budgetMs)} allowed ${cell.times_ms.length} of ${options.reps} timed runs`;
-        active = active.filter((c) => c !== cell);
-        continue;
-      }
-      const reply = await /** @type {Caller} */ (side(cell.backend))('time', cell.backend);
-      if (reply.ok) {
-        cell.times_ms.push(reply.ms);
-        timedThisRound.push(`${cell.backend} ${formatMs(reply.ms)}`);
-      } else {
-        Object.assign(cell, { status: 'error', error: reply.error });
-        active = active.filter((c) => c !== cell);
-      }
-    }
-    if (timedThisRound.length) log(`  round ${round + 1}/${options.reps}: ${timedThisRound.join(', ')}`);
+  const { lib } = await loadDist();
+  const outcomes = await lib.timeInterleaved(
+    cells.map((cell) => ({ id: cell.backend, warmupMs: cell.warmup_ms })),
+    options,
+    async (id) => {
+      const reply = await /** @type {Caller} */ (side(id))('time', id);
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.ms;
+    },
+    (report) => {
+      if (report.timed.length) log(`  round ${report.round + 1}/${options.reps}: ${report.timed.map((t) => `${t.id} ${formatMs(t.ms)}`).join(', ')}`);
+    },
+  );
+  for (const cell of cells) {
+    const outcome = outcomes.get(cell.backend);
+    if (!outcome) continue;
+    cell.times_ms.push(...outcome.timesMs);
+    if (outcome.stop === 'budget') cell.note = `budget of ${formatMs(options.budgetMs)} allowed ${cell.times_ms.length} of ${options.reps} timed runs`;
+    if (outcome.stop === 'error') Object.assign(cell, { status: 'error', error: outcome.error });
   }
 }

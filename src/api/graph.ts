@@ -91,7 +91,8 @@ async function runGraph(model: SequenceModel, runners: ReadonlyMap<string, Runne
       stats.dispatches += result.stats.dispatches;
       stats.submits += result.stats.submits;
       stats.readbacks += result.stats.readbacks;
-      if (result.stats.backend === 'webgpu') backend = 'webgpu';
+      // The backend that ran LSTMs: WebGPU where any layer ran there (the others fell back to the CPU), else the wasm engine's.
+      if (result.stats.backend === 'webgpu' || (result.stats.backend === 'wasm' && backend === 'cpu')) backend = result.stats.backend;
       return result;
     });
   }

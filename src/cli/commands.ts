@@ -15,7 +15,7 @@ import { modelFromJSON } from '../formats/model-json.js';
 import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
 import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
-import { openCliBackend } from './open-backend.js';
+import { kCliBackends, openCliBackend, type CliPreference } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
 
@@ -72,15 +72,16 @@ function inputFile(args: ParsedArgs, modelPath: string, modelFile: unknown, maxB
 function warnNonFinite(result: ForwardResult, warn: Print): void {
   const count = result.stats.nonFiniteOutputs;
   if (count === 0) return;
-  const where = result.stats.backend === 'webgpu' ? 'float32 on the GPU overflowed (|W x + b| beyond 3.4e38?)' : 'the float64 reference overflowed';
+  const where = result.stats.backend === 'cpu' ? 'the float64 reference overflowed' : `float32 ${result.stats.backend === 'wasm' ? 'in the wasm engine' : 'on the GPU'} overflowed (|W x + b| beyond 3.4e38?)`;
   warn(`webgpu-lstm: warning: ${count} values of output, h_n and c_n are NaN or ±Infinity although every input and weight is finite: ${where}`);
 }
 
-interface GpuRun {
+interface BackendRun {
   readonly result: ForwardResult;
-  readonly adapter: AdapterSummary;
-  readonly runtime: NodeRuntime;
-  /** Why WebGPU and this runtime ran (with runtime 'auto', why the ones before it did not). */
+  /** WebGPU's adapter and runtime; null on the wasm engine. */
+  readonly adapter: AdapterSummary | null;
+  readonly runtime: NodeRuntime | null;
+  /** Why this backend (and runtime) ran: with 'auto', why the ones before it did not. */
   readonly reason: string;
   readonly browser: string | null;
 }
@@ -95,10 +96,10 @@ function runtimeFlag(args: ParsedArgs): NodeRuntime | 'auto' {
 }
 
 /**
- * One forward call on WebGPU in the chosen runtime. With prefer 'auto' and no runtime that works,
- * resolves to the reason instead (the caller runs the CPU reference and says so).
+ * One forward call on WebGPU (in the chosen runtime) or the wasm engine. Where 'auto' lands on the
+ * float64 reference (no SIMD), resolves to the reason instead (the caller runs the reference).
  */
-async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'auto', runtime: NodeRuntime | 'auto', warn: Print): Promise<GpuRun | { cpuReason: string }> {
+async function runOnBackend(model: LSTM, input: ParsedInput, prefer: CliPreference, runtime: NodeRuntime | 'auto', warn: Print): Promise<BackendRun | { cpuReason: string }> {
   const backend = await openCliBackend(prefer, runtime, warn);
   if (backend.kind === 'cpu') {
     await backend.close();
@@ -108,7 +109,7 @@ async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'aut
     const runner = await backend.load(model);
     try {
       const result = await runner.forward(input.x, input.options);
-      return { result, adapter: backend.adapter!, runtime: backend.runtime!, reason: backend.reason, browser: backend.browser };
+      return { result, adapter: backend.adapter, runtime: backend.runtime, reason: backend.reason, browser: backend.browser };
     } finally {
       runner.dispose();
     }
@@ -121,15 +122,15 @@ async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'aut
 export async function runCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const { model, input, prepared } = loadCase(args, args.flags.has('trace'));
   const backend = args.flags.get('backend') ?? 'auto';
-  if (!['cpu', 'webgpu', 'auto'].includes(backend)) {
-    throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
+  if (!(kCliBackends as readonly string[]).includes(backend)) {
+    throw invalidArgument(`run: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
   }
   const runtime = runtimeFlag(args);
-  let gpu: GpuRun | null = null;
+  let gpu: BackendRun | null = null;
   let reason = 'the CPU backend was requested';
   if (backend !== 'cpu') {
-    // Any fall back (to Chromium, to the CPU) is said on stderr by openCliBackend.
-    const run = await runOnGpu(model, input, backend as 'webgpu' | 'auto', runtime, warn);
+    // Where 'auto' did not land on WebGPU (the wasm engine, the reference, Chromium), openCliBackend says so on stderr.
+    const run = await runOnBackend(model, input, backend as CliPreference, runtime, warn);
     if ('cpuReason' in run) {
       reason = run.cpuReason;
     } else {
@@ -145,7 +146,7 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
     runtime: gpu?.runtime ?? null,
     adapter: gpu?.adapter ?? null,
     // The adapter's own words for its driver (Dawn on Vulkan: e.g. "SwiftShader driver 5.0.0").
-    driver: gpu?.adapter.description || null,
+    driver: gpu?.adapter?.description || null,
     browser: gpu?.browser ?? null,
     stats: { dispatches: result.stats.dispatches, submits: result.stats.submits, readbacks: result.stats.readbacks, nonFiniteOutputs: result.stats.nonFiniteOutputs },
   };
@@ -171,33 +172,46 @@ export function counters(stats: { dispatches: number; submits: number; readbacks
   return `${plural(stats.dispatches, 'dispatch', 'dispatches')}, ${plural(stats.submits, 'submit')}, ${plural(stats.readbacks, 'readback')}`;
 }
 
-function formatError(name: string, e: VerifyReport['output']): string {
-  const worst = e.worst ? ` worst at ${Object.entries(e.worst.at).map(([k, v]) => `${k}=${v}`).join(' ')} (cpu ${e.worst.expected}, gpu ${e.worst.actual})` : '';
+function formatError(name: string, e: VerifyReport['output'], side: string): string {
+  const worst = e.worst ? ` worst at ${Object.entries(e.worst.at).map(([k, v]) => `${k}=${v}`).join(' ')} (cpu ${e.worst.expected}, ${side} ${e.worst.actual})` : '';
   return `${name.padEnd(10)} max abs ${e.maxAbs.toExponential(3)}  max rel ${e.maxRel.toExponential(3)}  outside tolerance ${e.failures}${worst}`;
 }
 
-/** `verify`: WebGPU against the float64 reference; exits 1 when any element is outside the tolerance. */
+/** Where verify's subject ran: the adapter and runtime of WebGPU, or the wasm engine's threads and build. */
+function subjectLine(run: BackendRun): string {
+  const a = run.adapter;
+  if (!a) return `engine: wasm (float32, on the CPU): ${run.reason.replace(/^the wasm backend was requested; /, '')}`;
+  return `adapter: ${a.vendor} ${a.architecture}${a.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${run.browser ?? `Dawn in Node${a.description ? `, ${a.description}` : ''}`}`;
+}
+
+/**
+ * `verify`: WebGPU (default) or, with --backend wasm, the wasm engine against the float64
+ * reference; exits 1 when any element is outside the tolerance. No 'auto': what is judged is named.
+ */
 export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const { model, input } = loadCase(args);
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
+  const subject = args.flags.get('backend') ?? 'webgpu';
+  if (subject !== 'webgpu' && subject !== 'wasm') throw invalidArgument(`verify: --backend expects webgpu or wasm (the backend judged against the float64 reference), got ${describeValue(subject)}`);
+  const side = subject === 'webgpu' ? 'gpu' : 'wasm';
   const reference = referenceResult(model, input.x, input.options);
-  const gpu = await runOnGpu(model, input, 'webgpu', runtimeFlag(args), warn);
-  // prefer 'webgpu' throws BACKEND_UNAVAILABLE rather than fall back.
-  if ('cpuReason' in gpu) throw new LstmError('BACKEND_UNAVAILABLE', gpu.cpuReason);
-  const report = compareResults(model.config, reference, gpu.result, tolerance);
+  const run = await runOnBackend(model, input, subject, runtimeFlag(args), warn);
+  // prefer 'webgpu' and 'wasm' throw BACKEND_UNAVAILABLE rather than fall back.
+  if ('cpuReason' in run) throw new LstmError('BACKEND_UNAVAILABLE', run.cpuReason);
+  const report = compareResults(model.config, reference, run.result, tolerance);
   warnNonFinite(reference, warn);
-  warnNonFinite(gpu.result, warn);
-  print(`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture}${gpu.adapter.isSoftware ? ' (software adapter: CPU speed behind a GPU API)' : ''}; ${gpu.browser ?? `Dawn in Node${gpu.adapter.description ? `, ${gpu.adapter.description}` : ''}`}`);
+  warnNonFinite(run.result, warn);
+  print(subjectLine(run));
   print(`shape: T=${input.options.steps} B=${input.options.batch} I=${model.config.inputSize} H=${model.config.hiddenSize} layers=${model.config.numLayers}${model.config.bidirectional ? ' bidirectional' : ''}`);
-  print(formatError('output', report.output));
-  print(formatError('h_n', report.hN));
-  print(formatError('c_n', report.cN));
-  if (report.prediction) print(formatError('prediction', report.prediction));
-  if (report.trace) print(formatError('trace', report.trace));
-  for (const key of report.missing) print(`${key}: missing from the GPU's result`);
-  const s = gpu.result.stats;
+  print(formatError('output', report.output, side));
+  print(formatError('h_n', report.hN, side));
+  print(formatError('c_n', report.cN, side));
+  if (report.prediction) print(formatError('prediction', report.prediction, side));
+  if (report.trace) print(formatError('trace', report.trace, side));
+  for (const key of report.missing) print(`${key}: missing from the ${subject === 'webgpu' ? "GPU's" : "wasm engine's"} result`);
+  const s = run.result.stats;
   print(`counters: ${counters(s)}`);
-  print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
+  print(`${report.passed ? 'PASS' : 'FAIL'}: max abs error ${report.maxAbs.toExponential(3)} (tolerance |${side} − cpu| ≤ ${tolerance.atol} + ${tolerance.rtol}·|cpu|)`);
   return report.passed ? 0 : 1;
 }
 

@@ -14,7 +14,7 @@ import { forecastSvg } from '../forecast/svg-plot.js';
 import type { TransformKind } from '../forecast/transform.js';
 import { modelToJSON } from '../formats/model-json.js';
 import type { NodeBackend, NodeRuntime } from '../node/node-backend.js';
-import { noteCpuFallback, openCliBackend } from './open-backend.js';
+import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
 import type { ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, plural, type Print } from './commands.js';
 import { epochProgress } from './progress-bar.js';
@@ -85,17 +85,18 @@ function forecastOptions(args: ParsedArgs): { recipe: RecipeName; options: Forec
 const cpuSource: TrainerSource = { train: (model, options) => createTrainer(model, options, (m, setup) => new CpuTrainingBackend(m, setup)) };
 
 /**
- * Where training runs. cpu: the CPU trainer directly (no GPU code loaded). webgpu: WebGPU or an
- * error. auto: WebGPU when it opens and trains, else the CPU, said on stderr.
+ * Where training runs. cpu: the CPU trainer directly (no GPU code loaded). webgpu, wasm: that
+ * backend or an error. auto: the library's 'auto' (WebGPU on a hardware adapter, else the wasm
+ * engine), and the CPU where that cannot train; said on stderr.
  */
 async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: TrainerSource; backend: NodeBackend | null }> {
   const prefer = args.flags.get('backend') ?? 'auto';
-  if (prefer !== 'cpu' && prefer !== 'webgpu' && prefer !== 'auto') throw invalidArgument(`forecast: --backend expects cpu, webgpu or auto, got ${describeValue(prefer)}`);
+  if (!(kCliBackends as readonly string[]).includes(prefer)) throw invalidArgument(`forecast: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(prefer)}`);
   const runtime = args.flags.get('runtime') ?? 'dawn';
   if (runtime !== 'dawn' && runtime !== 'chromium') throw invalidArgument(`forecast: --runtime expects dawn or chromium, got ${describeValue(runtime)}`);
   if (prefer === 'cpu') return { source: cpuSource, backend: null };
-  const backend = await openCliBackend(prefer, runtime as NodeRuntime, warn);
-  if (prefer === 'webgpu') return { source: backend, backend };
+  const backend = await openCliBackend(prefer as CliPreference, runtime as NodeRuntime, warn);
+  if (prefer !== 'auto') return { source: backend, backend };
   const source: TrainerSource = {
     train: async (model, options) => {
       try {
@@ -188,7 +189,7 @@ async function report(run: ForecastRun, { args, recipe, options, source, json }:
   const { data } = run;
   print(`series: ${source}: ${plural(data.series.length, 'value')}; ${plural(data.train.targets.length, 'training window')}, ${plural(data.test.targets.length, 'test window')} (the test part starts at index ${data.split})`);
   print(`recipe ${recipe}: transform ${options.transform}, window ${options.window}, LSTM(${options.units}) + Dense(1), ${plural(options.epochs, 'epoch')}, batch ${options.batchSize}, Adam lr ${options.lr}, seed ${options.seed}`);
-  print(`trained on the ${run.backend === 'cpu' ? 'CPU (float64)' : 'GPU (WebGPU)'} in ${run.seconds.toFixed(1)} s`);
+  print(`trained on the ${run.backend === 'cpu' ? 'CPU (float64)' : run.backend === 'wasm' ? 'CPU (the wasm engine, float32)' : 'GPU (WebGPU)'} in ${run.seconds.toFixed(1)} s`);
   const [train, test, persistence, seasonal] = formatRmses([run.trainRmse, run.testRmse, run.persistenceRmse, run.seasonalRmse]);
   print(`RMSE in the series' units: train ${train}, test ${test}`);
   print(`baselines on the same test windows: persistence ${persistence}, seasonal persistence (season ${options.season}) ${seasonal}`);

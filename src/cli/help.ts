@@ -34,8 +34,10 @@ const input: FlagHelp = { name: 'input', value: 'X.json', text: 'the input file 
 const maxBytes: FlagHelp = { name: 'max-bytes', value: 'N', text: 'memory budget for each file and for what it declares (default 1073741824, 1 GiB)' };
 const backend: FlagHelp = {
   name: 'backend',
-  value: 'cpu|webgpu|auto',
-  text: 'where to compute (default auto: WebGPU where an adapter is found, else the CPU, said on stderr)',
+  value: 'cpu|wasm|webgpu|auto',
+  text:
+    "where to compute: cpu the float64 reference, wasm the float32 wasm engine (SIMD, threads), webgpu WebGPU. " +
+    "auto (default): WebGPU on a hardware adapter, else the wasm engine (a software adapter such as SwiftShader is CPU speed behind a GPU API), said on stderr",
 };
 const runtime: FlagHelp = {
   name: 'runtime',
@@ -49,8 +51,8 @@ const runtime: FlagHelp = {
 
 const trainingBackend: FlagHelp = {
   name: 'backend',
-  value: 'cpu|webgpu|auto',
-  text: 'auto (default): WebGPU (float32) where Dawn opens, else the CPU (float64), said on stderr; webgpu fails (exit 3) without an adapter',
+  value: 'cpu|wasm|webgpu|auto',
+  text: 'auto (default): WebGPU (float32) on a hardware adapter, else the wasm engine (float32, on the CPU), said on stderr; cpu the float64 reference; webgpu fails (exit 3) without an adapter',
 };
 const trainingRuntime: FlagHelp = {
   name: 'runtime',
@@ -80,7 +82,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   verify: {
-    summary: 'WebGPU against the float64 CPU reference, element by element',
+    summary: 'WebGPU or the wasm engine (--backend wasm) against the float64 CPU reference, element by element',
     flags: [
       model,
       weights,
@@ -88,6 +90,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       input,
       { name: 'atol', value: 'A', text: 'absolute tolerance (default 1e-5)' },
       { name: 'rtol', value: 'R', text: 'relative tolerance (default 1e-5): passes where |gpu − cpu| ≤ atol + rtol·|cpu|' },
+      { name: 'backend', value: 'webgpu|wasm', text: 'the backend judged against the reference (default webgpu)' },
       maxBytes,
       runtime,
     ],
@@ -159,7 +162,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'test-fraction', value: 'F', text: 'the last fraction of the series held out for testing, in (0, 1) (default 0.33)' },
       { name: 'season', value: 'S', text: "the seasonal baseline's lag (default 12)" },
       { name: 'seed', value: 'S', text: 'seeds the initial weights and the shuffling (default 0)' },
-      { ...backend, text: 'where to train (default auto: WebGPU where it opens and trains, else the CPU, said on stderr)' },
+      { ...backend, text: 'where to train: cpu, wasm or webgpu; auto (default): WebGPU on a hardware adapter, else the wasm engine, and the CPU where neither trains, said on stderr' },
       { name: 'runtime', value: 'dawn|chromium', text: "where WebGPU runs (default dawn, in this process; the chromium runtime runs forward calls only and so cannot train)" },
       { name: 'plot', value: 'out.svg', text: 'write an SVG of the series against the one-step-ahead predictions (training and test parts in different colours)' },
       { name: 'save', value: 'model.json', text: 'write the trained model file' },
@@ -167,6 +170,24 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'recipe', value: 'default|seed003', text: "default: diff, 200 epochs, lr 0.005, batch 16, which beats both baselines on the births series; seed003: seed 003's notebook as written (none, 50 epochs, lr 0.001, batch 32), which does not; other flags override it" },
     ],
     notes: ['A progress bar per epoch (loss, validation loss on the test windows, time left) goes to stderr when it is a terminal.'],
+  },
+  // GPU against CPU on this machine (src/cli/bench-command.ts over benchmark()).
+  bench: {
+    summary: "times WebGPU, the wasm engine (1 thread and all threads) and the float64 reference on the model, after checking each one's output against the reference; a table and the GPU/CPU crossover",
+    flags: [
+      { ...model, required: false, text: 'the model to time (ours, ONNX or safetensors); default: a seeded random one-layer model of each shape\'s I and H' },
+      from,
+      { name: 'shapes', value: '"B,T,I,H …"', text: 'the shapes, space-separated (with --model, B,T is enough); default "1,100,32,128 16,100,32,128 64,100,32,128", or B = 1, 16, 64 at T = 100 with --model' },
+      { name: 'engines', value: 'webgpu,wasm,cpu', text: 'the engines to time (default all three); one that cannot open here is listed as absent, with the reason' },
+      { name: 'threads', value: 'N[,M]', text: "the wasm engine's thread counts, a row each (default 1 and all: the cores available)" },
+      { name: 'reps', value: 'N', text: 'timed runs per engine and shape, interleaved across engines, after one warm-up (default 10)' },
+      { name: 'budget', value: 'S', text: 'seconds each engine may spend on one shape, warm-up included (default 20); it stops after the run that would pass it' },
+      { name: 'seed', value: 'S', text: 'seeds the input and the random model (default 0)' },
+      runtime,
+      maxBytes,
+      { name: 'json', text: 'print the whole result as one JSON object (rows, engines, crossover, protocol), no progress bar' },
+    ],
+    notes: ['Times are of one forward call (upload, compute, readback), medians of the timed runs. A progress bar goes to stderr when it is a terminal (cli-progress installed).'],
   },
 };
 

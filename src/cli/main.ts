@@ -5,17 +5,19 @@ import { commandHelp, packageVersion, usageText } from './help.js';
 import { infoCommand, runCommand, verifyCommand, type Print } from './commands.js';
 import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
 import { forecastCommand, kForecastFlags } from './forecast-command.js';
+import { benchCommand, kBenchFlags } from './bench-command.js';
 import { convertCommand, isForeignModel, kConvertFlags, runSequenceCommand, verifySequenceCommand } from './model-commands.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   // A Keras / TensorFlow.js model (src/formats/load.ts) takes the sequence-model path (src/cli/model-commands.ts).
   run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
-  verify: { flags: ['model', 'weights', 'from', 'input', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
+  verify: { flags: ['model', 'weights', 'from', 'input', 'backend', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
   convert: { flags: kConvertFlags, run: convertCommand },
   info: { flags: ['runtime'], run: infoCommand },
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
   forecast: { flags: kForecastFlags, run: forecastCommand },
+  bench: { flags: kBenchFlags, run: benchCommand },
 };
 
 /** Runs the CLI and returns its exit code: 0 success, 1 verification failed, 2 bad usage or input, 3 other errors. */

@@ -7,7 +7,7 @@ import { formatFromExtension, kWritableFormats, loadModelFile, writeModelFile, t
 import { checkShardPath } from '../formats/tfjs/read.js';
 import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
-import { noteCpuFallback, openCliBackend } from './open-backend.js';
+import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
@@ -87,7 +87,7 @@ function sequenceInput(args: ParsedArgs, model: SequenceModel): SequenceInput {
   return { x: x.data, batch: x.shape[0], steps: x.shape.length > 2 || model.input.tokenIds ? x.shape[1] : undefined };
 }
 
-async function onGpu(model: SequenceModel, input: SequenceInput, prefer: 'webgpu' | 'auto', runtime: string | undefined, warn: Print): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
+async function onGpu(model: SequenceModel, input: SequenceInput, prefer: CliPreference, runtime: string | undefined, warn: Print): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
   const backend = await openCliBackend(prefer, (runtime ?? 'auto') as 'auto', warn);
   try {
     const runner = await loadGraph(backend, model);
@@ -108,11 +108,11 @@ export async function runSequenceCommand(args: ParsedArgs, print: Print, warn: P
   const model = loaded.model;
   const input = sequenceInput(args, model);
   const backend = args.flags.get('backend') ?? 'auto';
-  if (!['cpu', 'webgpu', 'auto'].includes(backend)) throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
+  if (!(kCliBackends as readonly string[]).includes(backend)) throw invalidArgument(`run: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
   let run: { result: GraphResult; reason: string; placement: unknown } | null = null;
   if (backend !== 'cpu') {
     try {
-      run = await onGpu(model, input, backend as 'webgpu' | 'auto', args.flags.get('runtime'), warn);
+      run = await onGpu(model, input, backend as CliPreference, args.flags.get('runtime'), warn);
     } catch (error) {
       if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       noteCpuFallback(error.message, warn);
@@ -136,8 +136,10 @@ export async function verifySequenceCommand(args: ParsedArgs, print: Print, warn
   const input = sequenceInput(args, loaded.model);
   const atol = numberFlag(args, 'atol', 1e-5);
   const rtol = numberFlag(args, 'rtol', 1e-4);
+  const subject = args.flags.get('backend') ?? 'webgpu';
+  if (subject !== 'webgpu' && subject !== 'wasm') throw invalidArgument(`verify: --backend expects webgpu or wasm (the backend judged against the float64 reference), got ${describeValue(subject)}`);
   const reference = await referenceGraph(loaded.model, input.x, input);
-  const gpu = await onGpu(loaded.model, input, 'webgpu', args.flags.get('runtime'), warn);
+  const gpu = await onGpu(loaded.model, input, subject, args.flags.get('runtime'), warn);
   let maxAbs = 0;
   let failures = 0;
   reference.prediction.data.forEach((expected, i) => {
@@ -147,7 +149,7 @@ export async function verifySequenceCommand(args: ParsedArgs, print: Print, warn
   });
   print(`model: ${loaded.model.source.format} ${loaded.model.source.kerasVersion ?? ''} layers ${loaded.model.layers.map((l) => l.kind).join(' → ')}`);
   print(`placement: ${JSON.stringify(gpu.placement)}`);
-  print(`${failures === 0 ? 'PASS' : 'FAIL'}: prediction max abs error ${maxAbs.toExponential(3)} (tolerance |gpu − cpu| ≤ ${atol} + ${rtol}·|cpu|), ${failures} outside`);
+  print(`${failures === 0 ? 'PASS' : 'FAIL'}: prediction max abs error ${maxAbs.toExponential(3)} (tolerance |${subject === 'webgpu' ? 'gpu' : 'wasm'} − cpu| ≤ ${atol} + ${rtol}·|cpu|), ${failures} outside`);
   return failures === 0 ? 0 : 1;
 }
 

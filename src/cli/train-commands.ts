@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { noteCpuFallback, openCliBackend } from './open-backend.js';
+import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
 import { targetShape } from '../api/train/data.js';
 import { createTrainer, type Trainer } from '../api/train/trainer.js';
 import { CpuTrainingBackend } from '../cpu/training-backend.js';
@@ -43,13 +43,14 @@ interface OpenTrainer {
 
 /**
  * --backend cpu: the CPU's trainer directly (float64; the CLI's CPU path never loads GPU code).
- * webgpu: WebGPU in --runtime (dawn by default; the chromium runtime runs forward calls only and
- * says so, exit 3). auto (default): WebGPU on Dawn where it opens, else the CPU; which one, and
- * why, is said on stderr.
+ * wasm: the float32 wasm engine, in this process. webgpu: WebGPU in --runtime (dawn by default;
+ * the chromium runtime runs forward calls only and says so, exit 3). auto (default): the library's
+ * 'auto' — WebGPU on a hardware adapter, else the wasm engine — and the CPU reference only where
+ * neither can train; which one, and why, is said on stderr.
  */
 async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, warn: Print, rest: { optimizer?: OptimizerOptions; clipNorm?: number } = {}): Promise<OpenTrainer> {
   const backend = args.flags.get('backend') ?? 'auto';
-  if (!['cpu', 'webgpu', 'auto'].includes(backend)) throw invalidArgument(`${args.command}: --backend expects cpu, webgpu or auto, got ${describeValue(backend)}`);
+  if (!(kCliBackends as readonly string[]).includes(backend)) throw invalidArgument(`${args.command}: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
   const runtime = args.flags.get('runtime') ?? 'dawn';
   if (!['dawn', 'chromium', 'auto'].includes(runtime)) throw invalidArgument(`${args.command}: --runtime expects dawn, chromium or auto, got ${describeValue(runtime)}`);
   const onCpu = async (): Promise<OpenTrainer> => ({
@@ -58,17 +59,21 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
   });
   if (backend === 'cpu') return onCpu();
   try {
-    const gpu = await openCliBackend('webgpu', runtime as 'dawn' | 'chromium' | 'auto', warn);
+    const opened = await openCliBackend(backend as CliPreference, runtime as 'dawn' | 'chromium' | 'auto', warn);
+    if (opened.kind === 'cpu') {
+      await opened.close();
+      return onCpu(); // openCliBackend said why
+    }
     try {
-      const trainer = await gpu.train(model, { loss, ...rest });
-      if (backend === 'auto') warn(`${args.command}: auto: training on WebGPU (${gpu.adapter!.vendor} ${gpu.adapter!.architecture}, runtime ${gpu.runtime}), float32`);
-      return { trainer, close: () => gpu.close() };
+      const trainer = await opened.train(model, { loss, ...rest });
+      if (backend === 'auto' && opened.kind === 'webgpu') warn(`${args.command}: auto: training on WebGPU (${opened.adapter!.vendor} ${opened.adapter!.architecture}, runtime ${opened.runtime}), float32`);
+      return { trainer, close: () => opened.close() };
     } catch (error) {
-      await gpu.close();
+      await opened.close();
       throw error;
     }
   } catch (error) {
-    if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+    if (backend !== 'auto' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
     noteCpuFallback(`${args.command} trains on the CPU (float64), because ${error.message}`, warn);
     return onCpu();
   }

@@ -109,12 +109,12 @@ describe('webgpu-lstm CLI, end to end', () => {
     const auto = await cli(['run', '--model', seed004, '--input', seed004, '--backend', 'auto'], env);
     expect(auto.code).toBe(0);
     const result = JSON.parse(auto.stdout);
-    expect(result.backend).toBe('cpu');
-    expect(result.reason).toContain('auto: fell back to the CPU because CHROME_PATH=/nonexistent/chrome');
-    // Never a silent CPU run: the fallback is said on stderr as well.
-    const notes = auto.stderr.trim().split('\n');
+    expect(result.backend).toBe('wasm');
+    expect(result.reason).toMatch(/^auto: the wasm engine, because .*CHROME_PATH=\/nonexistent\/chrome/);
+    // Never a silent move off WebGPU: it is said on stderr as well.
+    const notes = auto.stderr.trim().split('\n').filter((line) => line.startsWith('webgpu-lstm'));
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^webgpu-lstm: note: --backend auto runs on the CPU: .*CHROME_PATH=\/nonexistent\/chrome: no such file/);
+    expect(notes[0]).toMatch(/^webgpu-lstm: note: --backend auto runs on the wasm engine \(float32, on the CPU\): .*CHROME_PATH=\/nonexistent\/chrome: no such file/);
   });
 
   it('malformed files and flags give one readable line and exit 2, never a stack trace', async () => {
@@ -123,7 +123,7 @@ describe('webgpu-lstm CLI, end to end', () => {
     const cases: [string[], string][] = [
       [['run', '--model', broken, '--input', seed004], 'not valid JSON'],
       [['run', '--model', join(work, 'missing.json'), '--input', seed004], 'cannot read the file (ENOENT)'],
-      [['run', '--model', seed004, '--input', seed004, '--backend', 'gpu'], "--backend expects cpu, webgpu or auto"],
+      [['run', '--model', seed004, '--input', seed004, '--backend', 'gpu'], "--backend expects cpu, wasm, webgpu or auto"],
       [['run', '--model', join(kExamples, 'model.json')], '--input is required: the --model file'],
       [['frobnicate'], 'unknown command "frobnicate"'],
     ];

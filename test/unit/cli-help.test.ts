@@ -102,14 +102,14 @@ describe('a file that holds model and input is given once', () => {
   });
 });
 
-describe('--backend auto never falls back to the CPU silently', () => {
-  it('says so on stderr (one note) as well as in the result', async () => {
+describe('--backend auto never leaves WebGPU silently', () => {
+  it('says so on stderr (one note) as well as in the result: the wasm engine, as the library\'s auto takes it', async () => {
     const { code, stdout, stderr } = await shell(['run', '--backend', 'auto', '--runtime', 'chromium', '--model', seed004], { WEBGPU_LSTM_CHROME: '', CHROME_PATH: '/nonexistent/chrome' });
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ backend: 'cpu', reason: expect.stringContaining('auto: fell back to the CPU because') });
+    expect(JSON.parse(stdout)).toMatchObject({ backend: 'wasm', reason: expect.stringContaining('auto: the wasm engine, because') });
     // Only the CLI's own lines: a system's Vulkan loader may print lines of its own.
     const lines = stderr.trim().split('\n').filter((line) => line.startsWith('webgpu-lstm'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^webgpu-lstm: note: --backend auto runs on the CPU: .*CHROME_PATH=\/nonexistent\/chrome: no such file; point it at a Chrome or Chromium binary/);
+    expect(lines[0]).toMatch(/^webgpu-lstm: note: --backend auto runs on the wasm engine \(float32, on the CPU\): .*CHROME_PATH=\/nonexistent\/chrome: no such file; point it at a Chrome or Chromium binary/);
   });
 });

@@ -85,7 +85,7 @@ describe('webgpu-lstm forecast', () => {
   it('refuses bad flags before reading anything', async () => {
     expect((await forecast(['--window', 'twelve'])).stderr).toBe('webgpu-lstm: INVALID_ARGUMENT: forecast: --window expects a number, got "twelve"');
     expect((await forecast(['--recipe', 'fast'])).stderr).toBe('webgpu-lstm: INVALID_ARGUMENT: --recipe: expected one of default, seed003, got "fast"');
-    expect((await forecast(['--backend', 'gpu'])).stderr).toBe('webgpu-lstm: INVALID_ARGUMENT: forecast: --backend expects cpu, webgpu or auto, got "gpu"');
+    expect((await forecast(['--backend', 'gpu'])).stderr).toBe('webgpu-lstm: INVALID_ARGUMENT: forecast: --backend expects cpu, wasm, webgpu or auto, got "gpu"');
     expect((await forecast(['--column', 'x'])).stderr).toBe('webgpu-lstm: INVALID_ARGUMENT: forecast: --column needs --data FILE.csv');
     expect((await forecast(['--data', join(dir, 'missing.csv')])).stderr).toMatch(/--data .*missing\.csv: cannot read the file \(ENOENT\)/);
   });
