@@ -132,7 +132,8 @@ export async function runLstmStack(n: LstmNodeModel, x: HostTensor | null, lens:
   const Bk = kept.length;
   // Our forward's h0/c0 are [L·D, B, H] time-major over every layer; a layer without one starts at zeros.
   const state = (which: 'h' | 'c') => {
-    if (states.every((s) => !s[which])) return undefined;
+    // All-zero states (PyTorch's and tf2onnx's exports build them in the graph) are the forward's default: nothing to upload.
+    if (states.every((s) => !s[which] || s[which].data.every((v) => v === 0))) return undefined;
     const out = new Float64Array(L * D * Bk * H);
     states.forEach((s, l) => {
       const t = s[which];
