@@ -12,7 +12,7 @@ export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs
   run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
   verify: { flags: ['model', 'weights', 'from', 'input', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
   convert: { flags: kConvertFlags, run: convertCommand },
-  info: { flags: ['runtime'], run: infoCommand },
+  info: { flags: ['runtime', 'model', 'max-bytes'], run: infoCommand },
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
   forecast: { flags: kForecastFlags, run: forecastCommand },
