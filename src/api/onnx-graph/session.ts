@@ -5,7 +5,7 @@ import type { Backend } from '../backend.js';
 import { referenceResult, type Runner } from '../runner.js';
 import { checkMaxBytes } from '../../formats/budget.js';
 import { attributeValue, type AttributeValue } from '../../formats/onnx/attributes.js';
-import { decodeModel, kDataType, toInteger, type NodeProto, type TensorProto } from '../../formats/onnx/proto.js';
+import { decodeModel, kDataType, toInteger, type GraphProto, type NodeProto, type TensorProto } from '../../formats/onnx/proto.js';
 import { ReadBudget, readTensor } from '../../formats/onnx/tensors.js';
 import { elementType, feedTensor, outputValue, type OnnxElementType, type OnnxFeed, type OnnxValue } from './dtypes.js';
 import { topologicalOrder } from './graph-order.js';
@@ -15,13 +15,13 @@ import type { HostOp, OpContext } from './op-context.js';
 import { kElementwiseOps } from './ops-elementwise.js';
 import { kMathOps } from './ops-math.js';
 import { kShapeOps } from './ops-shape.js';
-import { fuseStacks, gluePasses, probeKey, yDims, type Step } from './stack-fusion.js';
+import { fuseStacks, gluePasses, probeKey, yDims, type Program, type Step } from './stack-fusion.js';
 
 export type { OnnxElementType, OnnxFeed, OnnxValue };
 
 /** Every op the host interpreter runs (float64), besides LSTM (the backend) and Constant (folded at load). */
 export const kHostOps: Readonly<Record<string, HostOp>> = { ...kElementwiseOps, ...kShapeOps, ...kMathOps };
-export const kSupportedOps = ['LSTM', 'Constant', ...Object.keys(kHostOps)].sort();
+export const kSupportedOps = ['LSTM', 'Constant', 'If', ...Object.keys(kHostOps)].sort();
 
 const kIntTypes = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13]);
 
@@ -126,47 +126,12 @@ export class OnnxSession {
     if (!graph) throw invalidArgument('onnx: the file has no graph');
     const opsetEntry = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
     const opset = toInteger('opset_import', opsetEntry?.version ?? 1);
-    const constants = new Map<string, HostTensor>();
-    for (const [k, init] of (graph.initializer ?? []).entries()) constants.set(init.name ?? '', tensorOf(`initializer ${JSON.stringify(init.name ?? k)}`, init, budget));
-    const inputs = (graph.input ?? []).filter((i) => !constants.has(i.name ?? '')).map((i) => ({ name: i.name ?? '', type: elementType(i.type?.tensorType?.elemType, false) }));
-    const dynamic = new Set(inputs.map((i) => i.name));
+    const inputs = (graph.input ?? []).filter((i) => !(graph.initializer ?? []).some((t) => t.name === i.name)).map((i) => ({ name: i.name ?? '', type: elementType(i.type?.tensorType?.elemType, false) }));
+    const program = compileGraph(graph, { opset, budget, maxBytes }, new Map(), new Set(inputs.map((i) => i.name)), 'the graph');
+    const constants = program.constants;
+    let steps = [...program.steps];
     const nodes = graph.node ?? [];
-    const whereOf = (k: number) => `node ${JSON.stringify(nodes[k].name || `#${k}`)} (${nodes[k].opType})`;
-    const order = topologicalOrder(nodes.map((n, k) => ({ where: whereOf(k), reads: n.input ?? [], writes: n.output ?? [] })), new Set([...constants.keys(), ...dynamic]));
-    let steps: Step[] = [];
-    for (const k of order) {
-      const node = nodes[k];
-      const where = whereOf(k);
-      const op = node.opType ?? '';
-      if (node.domain && node.domain !== 'ai.onnx') throw unsupported(where, node, opset);
-      const attributes = new Map<string, unknown>();
-      for (const a of node.attribute ?? []) attributes.set(a.name ?? '', attributeValue(where, a));
-      if (op === 'Constant') {
-        constants.set(node.output?.[0] ?? '', constantValue(where, attributes, budget));
-        continue;
-      }
-      if (op === 'ConstantOfShape' && attributes.get('value')) attributes.set('__value', tensorOf(`${where}.value`, attributes.get('value') as TensorProto, budget));
-      if (op === 'Split') attributes.set('__outputs', node.output?.length ?? 1);
-      if (op === 'LSTM') {
-        const names = node.input ?? [];
-        const lstm = lstmNodeModel(where, node, (j) => (!names[j] ? null : constants.get(names[j]) ?? 'dynamic'));
-        steps.push({ node, where, attributes, lstm, stack: null });
-        for (const o of node.output ?? []) if (o) dynamic.add(o);
-        continue;
-      }
-      const run = kHostOps[op];
-      if (!run) throw unsupported(where, node, opset);
-      const ins = (node.input ?? []).map((n) => (n === '' ? null : n));
-      if (ins.every((n) => n === null || constants.has(n))) {
-        // Constant folding: evaluated once, here, under the same budget.
-        const outs = run({ where, inputs: ins.map((n) => (n === null ? null : constants.get(n)!)), attributes, opset, maxBytes });
-        (node.output ?? []).forEach((o, j) => o && outs[j] && constants.set(o, outs[j]));
-        continue;
-      }
-      steps.push({ node, where, attributes, lstm: null, stack: null });
-    }
-    const outputNames = (graph.output ?? []).map((o) => o.name ?? '');
-    for (const o of outputNames) if (!constants.has(o) && !steps.some((s) => s.node.output?.includes(o)) && !dynamic.has(o)) throw invalidArgument(`onnx: graph output ${JSON.stringify(o)} is made by no node`);
+    const outputNames = program.outputs;
     if (options.fuseStacks !== false) steps = fuseStacks(steps, new Set([...constants.keys(), ...inputs.map((i) => i.name)]), new Set(outputNames));
     const outputs = (graph.output ?? []).map((o) => ({ name: o.name ?? '', type: elementType(o.type?.tensorType?.elemType, constants.get(o.name ?? '')?.int ?? false) }));
     const session = new OnnxSession(steps, constants, inputs, outputs, opset, maxBytes, nodes);
@@ -176,7 +141,9 @@ export class OnnxSession {
 
   /** Loads every LSTM node (or fused stack) on the backend, or binds `forward` / the CPU reference. */
   private async bind(options: OnnxSessionOptions): Promise<void> {
-    const models = this.steps.flatMap((s) => (s.lstm ? [s.lstm.model] : s.stack ? [s.stack.model.model, ...s.stack.layers.map((l) => l.lstm!.model)] : []));
+    const modelsOf = (steps: readonly Step[]): LSTM[] =>
+      steps.flatMap((s) => (s.lstm ? [s.lstm.model] : s.stack ? [s.stack.model.model, ...s.stack.layers.map((l) => l.lstm!.model)] : s.branches ? [...modelsOf(s.branches.then.steps), ...modelsOf(s.branches.else.steps)] : []));
+    const models = modelsOf(this.steps);
     const fallback: LstmForward = options.forward ?? ((model, x, o) => referenceResult(model, x, o));
     try {
       for (const model of models) {
@@ -238,6 +205,17 @@ export class OnnxSession {
       }
       return;
     }
+    if (step.branches) {
+      // ONNX's If: one branch runs, in a scope that sees every outer value; its outputs are the node's.
+      const cond = get(step.node.input?.[0]);
+      if (!cond || cond.data.length !== 1) throw invalidArgument(`${step.where}: cond must be one boolean, got ${cond ? formatShape([...cond.dims]) : 'nothing'}`);
+      const branch = cond.data[0] !== 0 ? step.branches.then : step.branches.else;
+      const scope = new Map(values);
+      for (const [name, t] of branch.constants) if (!scope.has(name)) scope.set(name, t);
+      for (const s of branch.steps) await this.runStep(s, scope);
+      set(step.node.output ?? [], branch.outputs.map((o) => scope.get(o)!));
+      return;
+    }
     const inputs = (step.node.input ?? []).map((n) => (n === '' ? null : get(n)));
     const outs = step.lstm
       ? await runLstmNode(step.lstm, inputs, this.forwards.get(step.lstm.model)!, this.maxBytes)
@@ -277,6 +255,84 @@ export class OnnxSession {
   private context(step: Step, inputs: (HostTensor | null)[]): OpContext {
     return { where: step.where, inputs, attributes: step.attributes, opset: this.opset, maxBytes: this.maxBytes };
   }
+}
+
+interface CompileEnv {
+  readonly opset: number;
+  readonly budget: ReadBudget;
+  readonly maxBytes: number;
+}
+
+/** The names a subgraph reads from the scopes around it (ONNX's implicit inputs of If). */
+function outerReads(graph: GraphProto): string[] {
+  const defined = new Set([...(graph.initializer ?? []).map((t) => t.name ?? ''), ...(graph.input ?? []).map((i) => i.name ?? ''), ...(graph.node ?? []).flatMap((n) => n.output ?? [])]);
+  const reads = (graph.node ?? []).flatMap((n) => [...(n.input ?? []), ...(n.attribute ?? []).flatMap((a) => (a.g ? outerReads(a.g) : []))]);
+  return [...new Set([...reads, ...(graph.output ?? []).map((o) => o.name ?? '')])].filter((n) => n && !defined.has(n));
+}
+
+/**
+ * A graph (the model's, or an If branch inside it) compiled to steps: ordered topologically, every
+ * node whose inputs are all constant evaluated once here (constant folding), LSTM nodes built
+ * into our models. `outer` holds the constants of the scopes around it; `known` the names they define.
+ */
+function compileGraph(graph: GraphProto, env: CompileEnv, outer: ReadonlyMap<string, HostTensor>, known: ReadonlySet<string>, what: string): Program {
+  const { opset, budget, maxBytes } = env;
+  const constants = new Map<string, HostTensor>(outer);
+  for (const [k, init] of (graph.initializer ?? []).entries()) constants.set(init.name ?? '', tensorOf(`initializer ${JSON.stringify(init.name ?? k)}`, init, budget));
+  const dynamic = new Set([...known].filter((n) => !constants.has(n)));
+  for (const i of graph.input ?? []) if (!constants.has(i.name ?? '')) dynamic.add(i.name ?? '');
+  const nodes = graph.node ?? [];
+  const whereOf = (k: number) => `node ${JSON.stringify(nodes[k].name || `#${k}`)} (${nodes[k].opType})`;
+  const implicit = nodes.map((n) => (n.attribute ?? []).flatMap((a) => (a.g ? outerReads(a.g) : [])));
+  const order = topologicalOrder(nodes.map((n, k) => ({ where: whereOf(k), reads: [...(n.input ?? []), ...implicit[k]], writes: n.output ?? [] })), new Set([...constants.keys(), ...dynamic]));
+  const steps: Step[] = [];
+  for (const k of order) {
+    const node = nodes[k];
+    const where = whereOf(k);
+    const op = node.opType ?? '';
+    if (node.domain && node.domain !== 'ai.onnx') throw unsupported(where, node, opset);
+    if (op === 'If') {
+      const branch = (name: string) => {
+        const g = node.attribute?.find((a) => a.name === name)?.g;
+        if (!g) throw invalidArgument(`${where}: ${name} (a graph attribute) is required`);
+        return compileGraph(g, env, constants, new Set([...constants.keys(), ...dynamic]), `${where}.${name}`);
+      };
+      const branches = { then: branch('then_branch'), else: branch('else_branch'), outer: implicit[k] };
+      if (branches.then.outputs.length !== (node.output ?? []).length || branches.else.outputs.length !== (node.output ?? []).length) throw invalidArgument(`${where}: each branch must give ${(node.output ?? []).length} outputs, got ${branches.then.outputs.length} and ${branches.else.outputs.length}`);
+      steps.push({ node, where, attributes: new Map(), lstm: null, stack: null, branches });
+      for (const o of node.output ?? []) if (o) dynamic.add(o);
+      continue;
+    }
+    const attributes = new Map<string, unknown>();
+    for (const a of node.attribute ?? []) attributes.set(a.name ?? '', attributeValue(where, a));
+    if (op === 'Constant') {
+      constants.set(node.output?.[0] ?? '', constantValue(where, attributes, budget));
+      continue;
+    }
+    if (op === 'ConstantOfShape' && attributes.get('value')) attributes.set('__value', tensorOf(`${where}.value`, attributes.get('value') as TensorProto, budget));
+    if (op === 'Split') attributes.set('__outputs', node.output?.length ?? 1);
+    if (op === 'LSTM') {
+      const names = node.input ?? [];
+      const lstm = lstmNodeModel(where, node, (j) => (!names[j] ? null : constants.get(names[j]) ?? 'dynamic'));
+      steps.push({ node, where, attributes, lstm, stack: null });
+      for (const o of node.output ?? []) if (o) dynamic.add(o);
+      continue;
+    }
+    const run = kHostOps[op];
+    if (!run) throw unsupported(where, node, opset);
+    const ins = (node.input ?? []).map((n) => (n === '' ? null : n));
+    if (ins.every((n) => n === null || constants.has(n))) {
+      // Constant folding: evaluated once, here, under the same budget.
+      const outs = run({ where, inputs: ins.map((n) => (n === null ? null : constants.get(n)!)), attributes, opset, maxBytes });
+      (node.output ?? []).forEach((o, j) => o && outs[j] && constants.set(o, outs[j]));
+      continue;
+    }
+    steps.push({ node, where, attributes, lstm: null, stack: null });
+    for (const o of node.output ?? []) if (o) dynamic.add(o);
+  }
+  const outputs = (graph.output ?? []).map((o) => o.name ?? '');
+  for (const o of outputs) if (!constants.has(o) && !dynamic.has(o)) throw invalidArgument(`onnx: ${what}'s output ${JSON.stringify(o)} is made by no node`);
+  return { steps, constants, outputs };
 }
 
 function unsupported(where: string, node: NodeProto, opset: number) {

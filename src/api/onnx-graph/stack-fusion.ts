@@ -11,6 +11,15 @@ export interface Step {
   readonly lstm: LstmNodeModel | null;
   /** Consecutive LSTM nodes fused into one stack call (node is then a synthetic one naming them). */
   readonly stack: FusedStack | null;
+  /** An If node's branches, and the outer values they read (implicit inputs). */
+  readonly branches?: { readonly then: Program; readonly else: Program; readonly outer: readonly string[] };
+}
+
+/** A graph compiled to run: its steps in order, its constants (initializers, Constants, folded values), its outputs. */
+export interface Program {
+  readonly steps: readonly Step[];
+  readonly constants: ReadonlyMap<string, HostTensor>;
+  readonly outputs: readonly string[];
 }
 
 /**
@@ -85,7 +94,7 @@ export function fuseStacks(steps: readonly Step[], given: ReadonlySet<string>, g
   for (let changed = true; changed; ) {
     changed = false;
     const consumers = new Map<string, number[]>();
-    current.forEach((s, k) => inputsOf(s).forEach((i) => i && consumers.set(i, [...(consumers.get(i) ?? []), k])));
+    current.forEach((s, k) => readsOf(s).forEach((i) => i && consumers.set(i, [...(consumers.get(i) ?? []), k])));
     for (let first = 0; first < current.length && !changed; first++) {
       if (!current[first].lstm || current[first].stack) continue;
       const layers = [first];
@@ -117,13 +126,13 @@ export function fuseStacks(steps: readonly Step[], given: ReadonlySet<string>, g
 
 /** Every name a step reads (a fused stack: the chain's inputs from outside it). */
 export function readsOf(s: Step): string[] {
-  return inputsOf(s);
+  return s.branches ? [...inputsOf(s), ...s.branches.outer] : inputsOf(s);
 }
 
 function fusedStep(steps: readonly Step[], layers: number[], joins: number[][], inside: Set<string>): Step {
   const all = [...layers, ...joins.flat()].sort((a, b) => a - b).map((k) => steps[k]);
   const layerSteps = layers.map((k) => steps[k]);
-  const reads = [...new Set(all.flatMap((s) => inputsOf(s)).filter((i) => i && !inside.has(i) && !all.some((s) => outputsOf(s).includes(i))))];
+  const reads = [...new Set(all.flatMap((s) => readsOf(s)).filter((i) => i && !inside.has(i) && !all.some((s) => outputsOf(s).includes(i))))];
   const top = layerSteps[layerSteps.length - 1];
   const writes = [outputsOf(top)[0] ?? '', ...layerSteps.flatMap((s) => [outputsOf(s)[1] ?? '', outputsOf(s)[2] ?? ''])];
   const names = layerSteps.map((s) => s.node.name || s.where).join(', ');
