@@ -17,8 +17,7 @@ import { BrowserSession } from '../node/chromium/browser-session.js';
 import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import { openCliBackend } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
-import { isOnnxModel, lstmModelFile } from './lstm-files.js';
-import { onnxInfoCommand, runOnnxCommand } from './onnx-commands.js';
+import { lstmModelFile } from './lstm-files.js';
 
 export type Print = (line: string) => void;
 
@@ -120,7 +119,6 @@ async function runOnGpu(model: LSTM, input: ParsedInput, prefer: 'webgpu' | 'aut
 
 /** `run`: one forward call on the chosen backend; writes the result file with backend, adapter and counters. */
 export async function runCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
-  if (isOnnxModel(args)) return runOnnxCommand(args, print, warn);
   const { model, input, prepared } = loadCase(args, args.flags.has('trace'));
   const backend = args.flags.get('backend') ?? 'auto';
   if (!['cpu', 'webgpu', 'auto'].includes(backend)) {
@@ -205,7 +203,6 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
 
 /** `info`: the adapter the webgpu backend would use, and the runtime (Dawn, or the browser) it runs in. */
 export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {
-  if (args.flags.has('model')) return onnxInfoCommand(args, print);
   const runtime = runtimeFlag(args);
   let dawnUnavailable: string | null = null;
   if (runtime !== 'chromium') {
