@@ -55,8 +55,7 @@ export { loadModelFile, writeModelFile, detectFormat, kModelFormats, kWritableFo
 export { modelFromOnnx, type OnnxModel, type OnnxReadOptions } from './formats/onnx/read.js';
 export { modelToOnnx, type OnnxWriteOptions } from './formats/onnx/write.js';
 export type { OutputView } from './formats/onnx/views.js';
-export { runOnnx, type Forward } from './api/onnx-io.js';
-export { OnnxSession, kSupportedOps as kOnnxSupportedOps, type OnnxSessionOptions, type OnnxValue } from './api/onnx-graph/session.js';
+export { OnnxSession, kSupportedOps as kOnnxSupportedOps, type OnnxSessionOptions, type OnnxValue, type OnnxFeed, type OnnxElementType, type NodePlacement } from './api/onnx-graph/session.js';
 export type { LstmForward as OnnxLstmForward } from './api/onnx-graph/lstm-exec.js';
 export { modelFromSafetensors, modelToSafetensors, type SafetensorsReadOptions, type SafetensorsWriteOptions } from './formats/safetensors-model.js';
 export { readSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsDtype } from './formats/safetensors.js';

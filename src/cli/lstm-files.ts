@@ -9,10 +9,29 @@ function fail(path: string, error: unknown): never {
   throw invalidArgument(`--model ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
 }
 
-/** Whether the file is ONNX or safetensors: by --from, its extension, or its first bytes. */
-function isOnnxOrSafetensors(path: string, from: string | undefined): boolean {
-  if (from !== undefined) return from === 'onnx' || from === 'safetensors';
-  if (/\.(onnx|safetensors)$/i.test(path)) return true;
+/** The --model file's bytes, refused before reading when larger than --max-bytes. */
+export function readModelBytes(path: string, maxBytes: number): Uint8Array {
+  try {
+    const size = statSync(path).size;
+    if (size > maxBytes) throw limitExceeded(`--model ${path}: the file is ${size} bytes, more than --max-bytes ${maxBytes}`);
+    return readFileSync(path);
+  } catch (error) {
+    fail(path, error);
+  }
+}
+
+/** Whether --model is an ONNX file (by --from, its extension or its first bytes): run and info take the graph executor's path. */
+export function isOnnxModel(args: ParsedArgs): boolean {
+  const path = args.flags.get('model');
+  const from = args.flags.get('from');
+  if (path === undefined || args.flags.has('weights')) return false;
+  if (from !== undefined) return from === 'onnx';
+  if (/\.onnx$/i.test(path)) return true;
+  return !/\.safetensors$/i.test(path) && kindOf(path) === 'onnx';
+}
+
+/** ONNX or safetensors by the file's first bytes; null for anything else. */
+function kindOf(path: string): 'onnx' | 'safetensors' | null {
   const head = new Uint8Array(9);
   try {
     const fd = openSync(path, 'r');
@@ -24,8 +43,15 @@ function isOnnxOrSafetensors(path: string, from: string | undefined): boolean {
   } catch (error) {
     fail(path, error);
   }
-  const safetensors = head[6] === 0 && head[7] === 0 && head[8] === 0x7b; // a u64 header length, then '{'
-  return safetensors || head[0] === 0x08; // ModelProto opens with ir_version (field 1, varint)
+  if (head[6] === 0 && head[7] === 0 && head[8] === 0x7b) return 'safetensors'; // a u64 header length, then '{'
+  return head[0] === 0x08 ? 'onnx' : null; // ModelProto opens with ir_version (field 1, varint)
+}
+
+/** Whether the file is ONNX or safetensors: by --from, its extension, or its first bytes. */
+function isOnnxOrSafetensors(path: string, from: string | undefined): boolean {
+  if (from !== undefined) return from === 'onnx' || from === 'safetensors';
+  if (/\.(onnx|safetensors)$/i.test(path)) return true;
+  return kindOf(path) !== null;
 }
 
 /**
@@ -38,13 +64,6 @@ export function lstmModelFile(args: ParsedArgs, maxBytes: number): LSTM | null {
   const from = args.flags.get('from');
   if (path === undefined) return null;
   if (!isOnnxOrSafetensors(path, from)) return null;
-  let bytes: Uint8Array = new Uint8Array(0);
-  try {
-    const size = statSync(path).size;
-    if (size > maxBytes) throw limitExceeded(`--model ${path}: the file is ${size} bytes, more than --max-bytes ${maxBytes}`);
-    bytes = readFileSync(path);
-  } catch (error) {
-    fail(path, error);
-  }
+  const bytes = readModelBytes(path, maxBytes);
   return readLstmFile({ path, bytes, readSibling: () => new Uint8Array() }, { maxBytes, from });
 }

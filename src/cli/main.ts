@@ -6,14 +6,16 @@ import { infoCommand, runCommand, verifyCommand, type Print } from './commands.j
 import { gradCommand, kGradFlags, kTrainFlags, trainCommand } from './train-commands.js';
 import { forecastCommand, kForecastFlags } from './forecast-command.js';
 import { benchCommand, kBenchFlags } from './bench-command.js';
+import { isOnnxModel } from './lstm-files.js';
+import { onnxInfoCommand, runOnnxCommand } from './onnx-commands.js';
 import { convertCommand, isForeignModel, kConvertFlags, runSequenceCommand, verifySequenceCommand } from './model-commands.js';
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   // A Keras / TensorFlow.js model (src/formats/load.ts) takes the sequence-model path (src/cli/model-commands.ts).
-  run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
+  run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isOnnxModel(a) ? runOnnxCommand(a, p, w) : isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
   verify: { flags: ['model', 'weights', 'from', 'input', 'backend', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
   convert: { flags: kConvertFlags, run: convertCommand },
-  info: { flags: ['runtime'], run: infoCommand },
+  info: { flags: ['runtime', 'model', 'max-bytes'], run: (a, p) => (a.flags.has('model') ? onnxInfoCommand(a, p) : infoCommand(a, p)) },
   grad: { flags: kGradFlags, run: gradCommand },
   train: { flags: kTrainFlags, run: trainCommand },
   forecast: { flags: kForecastFlags, run: forecastCommand },

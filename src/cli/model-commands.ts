@@ -9,7 +9,7 @@ import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
 import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
 import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
-import { lstmModelFile } from './lstm-files.js';
+import { isOnnxModel, lstmModelFile } from './lstm-files.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 
 /**
@@ -56,7 +56,7 @@ export async function loadModelFlag(args: ParsedArgs): Promise<LoadedModel> {
 /** Whether --model names a file that is not our model JSON (so run/verify take the sequence-model path). */
 export function isForeignModel(args: ParsedArgs): boolean {
   const path = args.flags.get('model');
-  if (path === undefined) return false;
+  if (path === undefined || isOnnxModel(args)) return false; // ONNX: the graph executor's path (src/cli/onnx-commands.ts)
   if (args.flags.has('weights') || (args.flags.has('from') && args.flags.get('from') !== 'json')) return true;
   if (lstmModelFile(args, maxBytesFlag(args))) return false; // ONNX, safetensors: the plain path (src/cli/lstm-files.ts)
   const bytes = readBytes(path, '--model', maxBytesFlag(args));

@@ -1,5 +1,5 @@
 import { describeValue } from '../core/describe.js';
-import { invalidArgument } from '../core/errors.js';
+import { invalidArgument, LstmError } from '../core/errors.js';
 import type { NonFinitePolicy } from '../core/non-finite.js';
 import { lstmToSequence, sequenceToLstm } from '../model/graph/lstm-mapping.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
@@ -96,13 +96,26 @@ export async function loadModelFile(files: ModelFiles, options: LoadOptions = {}
     case 'h5':
       return { kind: 'sequence', model: await kerasModelFromH5(files.bytes, budget) };
     case 'onnx':
-      return { kind: 'lstm', model: modelFromOnnx(files.bytes, budget).model };
+      return { kind: 'lstm', model: reduceOnnx(files.bytes, budget) };
     case 'safetensors':
       return { kind: 'lstm', model: modelFromSafetensors(files.bytes, budget) };
     case 'keras-json': {
       if (!files.weights) throw invalidArgument(`${files.path}: a Keras model.to_json() config holds no weights; give them with --weights (an .h5 from save_weights, or a Keras 3 .weights.h5)`);
       return { kind: 'sequence', model: await kerasModelFromH5(files.weights.bytes, { ...budget, modelConfig: parseJSON(files) }) };
     }
+  }
+}
+
+/**
+ * An ONNX graph as our model, where it is exactly an LSTM stack plus dense layers (modelFromOnnx);
+ * any other graph runs for inference only (OnnxSession), and this says so with the reader's reason.
+ */
+function reduceOnnx(bytes: Uint8Array, budget: { maxBytes?: number; nonFinite?: NonFinitePolicy }): LSTM {
+  try {
+    return modelFromOnnx(bytes, budget).model;
+  } catch (error) {
+    if (!(error instanceof LstmError) || error.code !== 'INVALID_ARGUMENT' || !/^onnx: |^node /.test(error.message)) throw error;
+    throw invalidArgument(`this ONNX graph runs for inference (\`run --model\`, OnnxSession) but is not exactly an LSTM stack with a dense head, so it does not become this library's model (which train, grad, verify and convert need): ${error.message}`);
   }
 }
 
@@ -125,7 +138,7 @@ export const kLstmFormats: readonly ModelFormat[] = ['json', 'onnx', 'safetensor
 export function readLstmFile(files: ModelFiles, options: LoadOptions = {}): LSTM | null {
   const format = detectFormat(files, options.from);
   const budget = { maxBytes: options.maxBytes, nonFinite: options.nonFinite };
-  if (format === 'onnx') return modelFromOnnx(files.bytes, budget).model;
+  if (format === 'onnx') return reduceOnnx(files.bytes, budget);
   if (format === 'safetensors') return modelFromSafetensors(files.bytes, budget);
   return null;
 }

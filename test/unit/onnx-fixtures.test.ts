@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelFromOnnx } from '../../src/formats/onnx/read.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
-import { runOnnx } from '../../src/api/onnx-io.js';
-import { referenceResult } from '../../src/api/runner.js';
-import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
+import { kOnnxCases, loadCase, maxDifference, runSession } from '../support/onnx-cases.js';
 
 // ONNX files made by torch.onnx.export and onnx.helper (test/fixtures/make_onnx_fixtures.py), run
 // on the CPU reference; expected outputs from PyTorch in float64 and an independent NumPy float64
@@ -17,8 +15,7 @@ describe('ONNX fixtures on the CPU reference', () => {
   for (const name of kOnnxCases) {
     it(`${name}: every graph output matches`, async () => {
       const { bytes, expected } = loadCase(name);
-      const onnx = modelFromOnnx(bytes);
-      const outputs = await runOnnx(onnx, (x, options) => referenceResult(onnx.model, x, options), expected.inputs);
+      const outputs = await runSession(bytes, expected.inputs);
       expect([...outputs.keys()].sort()).toEqual(Object.keys(expected.outputs).sort());
       for (const [output, tensor] of outputs) {
         // float64 throughout on float32 weights: only summation order separates the two.

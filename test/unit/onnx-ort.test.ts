@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { modelFromOnnx } from '../../src/formats/onnx/read.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
-import { runOnnx } from '../../src/api/onnx-io.js';
-import { referenceResult } from '../../src/api/runner.js';
 import { directionCount } from '../../src/model/config.js';
 import type { Tensor } from '../../src/core/tensor.js';
-import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
+import { kOnnxCases, loadCase, maxDifference, runSession } from '../support/onnx-cases.js';
 
 // onnxruntime-web 1.30 (its wasm backend, in Node) runs the fixture files themselves (an independent
 // check of the NumPy expectations) and the files this library writes from them, which must give
@@ -57,8 +55,7 @@ describe('files this library writes run in onnxruntime-web to the CPU referenceâ
       const model = modelFromOnnx(loadCase(name).bytes).model;
       const written = modelToOnnx(model, { states: true, lengths: true });
       const feeds = ourFeeds(model.config, 5, 3);
-      const onnx = modelFromOnnx(written);
-      const ours = await runOnnx(onnx, (x, options) => referenceResult(onnx.model, x, options), feeds);
+      const ours = await runSession(written, feeds);
       const theirs = await runOrt(written, feeds);
       expect([...theirs.keys()].sort()).toEqual([...ours.keys()].sort());
       for (const [output, tensor] of theirs) expect(maxDifference(tensor, ours.get(output)!), output).toBeLessThan(2e-5);

@@ -74,59 +74,106 @@ function swap01(data: Float64Array, A: number, B: number, W: number): Float64Arr
 }
 
 /**
- * Runs the node as ONNX defines it: Y [T, D, B, H] (layout 1: [B, T, D, H]), Y_h and Y_c [D, B, H]
- * (layout 1: [B, D, H]). Sequences of length 0 are left out of the call and get zero outputs and
- * states, as onnxruntime gives them; the reverse direction's Y is in the input's time order.
+ * Consecutive LSTM nodes as one of our multi-layer models (fusion, ./stack-fusion.ts): every node
+ * forward or bidirectional with the same hidden_size, layout, activations, clip and input_forget,
+ * each reading the one before's Y. A node without B (P) gets zeros, as ONNX defines them.
  */
+export function stackModel(nodes: readonly LstmNodeModel[]): LstmNodeModel {
+  const first = nodes[0];
+  const hasBias = nodes.some((n) => n.model.config.bias);
+  const peepholes = nodes.some((n) => n.model.config.peepholes);
+  const H = first.attrs.hiddenSize;
+  const map = new Map<string, Tensor<Float64Array>>();
+  nodes.forEach((n, layer) => {
+    const own = n.model.tensors();
+    for (let d = 0; d < n.directions; d++) {
+      const take = (kind: ParamKind, size: number[]) => map.set(paramName(kind, layer, d), own.get(paramName(kind, 0, d)) ?? { shape: size, data: new Float64Array(size.reduce((a, b) => a * b, 1)) });
+      take('weight_ih', [4 * H, n.model.config.inputSize]);
+      take('weight_hh', [4 * H, H]);
+      if (hasBias) take('bias_ih', [4 * H]);
+      if (hasBias) take('bias_hh', [4 * H]);
+      if (peepholes) take('weight_peephole', [3 * H]);
+    }
+  });
+  const config = { ...first.model.config, numLayers: nodes.length, bias: hasBias, peepholes };
+  return { where: nodes.map((n) => n.where).join(' + '), attrs: first.attrs, model: new LSTM(config, map), directions: first.directions };
+}
+
+/** One layer's initial_h / initial_c inputs (null: zeros). */
+export interface LayerStates {
+  readonly h: HostTensor | null;
+  readonly c: HostTensor | null;
+}
+
+/** Runs one node (a one-layer model): ONNX's outputs [Y, Y_h, Y_c]. */
 export async function runLstmNode(n: LstmNodeModel, inputs: readonly (HostTensor | null)[], forward: LstmForward, maxBytes: number): Promise<HostTensor[]> {
+  const r = await runLstmStack(n, inputs[0] ?? null, inputs[4] ?? null, [{ h: inputs[5] ?? null, c: inputs[6] ?? null }], forward, maxBytes);
+  return [r.y, r.yh[0], r.yc[0]];
+}
+
+/**
+ * Runs a node, or a fused stack of nodes, as ONNX defines each node: Y [T, D, B, H] of the top
+ * layer (layout 1: [B, T, D, H]), Y_h and Y_c [D, B, H] per layer (layout 1: [B, D, H]), in one
+ * forward call. Sequences of length 0 are left out of the call and get zero outputs and states, as
+ * onnxruntime gives them; the reverse direction's Y is in the input's time order.
+ */
+export async function runLstmStack(n: LstmNodeModel, x: HostTensor | null, lens: HostTensor | null, states: readonly LayerStates[], forward: LstmForward, maxBytes: number): Promise<{ y: HostTensor; yh: HostTensor[]; yc: HostTensor[] }> {
   const { where, attrs, model, directions: D } = n;
   const H = attrs.hiddenSize;
+  const L = states.length;
   const I = model.config.inputSize;
-  const x = inputs[0];
   if (!x || x.dims.length !== 3) throw invalidShape(`${where}: X must be 3-D, got ${x ? formatShape([...x.dims]) : 'nothing'}`);
   const batchMajor = attrs.layout === 1;
   const [T, B] = batchMajor ? [x.dims[1], x.dims[0]] : [x.dims[0], x.dims[1]];
   if (x.dims[2] !== I) throw invalidShape(`${where}: X's last axis must be input_size ${I} (W's), got ${formatShape([...x.dims])}`);
   const xt = batchMajor ? swap01(x.data, B, T, I) : x.data;
-  const lens = inputs[4];
   if (lens && (lens.data.length !== B || lens.data.some((v) => !(Number.isInteger(v) && v >= 0 && v <= T)))) throw invalidArgument(`${where}: sequence_lens must be ${B} integers in [0, ${T}], got ${formatShape([...lens.dims])}`);
   const kept = Array.from({ length: B }, (_, b) => b).filter((b) => !lens || lens.data[b] !== 0);
-  const state = (t: HostTensor | null | undefined, what: string) => {
-    if (!t) return undefined;
-    const dims = batchMajor ? [B, D, H] : [D, B, H];
-    if (t.data.length !== D * B * H) throw invalidShape(`${where}: ${what} must be ${formatShape(dims)}, got ${formatShape([...t.dims])}`);
-    const tm = batchMajor ? swap01(t.data, B, D, H) : t.data;
-    const out = new Float64Array(D * kept.length * H);
-    for (let d = 0; d < D; d++) kept.forEach((b, j) => out.set(tm.subarray((d * B + b) * H, (d * B + b + 1) * H), (d * kept.length + j) * H));
+  const Bk = kept.length;
+  // Our forward's h0/c0 are [L·D, B, H] time-major over every layer; a layer without one starts at zeros.
+  const state = (which: 'h' | 'c') => {
+    // All-zero states (PyTorch's and tf2onnx's exports build them in the graph) are the forward's default: nothing to upload.
+    if (states.every((s) => !s[which] || s[which].data.every((v) => v === 0))) return undefined;
+    const out = new Float64Array(L * D * Bk * H);
+    states.forEach((s, l) => {
+      const t = s[which];
+      if (!t) return;
+      const dims = batchMajor ? [B, D, H] : [D, B, H];
+      if (t.data.length !== D * B * H) throw invalidShape(`${where}: initial_${which} must be ${formatShape(dims)}, got ${formatShape([...t.dims])}`);
+      const tm = batchMajor ? swap01(t.data, B, D, H) : t.data;
+      for (let d = 0; d < D; d++) kept.forEach((b, j) => out.set(tm.subarray((d * B + b) * H, (d * B + b + 1) * H), ((l * D + d) * Bk + j) * H));
+    });
     return out;
   };
   const y = allocate(where, batchMajor ? [B, T, D, H] : [T, D, B, H], false, maxBytes);
-  const yh = allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes);
-  const yc = allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes);
-  if (kept.length > 0 && T > 0) {
-    const Bk = kept.length;
-    const xk = new Float64Array(T * Bk * I);
-    for (let t = 0; t < T; t++) kept.forEach((b, j) => xk.set(xt.subarray((t * B + b) * I, (t * B + b + 1) * I), (t * Bk + j) * I));
-    const h0 = state(inputs[5], 'initial_h');
-    const c0 = state(inputs[6], 'initial_c');
+  const yh = states.map(() => allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes));
+  const yc = states.map(() => allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes));
+  if (Bk > 0 && T > 0) {
+    let xk = xt;
+    if (Bk !== B) {
+      xk = new Float64Array(T * Bk * I);
+      for (let t = 0; t < T; t++) kept.forEach((b, j) => xk.set(xt.subarray((t * B + b) * I, (t * B + b + 1) * I), (t * Bk + j) * I));
+    }
+    const h0 = state('h');
+    const c0 = state('c');
     const options: ForwardOptions = { steps: T, batch: Bk, ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}), ...(lens ? { lengths: kept.map((b) => lens.data[b]) } : {}) };
     const r = await forward(model, xk, options);
     const reverse = attrs.direction === 'reverse';
+    const out = r.output.data;
     for (let t = 0; t < T; t++) {
       const src = reverse ? T - 1 - t : t;
       for (let d = 0; d < D; d++) kept.forEach((b, j) => {
         const from = (src * Bk + j) * D * H + d * H;
         const to = batchMajor ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H;
-        for (let k = 0; k < H; k++) y.data[to + k] = r.output.data[from + k];
+        y.data.set(out.subarray(from, from + H), to);
       });
     }
-    for (let d = 0; d < D; d++) kept.forEach((b, j) => {
+    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) kept.forEach((b, j) => {
       const to = batchMajor ? (b * D + d) * H : (d * B + b) * H;
-      for (let k = 0; k < H; k++) {
-        yh.data[to + k] = r.hN.data[(d * Bk + j) * H + k];
-        yc.data[to + k] = r.cN.data[(d * Bk + j) * H + k];
-      }
+      const from = ((l * D + d) * Bk + j) * H;
+      yh[l].data.set(r.hN.data.subarray(from, from + H), to);
+      yc[l].data.set(r.cN.data.subarray(from, from + H), to);
     });
   }
-  return [y, yh, yc];
+  return { y, yh, yc };
 }

@@ -29,6 +29,8 @@ export interface AttributeProto {
   i?: number | Long;
   s?: Uint8Array;
   t?: TensorProto;
+  /** A subgraph (If's then_branch / else_branch). */
+  g?: GraphProto;
   floats?: number[];
   ints?: (number | Long)[];
   strings?: Uint8Array[];
@@ -74,7 +76,7 @@ interface Long {
 /** TensorProto.DataType values this library reads or writes (onnx.proto). */
 export const kDataType = { FLOAT: 1, INT32: 6, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
 /** AttributeProto.AttributeType values (onnx.proto). */
-export const kAttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const kAttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 let modelType: protobuf.Type | null = null;
 

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../support/cli-in-process.js';
+import { loadCase, maxDifference } from '../support/onnx-cases.js';
+
+// `run`, `info` and `convert` with ONNX files through the graph executor (src/cli/onnx-commands.ts).
+// Expected values: the fixtures' (NumPy float64 / PyTorch float64, test/fixtures/make_onnx_fixtures.py)
+// and, for the PyTorch export without (h0, c0), PyTorch's weights as our JSON run on the CPU reference.
+
+const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-onnx-graph-cli-'));
+const fixture = (name: string) => join(import.meta.dirname, '../fixtures/onnx', `${name}.onnx`);
+const noStates = join(import.meta.dirname, '../../bench/fixtures/torch_lstm2_no_states.onnx');
+const noStatesJson = join(import.meta.dirname, '../../bench/fixtures/torch_lstm2_no_states.json');
+
+async function runTo(args: string[]) {
+  const out = join(work, `out-${Math.random().toString(36).slice(2)}.json`);
+  const result = await cli([...args, '--backend', 'cpu', '--out', out]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+describe('run --model m.onnx through the graph executor', () => {
+  it('takes the graph input names, with a sequence length of 0, and writes every output by name', async () => {
+    const { expected } = loadCase('node_lengths_zero');
+    const input = join(work, 'graph-names.json');
+    writeFileSync(input, JSON.stringify(expected.inputs));
+    const written = await runTo(['run', '--model', fixture('node_lengths_zero'), '--input', input]);
+    for (const name of ['Y', 'Y_h', 'Y_c']) expect(maxDifference(written[name], expected.outputs[name]), name).toBeLessThan(1e-9);
+    expect(written.placement.backend).toHaveLength(1);
+  });
+
+  it('takes the library keys (x, lengths, h0, c0) and adds output / h_n / c_n where they map', async () => {
+    const { expected } = loadCase('node_lengths_zero');
+    const input = join(work, 'library-keys.json');
+    const i = expected.inputs;
+    writeFileSync(input, JSON.stringify({ x: i.X, lengths: i.sequence_lens, h0: i.initial_h, c0: i.initial_c }));
+    const written = await runTo(['run', '--model', fixture('node_lengths_zero'), '--input', input]);
+    expect(maxDifference(written.Y_h, expected.outputs.Y_h)).toBeLessThan(1e-9);
+    expect(maxDifference(written.h_n, expected.outputs.Y_h)).toBeLessThan(1e-9);
+    expect(maxDifference(written.c_n, expected.outputs.Y_c)).toBeLessThan(1e-9);
+  });
+
+  it('runs a PyTorch export without (h0, c0), which does not reduce to our model, to the same numbers as its weights in our JSON', async () => {
+    const x = { shape: [5, 2, 16], data: Array.from({ length: 160 }, (_, k) => Math.sin(0.3 * k)) };
+    const input = join(work, 'x.json');
+    writeFileSync(input, JSON.stringify({ x }));
+    const written = await runTo(['run', '--model', noStates, '--input', input]);
+    const ours = await runTo(['run', '--model', noStatesJson, '--input', input]);
+    expect(maxDifference(written.output, ours.output)).toBeLessThan(1e-12);
+    expect(maxDifference(written.h_n, ours.h_n)).toBeLessThan(1e-12);
+    expect(written.placement.fusedStacks).toHaveLength(1);
+  });
+
+  it('refuses a key that is neither a graph input nor one of the library keys, naming both', async () => {
+    const input = join(work, 'bad.json');
+    writeFileSync(input, JSON.stringify({ nope: { shape: [1], data: [0] } }));
+    const result = await cli(['run', '--model', fixture('node_lengths_zero'), '--input', input, '--backend', 'cpu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"nope" is neither an input of the graph \(X, sequence_lens, initial_h, initial_c\)/);
+  });
+});
+
+describe('info --model m.onnx', () => {
+  it('prints inputs, outputs, op counts and where each node runs', async () => {
+    const result = await cli(['info', '--model', noStates]);
+    expect(result.code, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout);
+    expect(info.inputs).toEqual([{ name: 'x', type: 'float32' }]);
+    expect(info.outputs.map((o: { name: string }) => o.name)).toEqual(['output', 'h_n', 'c_n']);
+    expect(info.opCounts.LSTM).toBe(2);
+    expect(info.placement.backend).toHaveLength(2);
+    expect(info.placement.host.length).toBeGreaterThan(0);
+    expect(info.reducesTo).toMatch(/inference only/);
+  });
+});
+
+describe('convert an ONNX graph', () => {
+  it('says why a graph that does not reduce to our model is not converted', async () => {
+    const result = await cli(['convert', noStates, join(work, 'x.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/runs for inference .* not exactly an LSTM stack with a dense head/);
+  });
+});
