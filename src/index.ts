@@ -34,7 +34,7 @@ export { forwardFlops, summarizeTimes, timeInterleaved, type FlopShape, type Tim
 export { describeCrossover } from './api/benchmark/crossover.js';
 export type { LstmStream, StreamOptions, StreamResult, StreamOutputs } from './api/stream.js';
 export { LstmError, type LstmErrorCode } from './core/errors.js';
-export { measureWasmRoofline, type WasmRoofline, type WasmRooflineOptions } from './wasm/roofline.js';
+export { measureWasmRoofline, type WasmRoofline, type WasmRooflineOptions } from './api/wasm-backend.js';
 export { cell } from './cpu/single-step.js';
 export type { CellStep } from './cpu/cell.js';
 export type { AdapterSummary } from './gpu/context.js';

@@ -46,3 +46,6 @@ export async function openWasmBackend(why: string, options: WasmEngineOptions = 
     dispose: () => engine.dispose(),
   };
 }
+
+/** The engine's roofline (its FMA peak and GEMM yardstick on this CPU), for benchmarks: src/wasm/roofline.ts. */
+export { measureWasmRoofline, type WasmRoofline, type WasmRooflineOptions } from '../wasm/roofline.js';
