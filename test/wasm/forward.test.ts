@@ -45,7 +45,7 @@ for (const threads of [1, 2]) {
     const kVariants = [
       { name: 'plain, two bidirectional layers, lengths and states', spec: { inputSize: 7, hiddenSize: 33, numLayers: 2, bidirectional: true, steps: 9, batch: 5, lengths: [9, 3, 1, 7, 9], withState: true } },
       { name: 'batch large enough for rows per thread', spec: { inputSize: 16, hiddenSize: 64, steps: 6, batch: 19 } },
-      { name: 'B = 1 over many units (units shared per step)', spec: { inputSize: 8, hiddenSize: 128, steps: 12, batch: 1 } },
+      { name: 'B = 1 over many units (units shared per step)', spec: { inputSize: 8, hiddenSize: 256, steps: 12, batch: 1 } },
       { name: 'proj_size', spec: { inputSize: 5, hiddenSize: 12, projSize: 5, numLayers: 2, steps: 7, batch: 3, lengths: [7, 4, 2] } },
       { name: 'peepholes, clip, input_forget', spec: { inputSize: 4, hiddenSize: 9, peepholes: true, cellClip: 0.7, inputForget: true, steps: 6, batch: 3, lengths: [6, 2, 4] } },
       { name: 'ONNX activations with alpha and beta', spec: { inputSize: 3, hiddenSize: 6, activations: { gate: { kind: 'hard_sigmoid', alpha: 0.3, beta: 0.4 }, candidate: { kind: 'affine', alpha: 0.7, beta: -0.2 }, cellOutput: { kind: 'relu' } }, steps: 5, batch: 2 } },

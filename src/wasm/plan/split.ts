@@ -9,6 +9,13 @@ export type RecurrenceSplit = 'rows' | 'units' | 'solo';
 
 /** Below this many multiply-adds a step (≈ 1 µs) a barrier per step costs more than a second core gains. */
 const kMinSharedStep = 16_384;
+/**
+ * Below this many multiply-adds a step (≈ 6 µs) the forward's threads do not share its units: with
+ * one barrier per step the call is only as fast as the slowest thread, and beside another busy
+ * process (Chromium's ort/wasm threads spin) 2 threads ran (1, 100, 32, 128) in 6.50 ms against
+ * 1.41 ms on one, (1, 1000, 16, 64) in 14.2 against 3.68 ms (docs/wasm.md, the quiet run).
+ */
+const kMinUnitSplitStep = 262_144;
 /** Rows each thread needs before it takes whole rows (two register tiles' worth). */
 const kMinRowsEach = 4;
 
@@ -20,7 +27,7 @@ export function recurrenceSplit(threads: number, batch: number, hidden: number, 
   // Sharing units needs R = H (no projection) and at least a quad of units per thread, and a
   // caller that may sleep: on a page's main thread every step's barrier spins, and in Chromium on
   // 2 cores that ran 4–9× slower than one thread alone (docs/wasm.md).
-  if (!projected && callerCanSleep && Math.ceil(hidden / 4) >= threads) return 'units';
+  if (!projected && callerCanSleep && work >= kMinUnitSplitStep && Math.ceil(hidden / 4) >= threads) return 'units';
   return batch >= threads ? 'rows' : 'solo';
 }
 
