@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { sliceAxis } from '../support/slice-axis.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,15 +91,7 @@ describe('grad, train and forecast --backend wasm', () => {
     // The fixture holds out the last quarter of the batch axis; the CLI takes it from the file.
     const B = f.input.x.shape[1];
     const split = Math.ceil(B * (1 - f.fit.validationSplit));
-    const take = (t: { shape: number[]; data: number[] }, axis: number, lo: number, hi: number) => {
-      const shape = [...t.shape];
-      const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-      const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-      const data: number[] = [];
-      for (let o = 0; o < outer; o++) data.push(...t.data.slice((o * shape[axis] + lo) * inner, (o * shape[axis] + hi) * inner));
-      shape[axis] = hi - lo;
-      return { shape, data };
-    };
+    const take = sliceAxis;
     const data = { x: take(f.input.x, 1, 0, split), y: take(f.input.y, 0, 0, split), validation: { x: take(f.input.x, 1, split, B), y: take(f.input.y, 0, split, B) } };
     const args = ['train', '--model', file('t-m.json', f.model), '--data', file('t-d.json', data), '--epochs', String(f.fit.epochs), '--batch-size', String(f.fit.batchSize), '--lr', '0.01', '--no-shuffle'];
     const { code, stdout, stderr } = await cli([...args, '--backend', 'wasm', '--out', join(work, 't-out.json')]);

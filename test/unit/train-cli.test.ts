@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sliceAxis } from '../support/slice-axis.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, workFolder } from '../support/cli-in-process.js';
@@ -61,15 +62,7 @@ describe('webgpu-lstm train', () => {
     // The fixture holds out the last quarter; the CLI takes validation data from the file.
     const B = f.input.x.shape[1];
     const split = Math.ceil(B * (1 - f.fit.validationSplit));
-    const take = (t: { shape: number[]; data: number[] }, axis: number, lo: number, hi: number) => {
-      const shape = [...t.shape];
-      const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-      const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-      const data: number[] = [];
-      for (let o = 0; o < outer; o++) data.push(...t.data.slice((o * shape[axis] + lo) * inner, (o * shape[axis] + hi) * inner));
-      shape[axis] = hi - lo;
-      return { shape, data };
-    };
+    const take = sliceAxis;
     const data = {
       x: take(f.input.x, 1, 0, split),
       y: take(f.input.y, 0, 0, split),
