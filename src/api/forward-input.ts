@@ -24,13 +24,19 @@ function toFloat64(
     throw invalidShape(`${name}: expected ${expected} values for shape ${formatShape(expectedShape)}, got ${value.length} values`);
   }
   const out = new Float64Array(expected);
-  for (let i = 0; i < expected; i++) {
-    const v = value[i];
-    // Float64Array.from would turn null into 0 and "1" into 1: wrong numbers, silently.
-    if (typeof v !== 'number') {
-      throw invalidArgument(`${name} at ${describePosition(i, expectedShape, axes)} is ${describeValue(v)}; expected a number`);
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    // Only numbers: one native conversion instead of the checked loop, which took 4% of a
+    // (16, 100, 64, 128) forward on the wasm engine.
+    out.set(value);
+  } else {
+    for (let i = 0; i < expected; i++) {
+      const v = value[i];
+      // Float64Array.from would turn null into 0 and "1" into 1: wrong numbers, silently.
+      if (typeof v !== 'number') {
+        throw invalidArgument(`${name} at ${describePosition(i, expectedShape, axes)} is ${describeValue(v)}; expected a number`);
+      }
+      out[i] = v;
     }
-    out[i] = v;
   }
   enforceFinite(policy, name, out, expectedShape, axes, "nonFinite: 'propagate'");
   return out;
