@@ -44,10 +44,12 @@ export interface Runner {
   /**
    * What a forward call of `options.batch` sequences runs and why: on WebGPU the recurrence kernel
    * the cost model picked (or the one `load(model, { recurrence })` forced), with every
-   * candidate's modelled time per step (docs/performance.md, "The cost model"). Starts no GPU
-   * work. INVALID_ARGUMENT for a batch that is not a positive integer.
+   * candidate's modelled time per step (docs/performance.md, "The cost model"); on the wasm
+   * engine how its threads share the call, which also depends on `options.steps` (the call's T;
+   * without it, a long sequence). Starts no GPU work. INVALID_ARGUMENT for a batch or steps that
+   * is not a positive integer.
    */
-  plan(options: { readonly batch: number }): RunPlan;
+  plan(options: { readonly batch: number; readonly steps?: number }): RunPlan;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }
@@ -90,7 +92,8 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
     plan(options) {
       if (options === null || typeof options !== 'object') throw invalidArgument(`plan options: expected { batch }, got ${describeValue(options)}`);
       const batch = checkDimension('options.batch', options.batch, kMaxStepsTimesBatch);
-      return backend.plan?.(batch) ?? { backend: backend.kind, kind: 'reference', kernel: 'float64 reference', reason: 'the CPU reference has one path', choice: 'auto', device: 'CPU', costsSource: 'none', predictions: [] };
+      const steps = options.steps === undefined ? undefined : checkDimension('options.steps', options.steps, kMaxStepsTimesBatch);
+      return backend.plan?.(batch, steps) ?? { backend: backend.kind, kind: 'reference', kernel: 'float64 reference', reason: 'the CPU reference has one path', choice: 'auto', device: 'CPU', costsSource: 'none', predictions: [] };
     },
     dispose: () => backend.dispose(),
   };

@@ -26,7 +26,7 @@ export interface BackendRunner {
   /** A stream of `batch` slots over this runner's weights (a unidirectional model; checked by the caller). */
   openStream?(batch: number, outputs: StreamOutputs): BackendStream;
   /** What a call of `batch` sequences runs and why (the cost model's choice on WebGPU). */
-  plan?(batch: number): RunPlan;
+  plan?(batch: number, steps?: number): RunPlan;
   /** Frees what the runner holds; safe to call twice. */
   dispose(): void;
 }

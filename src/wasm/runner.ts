@@ -51,13 +51,13 @@ export class WasmRunner implements BackendRunner {
   }
 
   /** How a call of `batch` sequences shares its recurrence between the engine's threads (src/wasm/plan/split.ts). */
-  plan(batch: number): RunPlan {
+  plan(batch: number, steps?: number): RunPlan {
     const { config } = this.model;
-    const split = recurrenceSplit(this.engine.threads, batch, config.hiddenSize, hiddenOutputSize(config), config.projSize !== undefined, this.engine.canBlock);
+    const split = recurrenceSplit(this.engine.threads, batch, config.hiddenSize, hiddenOutputSize(config), config.projSize !== undefined, this.engine.canBlock, steps);
     const reason = {
       rows: `each of the ${this.engine.threads} threads runs its own sequences: no barrier between steps`,
       units: `the ${this.engine.threads} threads share each step's hidden units, a barrier after every step`,
-      solo: this.engine.threads === 1 ? 'the engine has one thread' : this.engine.canBlock ? 'a step is too small to share: one thread runs it' : "the calling thread (a page's main thread) may not sleep, so a barrier per step would spin: one thread runs each step",
+      solo: this.engine.threads === 1 ? 'the engine has one thread' : this.engine.canBlock ? 'the call or its steps are too small to share: one thread runs it' : "the calling thread (a page's main thread) may not sleep, so a barrier per step would spin: one thread runs each step",
     }[split];
     return { backend: 'wasm', kind: split, kernel: `fused float32 SIMD recurrence (${this.engine.build} build)`, reason, choice: 'auto', device: `CPU, ${this.engine.threads} thread${this.engine.threads > 1 ? 's' : ''}`, costsSource: 'none', predictions: [] };
   }

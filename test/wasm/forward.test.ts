@@ -44,20 +44,29 @@ for (const threads of [1, 2]) {
 
     const kVariants = [
       { name: 'plain, two bidirectional layers, lengths and states', spec: { inputSize: 7, hiddenSize: 33, numLayers: 2, bidirectional: true, steps: 9, batch: 5, lengths: [9, 3, 1, 7, 9], withState: true } },
-      { name: 'batch large enough for rows per thread', spec: { inputSize: 16, hiddenSize: 64, steps: 6, batch: 19 } },
-      { name: 'B = 1 over many units (units shared per step)', spec: { inputSize: 8, hiddenSize: 256, steps: 12, batch: 1 } },
+      { name: 'batch large enough for rows per thread', split: 'rows', spec: { inputSize: 16, hiddenSize: 64, steps: 16, batch: 19 } },
+      { name: 'B = 1 over many units (units shared per step)', split: 'units', spec: { inputSize: 8, hiddenSize: 256, steps: 20, batch: 1 } },
       { name: 'proj_size', spec: { inputSize: 5, hiddenSize: 12, projSize: 5, numLayers: 2, steps: 7, batch: 3, lengths: [7, 4, 2] } },
       { name: 'peepholes, clip, input_forget', spec: { inputSize: 4, hiddenSize: 9, peepholes: true, cellClip: 0.7, inputForget: true, steps: 6, batch: 3, lengths: [6, 2, 4] } },
       { name: 'ONNX activations with alpha and beta', spec: { inputSize: 3, hiddenSize: 6, activations: { gate: { kind: 'hard_sigmoid', alpha: 0.3, beta: 0.4 }, candidate: { kind: 'affine', alpha: 0.7, beta: -0.2 }, cellOutput: { kind: 'relu' } }, steps: 5, batch: 2 } },
       { name: 'go_backwards with a trace', spec: { inputSize: 3, hiddenSize: 6, goBackwards: true, steps: 5, batch: 2, trace: true } },
       { name: "a dense head over 'sequence', batch_first", spec: { inputSize: 3, hiddenSize: 8, batchFirst: true, head: { over: 'sequence' as const, layers: [{ outFeatures: 4, activation: 'relu' as const }, { outFeatures: 2 }] }, steps: 4, batch: 3 } },
     ];
-    it.each(kVariants)('$name agrees with the float64 reference', async ({ spec }) => {
+    it.each(kVariants)('$name agrees with the float64 reference', async ({ spec, split }) => {
       const { model, x, options } = randomCase({ ...spec, seed: 7 } as Parameters<typeof randomCase>[0]);
-      const result = await (await backend.load(model)).forward(x, options);
+      const runner = await backend.load(model);
+      // The split named is the one taken, so a change of thresholds cannot leave a path untested.
+      if (split) expect(runner.plan({ batch: options.batch, steps: options.steps }).kind).toBe(threads === 1 ? 'solo' : split);
+      const result = await runner.forward(x, options);
       const report = compareResults(model.config, referenceResult(model, x, options), result, kDefaultTolerance);
       expect(report.missing).toEqual([]);
       expect(report.passed, `max |wasm − cpu| = ${report.maxAbs}`).toBe(true);
+    });
+
+    it('plan() says how a call is shared, and names a bad steps', async () => {
+      const runner = await backend.load(LSTM.random({ inputSize: 4, hiddenSize: 64, seed: 2 }));
+      expect(runner.plan({ batch: 16, steps: 2 })).toMatchObject({ kind: 'solo', reason: threads === 1 ? 'the engine has one thread' : expect.stringMatching(/too small to share/) });
+      expect(() => runner.plan({ batch: 16, steps: 0 })).toThrow(/options\.steps/);
     });
 
     it('a stream agrees with the reference step by step', async () => {

@@ -6,7 +6,8 @@ import { fixtureDataOptions, loadTrainingFixture, scaledError, trainingFixtureNa
 // Training on the wasm engine (float32) against PyTorch 1.13 in float64 (the fixtures of
 // test/fixtures/make_training_fixtures.py): gradients, dx, dh0, dc0, the loss and the prediction
 // within 1e-4 × max(1, max |expected|) — the GPU's bound (docs/training.md) — on one thread and on
-// two (each step's units or rows shared, with barriers).
+// two. Calls this small run on one thread even then (src/wasm/plan/split.ts); the shared paths are
+// tested in thread-splits.test.ts.
 
 const kTolerance = 1e-4;
 

@@ -67,7 +67,7 @@ export function backwardPass(
     const gradients = inputSizes.map((I) => alloc((I + H + 1) * columns, 'weight gradients'));
 
     const threads = engine.threads;
-    const split = backwardSplit(threads, B, H, engine.canBlock);
+    const split = backwardSplit(threads, B, H, engine.canBlock, T);
     const plan: KernelCall[] = [];
     const barrier: KernelCall = { kernel: 'barrier', args: [] };
     for (let layer = L - 1; layer >= 0; layer--) {

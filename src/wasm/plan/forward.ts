@@ -79,7 +79,7 @@ export class ForwardPass {
       const keepOutputs = recording !== 'none';
       const outputs: number[] = [];
       const threads = engine.threads;
-      const split = recurrenceSplit(threads, B, H, R, config.projSize !== undefined, engine.canBlock);
+      const split = recurrenceSplit(threads, B, H, R, config.projSize !== undefined, engine.canBlock, T);
       let input0 = this.x;
       let inputStride = config.inputSize;
       for (const layer of packed.layers) {

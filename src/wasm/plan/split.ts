@@ -19,10 +19,16 @@ const kMinUnitSplitStep = 262_144;
 /** Rows each thread needs before it takes whole rows (two register tiles' worth). */
 const kMinRowsEach = 4;
 
-export function recurrenceSplit(threads: number, batch: number, hidden: number, width: number, projected: boolean, callerCanSleep = true): RecurrenceSplit {
+/**
+ * How a call's threads share its recurrence. `steps` (default: many) is the call's length: a call
+ * of fewer than kMinSharedCall multiply-adds in all runs on one thread whatever its split, since
+ * waking the helpers once costs more than they save.
+ */
+export function recurrenceSplit(threads: number, batch: number, hidden: number, width: number, projected: boolean, callerCanSleep = true, steps = Infinity): RecurrenceSplit {
   if (threads <= 1) return 'solo';
-  if (batch >= kMinRowsEach * threads) return 'rows';
   const work = batch * 4 * hidden * width;
+  if (steps * work < kMinSharedCall) return 'solo';
+  if (batch >= kMinRowsEach * threads) return 'rows';
   if (work < kMinSharedStep) return 'solo';
   // Sharing units needs R = H (no projection) and at least a quad of units per thread, and a
   // caller that may sleep: on a page's main thread every step's barrier spins, and in Chromium on
@@ -31,8 +37,15 @@ export function recurrenceSplit(threads: number, batch: number, hidden: number, 
   return batch >= threads ? 'rows' : 'solo';
 }
 
-/** Below this many multiply-adds a product runs on one thread (waking the others costs more). */
-const kMinSharedProduct = 65_536;
+/**
+ * Below this many multiply-adds (≈ 0.1 ms on one thread) a product, or a whole recurrence, runs on
+ * one thread: a helper's wake-up and the wait for it cost 0.05 ms on a quiet machine and up to
+ * 1 ms beside another busy process, and in the quiet bench of 2026-12-07 every B = 1 forward and
+ * the (32, 12, 1, 50) training step ran slower on 2 threads than on 1 with a 64 K threshold
+ * (BENCHMARKS.md: (1, 100, 32, 128) in Node 2.67 against 1.58 ms).
+ */
+const kMinSharedCall = 4_194_304;
+const kMinSharedProduct = kMinSharedCall;
 /**
  * The same where the caller may not sleep (a page's main thread): waking helpers that sleep in
  * Atomics.wait and spinning until they finish cost Chromium about 1–2 ms a call on 2 cores
@@ -49,8 +62,9 @@ export function productIsSolo(threads: number, rows: number, columns: number, in
  * The same choice for BPTT's reverse recurrence (src/wasm/assembly/lstm-backward.ts), whose
  * threads share units in panels of 16 (the columns of W_hhᵀ dz), not quads.
  */
-export function backwardSplit(threads: number, batch: number, hidden: number, callerCanSleep = true): RecurrenceSplit {
+export function backwardSplit(threads: number, batch: number, hidden: number, callerCanSleep = true, steps = Infinity): RecurrenceSplit {
   if (threads <= 1) return 'solo';
+  if (steps * batch * 4 * hidden * hidden < kMinSharedCall) return 'solo';
   if (batch >= kMinRowsEach * threads) return 'rows';
   if (batch * 4 * hidden * hidden < kMinSharedStep) return 'solo';
   if (callerCanSleep && Math.ceil(hidden / 16) >= threads) return 'units';
