@@ -5,7 +5,7 @@
 // prints the medians and their ratio.
 // The model: bench/fixtures/torch_lstm2_no_states.onnx (bench/make-onnx-stack.py), x [100, 8, 16].
 //
-//   npm run build && VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/onnx-stack.mjs [--rounds 9] [--backends cpu,wasm,webgpu]
+//   npm run build && VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/onnx-stack.mjs [--rounds 9] [--warmup 10] [--backends cpu,wasm,webgpu]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -14,6 +14,9 @@ const option = (name, fallback) => {
   return at < 0 ? fallback : process.argv[at + 1];
 };
 const rounds = Number(option('--rounds', 9));
+// Untimed rounds first: with one, the session's host code was still being optimised and the wasm
+// lane's ratio swung from 1.5 to 3 between runs; after 10 it holds (1.2 over 200 rounds).
+const warmup = Number(option('--warmup', 10));
 const backends = option('--backends', 'cpu,wasm,webgpu').split(',');
 const dist = resolve(import.meta.dirname, '../dist');
 const lib = await import(`${dist}/index.js`);
@@ -36,13 +39,13 @@ async function compare(label, backend) {
   };
   const times = { onnx: [], unfused: [], json: [] };
   let worst = 0;
-  for (let r = 0; r <= rounds; r++) {
+  for (let r = 0; r < warmup + rounds; r++) {
     const order = r % 2 ? ['onnx', 'unfused', 'json'] : ['json', 'unfused', 'onnx'];
     const outs = {};
     for (const lane of order) {
       const start = performance.now();
       outs[lane] = await lanes[lane]();
-      if (r > 0) times[lane].push(performance.now() - start); // round 0 warms up
+      if (r >= warmup) times[lane].push(performance.now() - start); // the first rounds warm up the JIT
     }
     for (let k = 0; k < outs.json.length; k++) worst = Math.max(worst, Math.abs(outs.onnx[k] - outs.json[k]), Math.abs(outs.unfused[k] - outs.json[k]));
   }
