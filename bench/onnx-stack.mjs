@@ -1,15 +1,23 @@
 // A PyTorch 2-layer export run through OnnxSession (the graph executor: its two LSTM nodes fused
 // into one stack call, the zero-state and Squeeze/Concat glue on the host) against the same model
-// loaded from our JSON (one forward call), on the CPU reference and on WebGPU through Dawn (a
-// software adapter where there is no GPU). Interleaved rounds; prints the medians and their ratio.
+// loaded from our JSON (one forward call), on the CPU reference, on the wasm engine (float32, one
+// thread) and on WebGPU through Dawn (a software adapter where there is no GPU). Interleaved rounds;
+// prints the medians and their ratio.
 // The model: bench/fixtures/torch_lstm2_no_states.onnx (bench/make-onnx-stack.py), x [100, 8, 16].
 //
-//   npm run build && VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/onnx-stack.mjs [--rounds 9]
+//   npm run build && VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node bench/onnx-stack.mjs [--rounds 9] [--warmup 10] [--backends cpu,wasm,webgpu]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const at = process.argv.indexOf('--rounds');
-const rounds = at < 0 ? 9 : Number(process.argv[at + 1]);
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? fallback : process.argv[at + 1];
+};
+const rounds = Number(option('--rounds', 9));
+// Untimed rounds first: with one, the session's host code was still being optimised and the wasm
+// lane's ratio swung from 1.5 to 3 between runs; after 10 it holds (1.2 over 200 rounds).
+const warmup = Number(option('--warmup', 10));
+const backends = option('--backends', 'cpu,wasm,webgpu').split(',');
 const dist = resolve(import.meta.dirname, '../dist');
 const lib = await import(`${dist}/index.js`);
 const { createNodeBackend } = await import(`${dist}/node.js`);
@@ -31,13 +39,13 @@ async function compare(label, backend) {
   };
   const times = { onnx: [], unfused: [], json: [] };
   let worst = 0;
-  for (let r = 0; r <= rounds; r++) {
+  for (let r = 0; r < warmup + rounds; r++) {
     const order = r % 2 ? ['onnx', 'unfused', 'json'] : ['json', 'unfused', 'onnx'];
     const outs = {};
     for (const lane of order) {
       const start = performance.now();
       outs[lane] = await lanes[lane]();
-      if (r > 0) times[lane].push(performance.now() - start); // round 0 warms up
+      if (r >= warmup) times[lane].push(performance.now() - start); // the first rounds warm up the JIT
     }
     for (let k = 0; k < outs.json.length; k++) worst = Math.max(worst, Math.abs(outs.onnx[k] - outs.json[k]), Math.abs(outs.unfused[k] - outs.json[k]));
   }
@@ -63,9 +71,18 @@ async function compare(label, backend) {
 }
 
 console.log(`PyTorch nn.LSTM(16, 32, num_layers=2) export, no (h0, c0); x [T=${T}, B=${B}, I=${I}]`);
-const cpu = await createNodeBackend({ prefer: 'cpu' });
-await compare('CPU reference (float64)', cpu);
-await cpu.close();
-const gpu = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn', allowSoftwareAdapter: true });
-await compare(`WebGPU, Dawn (${gpu.adapter?.description || gpu.adapter?.vendor || 'adapter'})`, gpu);
-await gpu.close();
+if (backends.includes('cpu')) {
+  const cpu = await createNodeBackend({ prefer: 'cpu' });
+  await compare('CPU reference (float64)', cpu);
+  await cpu.close();
+}
+if (backends.includes('wasm')) {
+  const wasm = await createNodeBackend({ prefer: 'wasm', threads: 1 });
+  await compare('wasm engine (float32, 1 thread)', wasm);
+  await wasm.close();
+}
+if (backends.includes('webgpu')) {
+  const gpu = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn', allowSoftwareAdapter: true });
+  await compare(`WebGPU, Dawn (${gpu.adapter?.description || gpu.adapter?.vendor || 'adapter'})`, gpu);
+  await gpu.close();
+}

@@ -81,7 +81,7 @@ export function compileGraph(graph: GraphProto, env: CompileEnv, outer: Readonly
     if (op === 'Split') attributes.set('__outputs', node.output?.length ?? 1);
     if (op === 'LSTM') {
       const names = node.input ?? [];
-      const lstm = lstmNodeModel(where, node, (j) => (!names[j] ? null : constants.get(names[j]) ?? 'dynamic'));
+      const lstm = lstmNodeModel(where, node, (j) => (!names[j] ? null : constants.get(names[j]) ?? 'dynamic'), opset);
       steps.push({ node, where, attributes, lstm, stack: null });
       for (const o of node.output ?? []) if (o) dynamic.add(o);
       continue;

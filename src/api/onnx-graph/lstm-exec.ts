@@ -23,9 +23,9 @@ export interface LstmNodeModel {
 
 const asOnnx = (t: HostTensor): OnnxTensor => ({ dims: [...t.dims], data: t.data });
 
-/** Builds our model from the node's folded weights; W, R (and B, P when given) must be constant. */
-export function lstmNodeModel(where: string, node: NodeProto, constant: (k: number) => HostTensor | null | 'dynamic'): LstmNodeModel {
-  const attrs = lstmAttributes(where, node);
+/** Builds our model from the node's folded weights; W, R (and B, P when given) must be constant. `opset`: the file's ai.onnx opset. */
+export function lstmNodeModel(where: string, node: NodeProto, constant: (k: number) => HostTensor | null | 'dynamic', opset?: number): LstmNodeModel {
+  const attrs = lstmAttributes(where, node, opset);
   const D = attrs.direction === 'bidirectional' ? 2 : 1;
   const H = attrs.hiddenSize;
   const get = (k: number, what: string) => {

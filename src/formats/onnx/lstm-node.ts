@@ -7,7 +7,7 @@ import { readActivations } from './attributes.js';
 import type { NodeProto } from './proto.js';
 import type { OnnxTensor } from './tensors.js';
 
-/** The attributes of an ONNX LSTM node (operator spec, opset 7–22), with ONNX's defaults. */
+/** The attributes of an ONNX LSTM node (operator spec, LSTM-1 and opset 7–22), with ONNX's defaults. */
 export interface LstmNodeAttributes {
   readonly direction: 'forward' | 'reverse' | 'bidirectional';
   readonly hiddenSize: number;
@@ -19,9 +19,18 @@ export interface LstmNodeAttributes {
 }
 
 const kKnown = ['direction', 'hidden_size', 'layout', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget'];
+/**
+ * LSTM-1 (opsets 1 to 6) also has output_sequence: 0 (its default) lets a graph leave the optional
+ * output Y unnamed, 1 asks for it. Y is computed whenever a graph names it, as for LSTM-7, so the
+ * attribute changes nothing here; it is accepted, checked, below opset 7 only (LSTM-7 dropped it).
+ */
+const kKnownLstm1 = [...kKnown, 'output_sequence'];
 
-export function lstmAttributes(where: string, node: NodeProto): LstmNodeAttributes {
-  const a = nodeAttributes(where, node, kKnown);
+/** The node's attributes, checked; `opset` (the file's ai.onnx opset; the current LSTM's when absent) picks the LSTM version. */
+export function lstmAttributes(where: string, node: NodeProto, opset = Infinity): LstmNodeAttributes {
+  const a = nodeAttributes(where, node, opset < 7 ? kKnownLstm1 : kKnown);
+  const outputSequence = a.get('output_sequence') ?? 0;
+  if (outputSequence !== 0 && outputSequence !== 1) throw invalidArgument(`${where}.output_sequence: expected 0 or 1, got ${JSON.stringify(outputSequence)}`);
   const direction = (a.get('direction') ?? 'forward') as string;
   if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') {
     throw invalidArgument(`${where}.direction: expected forward, reverse or bidirectional, got ${JSON.stringify(direction)}`);
