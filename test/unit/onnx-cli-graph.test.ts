@@ -72,13 +72,27 @@ describe('info --model m.onnx', () => {
     expect(info.opCounts.LSTM).toBe(2);
     expect(info.placement.backend).toHaveLength(2);
     expect(info.placement.host.length).toBeGreaterThan(0);
-    expect(info.reducesTo).toMatch(/inference only/);
+    expect(info.reducesTo).toMatch(/^our LSTM \(2 layers, hidden 32\)/);
   });
 });
 
 describe('convert an ONNX graph', () => {
+  it("converts PyTorch's export without (h0, c0) (zero states Sliced per layer) to PyTorch's weights", async () => {
+    const out = join(work, 'converted.json');
+    const result = await cli(['convert', noStates, out]);
+    expect(result.code, result.stderr).toBe(0);
+    const converted = JSON.parse(readFileSync(out, 'utf8'));
+    const pytorch = JSON.parse(readFileSync(noStatesJson, 'utf8'));
+    expect(converted.config).toEqual(pytorch.config);
+    expect(Object.keys(converted.params).sort()).toEqual(Object.keys(pytorch.params).sort());
+    for (const [name, tensor] of Object.entries(pytorch.params as Record<string, { shape: number[]; data: number[] }>)) {
+      expect(maxDifference(converted.params[name], tensor), name).toBeLessThan(1e-7);
+    }
+  });
+
   it('says why a graph that does not reduce to our model is not converted', async () => {
-    const result = await cli(['convert', noStates, join(work, 'x.json')]);
+    const layerNormFirst = join(import.meta.dirname, '../fixtures/onnx-exports/torch_linear_layernorm_before.onnx');
+    const result = await cli(['convert', layerNormFirst, join(work, 'x.json')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/runs for inference .* not exactly an LSTM stack with a dense head/);
   });

@@ -131,9 +131,25 @@ function sliceNode(ctx: NodeContext, state: WalkState): Value | undefined {
   return undefined;
 }
 
+/**
+ * Ops that only move, repeat or convert the elements of their first input (the others are shapes,
+ * axes, indices): of a zero tensor they make a zero tensor. Exporters build zero initial states
+ * this way (tf2onnx: Expand, then Unsqueeze, and a Concat of two per bidirectional layer; PyTorch:
+ * one Expand of the whole [L·D, B, H], Sliced per layer).
+ */
+const kZeroPreserving = new Set(['Identity', 'Cast', 'Unsqueeze', 'Squeeze', 'Reshape', 'Flatten', 'Transpose', 'Slice', 'Gather', 'Expand', 'Tile', 'Split']);
+
+/** Whether a node's outputs are zeros because its data inputs are (Concat: all of them). */
+function keepsZeros(ctx: NodeContext): boolean {
+  const op = ctx.node.opType ?? '';
+  if (op === 'Concat') return ctx.inputs.length > 0 && ctx.inputs.every((v) => v?.kind === 'zeros');
+  return kZeroPreserving.has(op) && ctx.inputs[0]?.kind === 'zeros';
+}
+
 /** The value a node gives each output (its first output unless the op has several, like LSTM). */
 export function readNode(ctx: NodeContext, state: WalkState): (Value | undefined)[] {
   if (ctx.node.opType === 'LSTM') return readLstmNode(ctx, state);
+  if (keepsZeros(ctx)) return (ctx.node.output ?? []).map(() => ({ kind: 'zeros' }));
   // Nodes that touch no part of the model (shape arithmetic, say) stay opaque without being read.
   const carriesModel = ctx.inputs.some((v) => v !== null && v.kind !== 'const' && v.kind !== 'opaque' && v.kind !== 'zeros');
   if (!carriesModel && !['Constant', 'ConstantOfShape', 'Expand', 'Identity'].includes(ctx.node.opType ?? '')) return [undefined];
