@@ -5,12 +5,13 @@ import { referenceResult } from '../../src/api/runner.js';
 import { modelFromOnnx } from '../../src/formats/onnx/read.js';
 
 // The real PyTorch exports of test/fixtures/onnx-exports/ that are exactly an LSTM stack (with and
-// without (h0, c0): PyTorch's zero states are an Expand of the whole [L·D, B, H], Sliced per layer)
+// without (h0, c0): PyTorch's zero states are an Expand of the whole [L·D, B, H], Sliced per layer;
+// padded sequences: the lengths input Cast to int32 for sequence_lens)
 // become this library's model (what `convert` and `train` use), and that model, on the float64
 // reference, gives ONNX Runtime's outputs (expected.mjs) to 1e-5 + 1e-5·|expected|.
 
 const kDir = join(import.meta.dirname, '../fixtures/onnx-exports');
-const kStacks = ['torch_l1_no_state', 'torch_l2_no_state_opset9', 'torch_l2_state', 'torch_l2_bidir_state', 'torch_l3_bidir_batch_first'];
+const kStacks = ['torch_l1_no_state', 'torch_l2_no_state_opset9', 'torch_l2_state', 'torch_l2_bidir_state', 'torch_l3_bidir_batch_first', 'torch_padded', 'torch_padded_bidir_batch_first'];
 
 interface ExportCase {
   readonly inputs: Record<string, { shape: number[]; data: number[] }>;
@@ -28,6 +29,7 @@ describe('PyTorch exports of an LSTM stack convert to the model', () => {
       batch: B,
       ...(inputs.h0 ? { h0: c.inputs[inputs.h0].data } : {}),
       ...(inputs.c0 ? { c0: c.inputs[inputs.c0].data } : {}),
+      ...(inputs.lengths ? { lengths: c.inputs[inputs.lengths].data } : {}),
     });
     expect(outputs.map((o) => o.name).sort()).toEqual(Object.keys(c.outputs).sort());
     for (const { name: output, view } of outputs) {

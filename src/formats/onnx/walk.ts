@@ -8,6 +8,9 @@ import { describeValueKind, type Value } from './values.js';
 export type { WalkState };
 export { nodeContext } from './node-context.js';
 
+const kOnnxInt32 = 6;
+const kOnnxInt64 = 7;
+
 /** Ops that only move or name data, and what each does to the value it carries. */
 function shapeNode(ctx: NodeContext, state: WalkState): Value | undefined {
   const { node, inputs } = ctx;
@@ -23,6 +26,12 @@ function shapeNode(ctx: NodeContext, state: WalkState): Value | undefined {
       if (key === 'value') return { kind: 'const', tensor: readTensor(`${ctx.where}.value`, v as never, state.budget) };
       const values = (Array.isArray(v) ? v : [v]) as number[];
       return { kind: 'const', tensor: { dims: Array.isArray(v) ? [values.length] : [], data: Float64Array.from(values) } };
+    }
+    case 'Cast': {
+      // PyTorch casts its lengths input to int32 for sequence_lens: integers stay the same integers
+      // (a length that is not an integer is refused at run time, never truncated).
+      const to = ctx.attributes(['to', 'saturate']).get('to');
+      return input?.kind === 'input' && (to === kOnnxInt32 || to === kOnnxInt64) ? input : undefined;
     }
     case 'ConstantOfShape': {
       const a = ctx.attributes(['value']);
