@@ -48,6 +48,12 @@ export function feedTensor(name: string, feed: OnnxFeed, type: OnnxElementType):
   if (feed.data.length !== n) throw invalidShape(`feeds.${name}: dims ${formatShape(dims)} hold ${n} values, got ${feed.data.length}`);
   const integer = isIntegerType(type);
   const data = new Float64Array(n);
+  // Typed arrays whose every value is valid for the type: one native conversion, no checked loop.
+  const trusted = integer ? feed.data instanceof Int32Array : feed.data instanceof Float32Array || feed.data instanceof Float64Array;
+  if (trusted) {
+    data.set(feed.data as ArrayLike<number>);
+    return { dims, data, int: integer };
+  }
   for (let k = 0; k < n; k++) {
     const v = feed.data[k];
     const x = typeof v === 'bigint' ? Number(v) : v;
