@@ -44,7 +44,8 @@ function variadic(f: (a: number, b: number) => number): HostOp {
   return (ctx) => {
     const xs = ctx.inputs.filter((t): t is HostTensor => t !== null);
     const int = xs.every((t) => t.int);
-    return [broadcastMap(ctx, xs, int, (...v) => v.reduce(f))];
+    // Not v.reduce(f): reduce passes (acc, value, index, array), and Math.min/max would read all four.
+    return [broadcastMap(ctx, xs, int, (...v) => v.reduce((a, b) => f(a, b)))];
   };
 }
 
@@ -53,7 +54,11 @@ export const kElementwiseOps: Record<string, HostOp> = {
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
   Div: binary((a, b, int) => (int ? Math.trunc(a / b) : a / b)),
-  Pow: binary((a, b) => a ** b),
+  // Pow's output has the base's type (ONNX's T): an integer base truncates a fractional power, as onnxruntime's static_cast does.
+  Pow: (ctx) => {
+    const [a, b] = [input(ctx, 0), input(ctx, 1)];
+    return [broadcastMap(ctx, [a, b], a.int, a.int ? (x, y) => Math.trunc(x ** y) : (x, y) => x ** y)];
+  },
   Equal: binary((a, b) => +(a === b), true),
   Less: binary((a, b) => +(a < b), true),
   Greater: binary((a, b) => +(a > b), true),

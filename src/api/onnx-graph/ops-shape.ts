@@ -51,8 +51,11 @@ function slice(ctx: OpContext, x: HostTensor, starts: number[], ends: number[], 
     const st = steps?.[k] ?? 1;
     if (st === 0) throw invalidArgument(`${ctx.where}: steps must not be 0`);
     const clampIdx = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v < 0 ? v + d : v));
-    const s0 = st > 0 ? clampIdx(starts[k], 0, d) : clampIdx(starts[k], -1, d - 1);
-    const e0 = st > 0 ? clampIdx(ends[k], 0, d) : clampIdx(ends[k], -1, d - 1);
+    // ONNX: a negative step clamps starts to [0, d-1] and ends to [-1, d-1]; an end of INT32_MAX or
+    // INT64_MAX (read as 2^63) means "to the end" in the step's direction, as onnxruntime.
+    const toEnd = ends[k] === 2 ** 31 - 1 || ends[k] >= 2 ** 63;
+    const s0 = st > 0 ? clampIdx(starts[k], 0, d) : clampIdx(starts[k], 0, d - 1);
+    const e0 = toEnd ? (st > 0 ? d : -1) : st > 0 ? clampIdx(ends[k], 0, d) : clampIdx(ends[k], -1, d - 1);
     begin[a] = s0;
     step[a] = st;
     dims[a] = Math.max(0, Math.ceil((e0 - s0) / st));
