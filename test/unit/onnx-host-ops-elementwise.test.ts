@@ -84,6 +84,14 @@ const rows: CaseRow[] = [
     make: (d: Draw): NodeCase => ({ op: 'Cast', opset: d.pick([9, 13, 19]), inputs: [from === 'float32' ? d.float(d.dims(d.int(0, 3)), false, -4, 4) : d.ints(from, d.dims(d.int(0, 3)))], attrs: [attr.int('to', code)], outputs: [to] }),
   })),
   { name: 'Cast int64 → int32 wraps', make: (d) => ({ op: 'Cast', opset: 13, inputs: [{ dims: [3], type: 'int64', init: false, data: [2 ** 31 + d.int(0, 9), -(2 ** 32) - d.int(1, 9), 2 ** 40 + 7] }], attrs: [attr.int('to', 6)], outputs: ['int32'] }) },
+  // Beyond issue 19's list, the interpreter's other elementwise ops.
+  ...['LessOrEqual', 'GreaterOrEqual'].map((op) => ({ name: `${op} float32 → bool`, make: binary(op, 'bool', fewFloats, 16) })),
+  { name: 'Or bool broadcast', make: binary('Or', 'bool', (d) => ints(d, 'bool')) },
+  { name: 'Sum of three float32 broadcast', make: (d) => {
+    const full = d.dims(d.int(1, 3));
+    return { op: 'Sum', opset: 13, inputs: [d.float(full), d.float(d.broadcastOf(full), true), d.float(d.broadcastOf(full))], outputs: ['float32'] };
+  } },
+  ...['Reciprocal', 'Floor', 'Ceil', 'Softsign', 'Erf'].map((op) => ({ name: `${op} float32`, make: unary(op, 'float32', 13, [], -4, 4) })),
   ...[12, 13].map((opset) => ({ name: `Dropout opset ${opset}: identity and a true mask`, make: (d: Draw): NodeCase => ({ op: 'Dropout', opset, inputs: [d.float(d.dims(d.int(1, 3)))], outputs: ['float32', 'bool'] }) })),
   // Dropout-10's mask comes back all false from onnxruntime (ONNX says all true at inference, as
   // Dropout-12+ in onnxruntime and here): only its output is compared.

@@ -83,13 +83,14 @@ const rows: CaseRow[] = [
       outputs: ['float32'],
     };
   } },
-  { name: 'LayerNormalization negative axis, scale and bias (opset 17)', make: (d) => {
+  { name: 'LayerNormalization negative axis, scale and bias, Mean and InvStdDev (opset 17)', make: (d) => {
     const r = d.int(1, 4);
     const dims = d.dims(r);
     const axis = d.int(-r, r - 1);
     const norm = dims.slice(axis < 0 ? axis + r : axis);
     const bias = d.int(0, 1) ? [d.float(d.broadcastOf(norm), true)] : [];
-    return { op: 'LayerNormalization', opset: 17, inputs: [d.float(dims), d.float(norm, true), ...bias], attrs: [attr.int('axis', axis), attr.float('epsilon', d.pick([1e-5, 1e-2]))], outputs: ['float32'] };
+    const stats = d.int(0, 1) ? (['float32', 'float32'] as const) : [];
+    return { op: 'LayerNormalization', opset: 17, inputs: [d.float(dims), d.float(norm, true), ...bias], attrs: [attr.int('axis', axis), attr.float('epsilon', d.pick([1e-5, 1e-2]))], outputs: ['float32', ...stats] };
   } },
   { name: 'ArgMax negative axis, keepdims, select_last_index', make: (d) => {
     const r = d.int(1, 4);

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../../core/errors.js';
 import { allocate, broadcastDims, broadcastStrides, forEachIndex, type HostTensor } from './host-tensor.js';
 import { input, intAttr, type HostOp, type OpContext } from './op-context.js';
 
@@ -43,6 +44,7 @@ const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / 
 function variadic(f: (a: number, b: number) => number): HostOp {
   return (ctx) => {
     const xs = ctx.inputs.filter((t): t is HostTensor => t !== null);
+    if (xs.length === 0) throw invalidArgument(`${ctx.where}: needs at least one input, got none`);
     const int = xs.every((t) => t.int);
     // Not v.reduce(f): reduce passes (acc, value, index, array), and Math.min/max would read all four.
     return [broadcastMap(ctx, xs, int, (...v) => v.reduce((a, b) => f(a, b)))];

@@ -65,6 +65,7 @@ function slice(ctx: OpContext, x: HostTensor, starts: number[], ends: number[], 
 }
 
 function concat(ctx: OpContext, xs: HostTensor[], axisAttr: number): HostTensor {
+  if (xs.length === 0) throw invalidArgument(`${ctx.where}: needs at least one input, got none`);
   const rank = xs[0].dims.length;
   const axis = normAxis(ctx.where, axisAttr, rank);
   for (const t of xs) {

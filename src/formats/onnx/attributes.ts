@@ -9,6 +9,9 @@ export type AttributeValue = number | string | number[] | string[] | AttributePr
 
 const kText = new TextDecoder('utf-8', { fatal: false });
 
+/** A bytes field as text; protobufjs leaves an absent one as a plain [] where the type says otherwise, which TextDecoder refuses. */
+const textOf = (s: ArrayLike<number> | undefined) => kText.decode(s instanceof Uint8Array ? s : Uint8Array.from(s ?? []));
+
 /**
  * An int64 attribute as a number; past ±2^53 the nearest float64, as int64 tensors are read:
  * exporters write INT64_MAX (read as 2^63) for "to the end" (PyTorch's opset-9 Slice ends).
@@ -26,7 +29,7 @@ export function attributeValue(where: string, attribute: AttributeProto): Attrib
     case kAttributeType.INT:
       return saturated(name, attribute.i ?? 0);
     case kAttributeType.STRING:
-      return kText.decode(attribute.s ?? new Uint8Array());
+      return textOf(attribute.s);
     case kAttributeType.TENSOR:
       return attribute.t;
     case kAttributeType.FLOATS:
@@ -34,7 +37,7 @@ export function attributeValue(where: string, attribute: AttributeProto): Attrib
     case kAttributeType.INTS:
       return (attribute.ints ?? []).map((v, k) => saturated(`${name}[${k}]`, v));
     case kAttributeType.STRINGS:
-      return (attribute.strings ?? []).map((s) => kText.decode(s));
+      return (attribute.strings ?? []).map(textOf);
     default:
       throw invalidArgument(`${name}: attribute type ${describeValue(attribute.type)} is not supported here`);
   }
