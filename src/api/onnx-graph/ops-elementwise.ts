@@ -1,3 +1,4 @@
+import { formatShape } from '../../core/describe.js';
 import { invalidArgument } from '../../core/errors.js';
 import { allocate, broadcastDims, broadcastStrides, forEachIndex, type HostTensor } from './host-tensor.js';
 import { input, intAttr, type HostOp, type OpContext } from './op-context.js';
@@ -20,10 +21,23 @@ export function broadcastMap(ctx: OpContext, tensors: readonly HostTensor[], int
   return out;
 }
 
+/**
+ * Before opset 7, arithmetic broadcast B into A only with broadcast=1, aligned at `axis`
+ * (default: trailing, which is NumPy's alignment). Any other axis is refused, not computed as NumPy.
+ */
+function checkLegacyAxis(ctx: OpContext, a: HostTensor, b: HostTensor): void {
+  const axis = ctx.opset < 7 ? ctx.attributes.get('axis') : undefined;
+  if (typeof axis !== 'number') return;
+  const trailing = a.dims.length - b.dims.length;
+  const at = axis < 0 ? axis + a.dims.length : axis;
+  if (at !== trailing) throw invalidArgument(`${ctx.where}: axis ${axis} (opset ${ctx.opset}'s broadcast) aligns B ${formatShape([...b.dims])} at axis ${at} of A ${formatShape([...a.dims])}; only the trailing alignment (axis ${trailing}) is supported`);
+}
+
 function binary(f: (a: number, b: number, int: boolean) => number, boolOut = false): HostOp {
   return (ctx) => {
     const a = input(ctx, 0);
     const b = input(ctx, 1);
+    checkLegacyAxis(ctx, a, b);
     const int = a.int && b.int;
     return [broadcastMap(ctx, [a, b], boolOut || int, (x, y) => f(x, y, int))];
   };
@@ -59,6 +73,7 @@ export const kElementwiseOps: Record<string, HostOp> = {
   // Pow's output has the base's type (ONNX's T): an integer base truncates a fractional power, as onnxruntime's static_cast does.
   Pow: (ctx) => {
     const [a, b] = [input(ctx, 0), input(ctx, 1)];
+    checkLegacyAxis(ctx, a, b);
     return [broadcastMap(ctx, [a, b], a.int, a.int ? (x, y) => Math.trunc(x ** y) : (x, y) => x ** y)];
   },
   Equal: binary((a, b) => +(a === b), true),
