@@ -245,25 +245,31 @@ describe('seeded fuzzing of ONNX graphs through OnnxSession', () => {
     for (let n = 0; n < kMutantsPerGraph; n++) {
       const model = decodeModel(original);
       const hows = Array.from({ length: 1 + Math.floor(random.next() * 3) }, () => mutate(model, random));
-      const what = `${corpus.name}, mutant ${n} (${hows.join('; ')}; seed ${seed})`;
+      const what = () => `${corpus.name}, mutant ${n} (${hows.join('; ')}; seed ${seed})`;
       largest = 0;
       const t0 = performance.now();
       let outcome: string;
       try {
         const bytes = encodeModel(model);
+        // Now and then the bytes too: protobuf lengths and offsets that point past their message.
+        if (random.next() < 0.15) {
+          const k = Math.floor(random.next() * bytes.length);
+          bytes[k] ^= 1 << Math.floor(random.next() * 8);
+          hows.push(`byte ${k} flipped`);
+        }
         const session = await OnnxSession.create(bytes, { maxBytes: kMaxBytes });
         outcome = 'loaded';
         await session.run(feedsFor(session, model, random));
         outcome = 'ran';
       } catch (error) {
-        if (!(error instanceof LstmError)) throw new Error(`${what}: untyped ${String(error).slice(0, 400)}`, { cause: error });
-        expect(error.message.includes('\n'), `${what}: one line`).toBe(false);
+        if (!(error instanceof LstmError)) throw new Error(`${what()}: untyped ${String(error).slice(0, 400)}`, { cause: error });
+        expect(error.message.includes('\n'), `${what()}: one line: ${JSON.stringify(error.message.slice(0, 300))}`).toBe(false);
         outcome = error.code;
       }
       const ms = performance.now() - t0;
       slowest = Math.max(slowest, ms);
-      expect(ms, `${what} took ${ms.toFixed(0)} ms`).toBeLessThan(kMaxMillisPerMutant);
-      expect(largest, `${what}: a ${largest}-byte Float64Array`).toBeLessThanOrEqual(kMaxBytes);
+      expect(ms, `${what()} took ${ms.toFixed(0)} ms`).toBeLessThan(kMaxMillisPerMutant);
+      expect(largest, `${what()}: a ${largest}-byte Float64Array`).toBeLessThanOrEqual(kMaxBytes);
       largestSeen = Math.max(largestSeen, largest);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
@@ -315,6 +321,18 @@ describe('what the graph fuzzing found, one case each', () => {
     const a = m.graph!.node!.find((n) => n.opType === 'LSTM')!.attribute!.find((q) => q.name === 'direction')!;
     a.s = undefined;
     expect(await failure(encodeModel(m))).toMatch(/^INVALID_ARGUMENT: .*\.direction: expected forward, reverse or bidirectional, got ""/);
+  });
+
+  it('an op type that is not a name (a flipped byte) is quoted, so the error stays one line', async () => {
+    const m = everything();
+    m.graph!.node![0].opType = 'LS\nTM';
+    expect(await failure(encodeModel(m))).toMatch(/^INVALID_ARGUMENT: node "[^"]*" \("LS\\nTM"\): op "LS\\nTM" of domain "ai.onnx" \(opset \d+\) is not supported/);
+  });
+
+  it('a Constant whose value attribute holds no tensor is INVALID_ARGUMENT, not a TypeError', async () => {
+    const m = decodeModel(read('onnx/torch_lstm2_linear_seq.onnx'));
+    m.graph!.node!.find((n) => n.opType === 'Constant')!.attribute![0].t = undefined;
+    expect(await failure(encodeModel(m))).toMatch(/^INVALID_ARGUMENT: node ".*" \(Constant\)\.value: expected a tensor, got null/);
   });
 
   it('without a budget, an output past what JS can allocate is LIMIT_EXCEEDED, not a RangeError', async () => {

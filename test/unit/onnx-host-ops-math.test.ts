@@ -38,6 +38,7 @@ const rows: CaseRow[] = [
   { name: 'ReduceSum axes attribute (opset 11)', make: reduction('ReduceSum', 11, 13) },
   { name: 'ReduceSum axes input (opset 13)', make: reduction('ReduceSum', 13, 13) },
   { name: 'ReduceSum int64 (opset 13)', make: reduction('ReduceSum', 13, 13, 'int64') },
+  { name: 'ReduceSum axes input (opset 18)', make: reduction('ReduceSum', 18, 13) },
   { name: 'ReduceSum without axes: all, or none with noop_with_empty_axes (opset 13)', make: (d) => ({ op: 'ReduceSum', opset: 13, inputs: [d.float(d.dims(d.int(1, 3)))], attrs: [attr.int('keepdims', d.int(0, 1)), attr.int('noop_with_empty_axes', d.int(0, 1))], outputs: ['float32'] }) },
   ...['ReduceMean', 'ReduceMax'].flatMap((op) => [
     { name: `${op} axes attribute (opset 13)`, make: reduction(op, 13, 18) },
@@ -77,7 +78,7 @@ const rows: CaseRow[] = [
     const dims = [d.int(1, 3), d.int(1, 4), ...d.dims(d.int(0, 2))];
     const ch = dims[1];
     return {
-      op: 'BatchNormalization', opset: d.pick([9, 14, 15]),
+      op: 'BatchNormalization', opset: d.pick([7, 9, 14, 15]),
       inputs: [d.float(dims), d.float([ch], true), d.float([ch], true), d.float([ch], true), d.float([ch], true, 0.1, 2)],
       attrs: [attr.float('epsilon', d.pick([1e-5, 1e-3]))],
       outputs: ['float32'],
