@@ -39,7 +39,10 @@ const rows: CaseRow[] = [
   ...(['int32', 'int64'] as const).map((t) => ({ name: `Div ${t} (truncates)`, make: binary('Div', t, (d) => nonZero(d, t)) })),
   { name: 'Add opset 7 broadcast', make: binary('Add', 'float32', (d) => floats(d), 7) },
   { name: 'Pow float32 ^ float32', make: binary('Pow', 'float32', (d) => floats(d, 0.1, 2), 15) },
-  { name: 'Pow float32 ^ int64', make: (d) => ({ op: 'Pow', opset: 15, inputs: [d.float(d.dims(2), false, -2, 2), d.ints('int64', d.broadcastOf([3, 3]), true, 0, 3)], outputs: ['float32'] }) },
+  { name: 'Pow float32 ^ int64', make: (d) => {
+    const full = d.dims(2);
+    return { op: 'Pow', opset: 15, inputs: [d.float(full, false, -2, 2), d.ints('int64', d.broadcastOf(full), true, 0, 3)], outputs: ['float32'] };
+  } },
   { name: 'Pow int64 ^ int64', make: binary('Pow', 'int64', (d) => ints(d, 'int64', 0, 3), 15) },
   { name: 'Pow int64 ^ float32 (output int64)', make: (d) => ({ op: 'Pow', opset: 15, inputs: [d.ints('int64', d.dims(2), false, 0, 6), d.float([1], true, 0.1, 2)], outputs: ['int64'] }) },
   ...['Equal', 'Less', 'Greater'].flatMap((op) => [

@@ -1,5 +1,6 @@
-import { describe, it } from 'vitest';
-import { attr, Draw, drawCases, expectSameAsOrt, type CaseRow, type Dtype, type NodeCase, type Operand } from '../support/onnx-one-node.js';
+import { describe, expect, it } from 'vitest';
+import { OnnxSession } from '../../src/api/onnx-graph/session.js';
+import { attr, Draw, drawCases, expectSameAsOrt, oneNodeModel, type CaseRow, type Dtype, type NodeCase, type Operand } from '../support/onnx-one-node.js';
 import { testSeed } from '../support/seed.js';
 
 // The shape and indexing host ops (ops-shape.ts, Constant) against onnxruntime-web on seeded random
@@ -148,7 +149,8 @@ const rows: CaseRow[] = [
   } },
   { name: 'Split num_outputs, uneven (opset 18)', make: (d) => {
     const parts = d.int(2, 3);
-    const dims = [d.int(1, 3), d.int(parts, 7)];
+    // Sizes whose last chunk is not empty (onnxruntime refuses 4 into 3: chunks 2, 2, 0; see below).
+    const dims = [d.int(1, 3), d.pick([parts, 5, 7, 8].filter((n) => n - (parts - 1) * Math.ceil(n / parts) > 0))];
     return { op: 'Split', opset: 18, inputs: [d.float(dims)], attrs: [attr.int('axis', d.pick([1, -1])), attr.int('num_outputs', parts)], outputs: Array.from({ length: parts }, () => 'float32' as const) };
   } },
   { name: 'Expand both ways', make: (d) => {
@@ -181,4 +183,11 @@ const rows: CaseRow[] = [
 
 describe('shape and indexing host ops against onnxruntime-web', () => {
   for (const { name, c } of drawCases(rows, seed)) it(name, () => expectSameAsOrt(c));
+
+  it('Split refuses an axis whose last chunk would be empty, as onnxruntime ("Split size 2 exceeds the remaining size of the selected axis, 0")', async () => {
+    const bytes = oneNodeModel({ op: 'Split', opset: 18, inputs: [{ dims: [3, 4], type: 'float32', init: false, data: new Array(12).fill(1) }], attrs: [attr.int('axis', -1), attr.int('num_outputs', 3)], outputs: ['float32', 'float32', 'float32'] });
+    await expect((await OnnxSession.create(bytes)).run({ i0: { dims: [3, 4], data: new Array(12).fill(1) } })).rejects.toThrow(/node "Split" \(Split\): axis 1 of size 4 does not split into 3 outputs of 2 \(the last would be empty\)/);
+    const negative = oneNodeModel({ op: 'Split', opset: 13, inputs: [{ dims: [4], type: 'float32', init: false, data: [1, 2, 3, 4] }, Draw.const([6, -2])], outputs: ['float32', 'float32'] });
+    await expect((await OnnxSession.create(negative)).run({ i0: { dims: [4], data: [1, 2, 3, 4] } })).rejects.toThrow(/split \[6,-2\] must be non-negative sizes that sum to 4/);
+  });
 });

@@ -186,8 +186,11 @@ export const kShapeOps: Record<string, HostOp> = {
     const n = ctx.attributes.get('__outputs') as number;
     const given = ctx.opset >= 13 ? (ctx.inputs[1] ? intList(ctx.where, 'split', ctx.inputs[1]) : undefined) : intsAttr(ctx, 'split');
     const d = x.dims[axis];
-    const parts = given ?? Array.from({ length: n }, (_, k) => Math.min(Math.ceil(d / n), Math.max(0, d - k * Math.ceil(d / n))));
-    if (parts.reduce((a, b) => a + b, 0) !== d) throw invalidShape(`${ctx.where}: split ${JSON.stringify(parts)} does not sum to ${d}`);
+    // Without sizes: chunks of ceil(d / n), the last one smaller; onnxruntime refuses an empty last chunk (4 into 3), and so does this.
+    const chunk = Math.ceil(d / n);
+    if (!given && n > 1 && d > 0 && d - (n - 1) * chunk <= 0) throw invalidArgument(`${ctx.where}: axis ${axis} of size ${d} does not split into ${n} outputs of ${chunk} (the last would be empty)`);
+    const parts = given ?? Array.from({ length: n }, (_, k) => Math.min(chunk, d - k * chunk));
+    if (parts.some((p) => p < 0) || parts.reduce((a, b) => a + b, 0) !== d) throw invalidShape(`${ctx.where}: split ${JSON.stringify(parts)} must be non-negative sizes that sum to ${d}`);
     let at = 0;
     return parts.map((p) => {
       const part = slice(ctx, x, [at], [at + p], [axis], undefined);
