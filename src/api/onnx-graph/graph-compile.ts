@@ -19,7 +19,10 @@ function tensorOf(what: string, proto: TensorProto, budget: ReadBudget): HostTen
 /** A Constant node's value (value, value_float(s), value_int(s)). */
 function constantValue(where: string, attrs: Map<string, unknown>, budget: ReadBudget): HostTensor {
   const [name, v] = [...attrs][0] ?? [];
-  if (name === 'value') return tensorOf(where, v as TensorProto, budget);
+  if (name === 'value') {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(`${where}.value: expected a tensor, got ${describeValue(v)}`);
+    return tensorOf(where, v as TensorProto, budget);
+  }
   if (name === 'value_float' || name === 'value_int') return { dims: [], data: Float64Array.of(v as number), int: name === 'value_int' };
   if (name === 'value_floats' || name === 'value_ints') return { dims: [(v as number[]).length], data: Float64Array.from(v as number[]), int: name === 'value_ints' };
   throw invalidArgument(`${where}: a Constant needs value, value_float(s) or value_int(s), got ${describeValue(name)}`);
@@ -50,7 +53,9 @@ export function compileGraph(graph: GraphProto, env: CompileEnv, outer: Readonly
   const dynamic = new Set([...known].filter((n) => !constants.has(n)));
   for (const i of graph.input ?? []) if (!constants.has(i.name ?? '')) dynamic.add(i.name ?? '');
   const nodes = graph.node ?? [];
-  const whereOf = (k: number) => `node ${JSON.stringify(nodes[k].name || `#${k}`)} (${nodes[k].opType})`;
+  // The op type as it is when it is a name, quoted (escaped) when a hostile file made it anything else: errors stay one line.
+  const opName = (op: string | undefined) => (/^\w*$/.test(op ?? '') ? op : JSON.stringify(op));
+  const whereOf = (k: number) => `node ${JSON.stringify(nodes[k].name || `#${k}`)} (${opName(nodes[k].opType)})`;
   const implicit = nodes.map((n) => (n.attribute ?? []).flatMap((a) => (a.g ? outerReads(a.g) : [])));
   const order = topologicalOrder(nodes.map((n, k) => ({ where: whereOf(k), reads: [...(n.input ?? []), ...implicit[k]], writes: n.output ?? [] })), new Set([...constants.keys(), ...dynamic]));
   const steps: Step[] = [];
@@ -77,7 +82,11 @@ export function compileGraph(graph: GraphProto, env: CompileEnv, outer: Readonly
       constants.set(node.output?.[0] ?? '', constantValue(where, attributes, budget));
       continue;
     }
-    if (op === 'ConstantOfShape' && attributes.get('value')) attributes.set('__value', tensorOf(`${where}.value`, attributes.get('value') as TensorProto, budget));
+    if (op === 'ConstantOfShape' && attributes.has('value')) {
+      const v = attributes.get('value');
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(`${where}.value: expected a one-value tensor, got ${describeValue(v)}`);
+      attributes.set('__value', tensorOf(`${where}.value`, v as TensorProto, budget));
+    }
     if (op === 'Split') attributes.set('__outputs', node.output?.length ?? 1);
     if (op === 'LSTM') {
       const names = node.input ?? [];

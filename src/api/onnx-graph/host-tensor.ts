@@ -1,5 +1,5 @@
 import { formatShape } from '../../core/describe.js';
-import { invalidArgument } from '../../core/errors.js';
+import { invalidArgument, limitExceeded } from '../../core/errors.js';
 import { checkBudget } from '../../formats/budget.js';
 
 /**
@@ -21,7 +21,15 @@ export function allocate(where: string, dims: readonly number[], int: boolean, m
   for (const d of dims) if (!Number.isSafeInteger(d) || d < 0) throw invalidArgument(`${where}: output dims ${formatShape([...dims])} are not non-negative integers`);
   const n = sizeOf(dims);
   checkBudget(`${where}: its output ${formatShape([...dims])}`, n, maxBytes);
-  return { dims: [...dims], data: new Float64Array(n), int };
+  // Without a budget (maxBytes = Infinity) the engine's own limit is the last one: a typed error too.
+  let data: Float64Array;
+  try {
+    data = new Float64Array(n);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw limitExceeded(`${where}: its output ${formatShape([...dims])} (${n} values as float64) cannot be allocated: ${error.message}`);
+  }
+  return { dims: [...dims], data, int };
 }
 
 export function stridesOf(dims: readonly number[]): number[] {

@@ -1,3 +1,5 @@
+import { formatShape } from '../../core/describe.js';
+import { invalidArgument } from '../../core/errors.js';
 import { allocate, broadcastDims, broadcastStrides, forEachIndex, type HostTensor } from './host-tensor.js';
 import { input, intAttr, type HostOp, type OpContext } from './op-context.js';
 
@@ -19,10 +21,23 @@ export function broadcastMap(ctx: OpContext, tensors: readonly HostTensor[], int
   return out;
 }
 
+/**
+ * Before opset 7, arithmetic broadcast B into A only with broadcast=1, aligned at `axis`
+ * (default: trailing, which is NumPy's alignment). Any other axis is refused, not computed as NumPy.
+ */
+function checkLegacyAxis(ctx: OpContext, a: HostTensor, b: HostTensor): void {
+  const axis = ctx.opset < 7 ? ctx.attributes.get('axis') : undefined;
+  if (typeof axis !== 'number') return;
+  const trailing = a.dims.length - b.dims.length;
+  const at = axis < 0 ? axis + a.dims.length : axis;
+  if (at !== trailing) throw invalidArgument(`${ctx.where}: axis ${axis} (opset ${ctx.opset}'s broadcast) aligns B ${formatShape([...b.dims])} at axis ${at} of A ${formatShape([...a.dims])}; only the trailing alignment (axis ${trailing}) is supported`);
+}
+
 function binary(f: (a: number, b: number, int: boolean) => number, boolOut = false): HostOp {
   return (ctx) => {
     const a = input(ctx, 0);
     const b = input(ctx, 1);
+    checkLegacyAxis(ctx, a, b);
     const int = a.int && b.int;
     return [broadcastMap(ctx, [a, b], boolOut || int, (x, y) => f(x, y, int))];
   };
@@ -43,8 +58,10 @@ const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / 
 function variadic(f: (a: number, b: number) => number): HostOp {
   return (ctx) => {
     const xs = ctx.inputs.filter((t): t is HostTensor => t !== null);
+    if (xs.length === 0) throw invalidArgument(`${ctx.where}: needs at least one input, got none`);
     const int = xs.every((t) => t.int);
-    return [broadcastMap(ctx, xs, int, (...v) => v.reduce(f))];
+    // Not v.reduce(f): reduce passes (acc, value, index, array), and Math.min/max would read all four.
+    return [broadcastMap(ctx, xs, int, (...v) => v.reduce((a, b) => f(a, b)))];
   };
 }
 
@@ -53,7 +70,12 @@ export const kElementwiseOps: Record<string, HostOp> = {
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
   Div: binary((a, b, int) => (int ? Math.trunc(a / b) : a / b)),
-  Pow: binary((a, b) => a ** b),
+  // Pow's output has the base's type (ONNX's T): an integer base truncates a fractional power, as onnxruntime's static_cast does.
+  Pow: (ctx) => {
+    const [a, b] = [input(ctx, 0), input(ctx, 1)];
+    checkLegacyAxis(ctx, a, b);
+    return [broadcastMap(ctx, [a, b], a.int, a.int ? (x, y) => Math.trunc(x ** y) : (x, y) => x ** y)];
+  },
   Equal: binary((a, b) => +(a === b), true),
   Less: binary((a, b) => +(a < b), true),
   Greater: binary((a, b) => +(a > b), true),

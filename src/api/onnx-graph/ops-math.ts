@@ -134,13 +134,16 @@ export const kMathOps: Record<string, HostOp> = {
     }
     return [out];
   },
-  /** Opset 17: normalizes over axes ≥ axis (default −1), then · Scale + B (broadcast). */
+  /** Opset 17: normalizes over axes ≥ axis (default −1), then · Scale + B (broadcast); also gives Mean and InvStdDev. */
   LayerNormalization: (ctx) => {
     const x = input(ctx, 0);
     const axis = normAxis(ctx.where, intAttr(ctx, 'axis', -1), x.dims.length);
     const eps = floatAttr(ctx, 'epsilon', Math.fround(1e-5));
     const n = sizeOf(x.dims.slice(axis));
     const norm = allocate(ctx.where, x.dims, false, ctx.maxBytes);
+    // The optional outputs Mean and InvStdDev: X's dims with the normalized axes as 1.
+    const statDims = x.dims.map((d, k) => (k < axis ? d : 1));
+    const [mean, invStd] = [0, 1].map(() => allocate(ctx.where, statDims, false, ctx.maxBytes));
     for (let o = 0; o < x.data.length / n; o++) {
       let m = 0;
       for (let k = 0; k < n; k++) m += x.data[o * n + k];
@@ -149,10 +152,12 @@ export const kMathOps: Record<string, HostOp> = {
       for (let k = 0; k < n; k++) v += (x.data[o * n + k] - m) ** 2;
       const inv = 1 / Math.sqrt(v / n + eps);
       for (let k = 0; k < n; k++) norm.data[o * n + k] = (x.data[o * n + k] - m) * inv;
+      mean.data[o] = m;
+      invStd.data[o] = inv;
     }
     const scale = input(ctx, 1);
     const b = ctx.inputs[2];
-    return [b ? broadcastMap(ctx, [norm, scale, b], false, (v, s, c) => v * s + c) : broadcastMap(ctx, [norm, scale], false, (v, s) => v * s)];
+    return [b ? broadcastMap(ctx, [norm, scale, b], false, (v, s, c) => v * s + c) : broadcastMap(ctx, [norm, scale], false, (v, s) => v * s), mean, invStd];
   },
   ArgMax: (ctx) => {
     const x = input(ctx, 0);

@@ -51,8 +51,11 @@ function slice(ctx: OpContext, x: HostTensor, starts: number[], ends: number[], 
     const st = steps?.[k] ?? 1;
     if (st === 0) throw invalidArgument(`${ctx.where}: steps must not be 0`);
     const clampIdx = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v < 0 ? v + d : v));
-    const s0 = st > 0 ? clampIdx(starts[k], 0, d) : clampIdx(starts[k], -1, d - 1);
-    const e0 = st > 0 ? clampIdx(ends[k], 0, d) : clampIdx(ends[k], -1, d - 1);
+    // ONNX: a negative step clamps starts to [0, d-1] and ends to [-1, d-1]; an end of INT32_MAX or
+    // INT64_MAX (read as 2^63) means "to the end" in the step's direction, as onnxruntime.
+    const toEnd = ends[k] === 2 ** 31 - 1 || ends[k] >= 2 ** 63;
+    const s0 = st > 0 ? clampIdx(starts[k], 0, d) : clampIdx(starts[k], 0, d - 1);
+    const e0 = toEnd ? (st > 0 ? d : -1) : st > 0 ? clampIdx(ends[k], 0, d) : clampIdx(ends[k], -1, d - 1);
     begin[a] = s0;
     step[a] = st;
     dims[a] = Math.max(0, Math.ceil((e0 - s0) / st));
@@ -62,6 +65,7 @@ function slice(ctx: OpContext, x: HostTensor, starts: number[], ends: number[], 
 }
 
 function concat(ctx: OpContext, xs: HostTensor[], axisAttr: number): HostTensor {
+  if (xs.length === 0) throw invalidArgument(`${ctx.where}: needs at least one input, got none`);
   const rank = xs[0].dims.length;
   const axis = normAxis(ctx.where, axisAttr, rank);
   for (const t of xs) {
@@ -182,8 +186,11 @@ export const kShapeOps: Record<string, HostOp> = {
     const n = ctx.attributes.get('__outputs') as number;
     const given = ctx.opset >= 13 ? (ctx.inputs[1] ? intList(ctx.where, 'split', ctx.inputs[1]) : undefined) : intsAttr(ctx, 'split');
     const d = x.dims[axis];
-    const parts = given ?? Array.from({ length: n }, (_, k) => Math.min(Math.ceil(d / n), Math.max(0, d - k * Math.ceil(d / n))));
-    if (parts.reduce((a, b) => a + b, 0) !== d) throw invalidShape(`${ctx.where}: split ${JSON.stringify(parts)} does not sum to ${d}`);
+    // Without sizes: chunks of ceil(d / n), the last one smaller; onnxruntime refuses an empty last chunk (4 into 3), and so does this.
+    const chunk = Math.ceil(d / n);
+    if (!given && n > 1 && d > 0 && d - (n - 1) * chunk <= 0) throw invalidArgument(`${ctx.where}: axis ${axis} of size ${d} does not split into ${n} outputs of ${chunk} (the last would be empty)`);
+    const parts = given ?? Array.from({ length: n }, (_, k) => Math.min(chunk, d - k * chunk));
+    if (parts.some((p) => p < 0) || parts.reduce((a, b) => a + b, 0) !== d) throw invalidShape(`${ctx.where}: split ${JSON.stringify(parts)} must be non-negative sizes that sum to ${d}`);
     let at = 0;
     return parts.map((p) => {
       const part = slice(ctx, x, [at], [at + p], [axis], undefined);

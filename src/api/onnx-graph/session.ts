@@ -160,7 +160,12 @@ export class OnnxSession {
       values.set(name, feedTensor(name, t, this.inputTypes.get(name)!));
     }
     for (const step of this.steps) await this.runStep(step, values);
-    return Object.fromEntries(this.outputNames.map((name) => [name, outputValue(values.get(name)!, this.outputTypes.get(name)!)]));
+    return Object.fromEntries(this.outputNames.map((name) => {
+      // A node may name more outputs than its op gives (Dropout-1's mask, a hostile file's LSTM turned Relu).
+      const value = values.get(name);
+      if (!value) throw invalidArgument(`onnx: graph output ${JSON.stringify(name)} got no value: the node that names it does not give that many outputs`);
+      return [name, outputValue(value, this.outputTypes.get(name)!)];
+    }));
   }
 
   private async runStep(step: Step, values: Map<string, HostTensor>): Promise<void> {

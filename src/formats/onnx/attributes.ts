@@ -9,23 +9,35 @@ export type AttributeValue = number | string | number[] | string[] | AttributePr
 
 const kText = new TextDecoder('utf-8', { fatal: false });
 
+/** A bytes field as text; protobufjs leaves an absent one as a plain [] where the type says otherwise, which TextDecoder refuses. */
+const textOf = (s: ArrayLike<number> | undefined) => kText.decode(s instanceof Uint8Array ? s : Uint8Array.from(s ?? []));
+
+/**
+ * An int64 attribute as a number; past ±2^53 the nearest float64, as int64 tensors are read:
+ * exporters write INT64_MAX (read as 2^63) for "to the end" (PyTorch's opset-9 Slice ends).
+ */
+function saturated(name: string, v: Parameters<typeof toInteger>[1]): number {
+  const n = typeof v === 'number' ? v : (v?.toNumber() ?? 0);
+  return Number.isInteger(n) ? n : toInteger(name, v);
+}
+
 export function attributeValue(where: string, attribute: AttributeProto): AttributeValue {
   const name = `${where}.${attribute.name}`;
   switch (attribute.type) {
     case kAttributeType.FLOAT:
       return attribute.f ?? 0;
     case kAttributeType.INT:
-      return toInteger(name, attribute.i ?? 0);
+      return saturated(name, attribute.i ?? 0);
     case kAttributeType.STRING:
-      return kText.decode(attribute.s ?? new Uint8Array());
+      return textOf(attribute.s);
     case kAttributeType.TENSOR:
       return attribute.t;
     case kAttributeType.FLOATS:
       return [...(attribute.floats ?? [])];
     case kAttributeType.INTS:
-      return (attribute.ints ?? []).map((v, k) => toInteger(`${name}[${k}]`, v));
+      return (attribute.ints ?? []).map((v, k) => saturated(`${name}[${k}]`, v));
     case kAttributeType.STRINGS:
-      return (attribute.strings ?? []).map((s) => kText.decode(s));
+      return (attribute.strings ?? []).map(textOf);
     default:
       throw invalidArgument(`${name}: attribute type ${describeValue(attribute.type)} is not supported here`);
   }

@@ -1,4 +1,4 @@
-import { formatShape } from '../../core/describe.js';
+import { describeValue, formatShape } from '../../core/describe.js';
 import { invalidArgument, invalidShape } from '../../core/errors.js';
 import type { LstmActivations } from '../../model/variants.js';
 import { permuteGateBlocks } from '../gate-order.js';
@@ -44,7 +44,14 @@ export function lstmAttributes(where: string, node: NodeProto, opset = Infinity)
   const inputForget = a.get('input_forget') ?? 0;
   if (inputForget !== 0 && inputForget !== 1) throw invalidArgument(`${where}.input_forget: expected 0 or 1, got ${JSON.stringify(inputForget)}`);
   const directions = direction === 'bidirectional' ? 2 : 1;
-  const activations = readActivations(where, a.get('activations') as string[] | undefined, a.get('activation_alpha') as number[] | undefined, a.get('activation_beta') as number[] | undefined, directions);
+  // A hostile file may give these any attribute type: each must be the list it names.
+  const list = <T extends 'string' | 'number'>(name: string, type: T) => {
+    const v = a.get(name);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== type)) throw invalidArgument(`${where}.${name}: expected a list of ${type}s, got ${describeValue(v)}`);
+    return v as (T extends 'string' ? string : number)[];
+  };
+  const activations = readActivations(where, list('activations', 'string'), list('activation_alpha', 'number'), list('activation_beta', 'number'), directions);
   return { direction, hiddenSize, layout, activations, clip, inputForget: inputForget === 1 };
 }
 

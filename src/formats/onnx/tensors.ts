@@ -19,8 +19,10 @@ export class ReadBudget {
   }
 }
 
-const kBytesPer: Record<number, number> = { [kDataType.FLOAT]: 4, [kDataType.DOUBLE]: 8, [kDataType.INT32]: 4, [kDataType.INT64]: 8, [kDataType.FLOAT16]: 2 };
-const kTypeNames: Record<number, string> = { 1: 'FLOAT', 6: 'INT32', 7: 'INT64', 10: 'FLOAT16', 11: 'DOUBLE' };
+// BOOL and the small integer types are what graphs carry as conditions and masks (Where, If, Not);
+// ONNX stores their typed values in int32_data.
+const kBytesPer: Record<number, number> = { [kDataType.FLOAT]: 4, [kDataType.DOUBLE]: 8, [kDataType.INT32]: 4, [kDataType.INT64]: 8, [kDataType.FLOAT16]: 2, 2: 1, 3: 1, 4: 2, 5: 2, 9: 1 };
+const kTypeNames: Record<number, string> = { 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE' };
 
 /** IEEE half-precision bits to a number. */
 function halfToNumber(bits: number): number {
@@ -33,7 +35,7 @@ function halfToNumber(bits: number): number {
 }
 
 /**
- * A TensorProto's values (FLOAT, DOUBLE, FLOAT16, INT32 or INT64; raw_data or the typed fields).
+ * A TensorProto's values (FLOAT, DOUBLE, FLOAT16, INT32, INT64, INT16, UINT16, INT8, UINT8 or BOOL; raw_data or the typed fields).
  * The dims' product is checked against the budget and against the data actually present before
  * anything is allocated: a tensor declaring more (or fewer) values than it holds is refused.
  */
@@ -51,7 +53,7 @@ export function readTensor(what: string, tensor: TensorProto, budget: ReadBudget
   if (!Number.isSafeInteger(count)) throw invalidShape(`${what}: dims ${formatShape(dims)} declare more values than can exist`);
   const type = tensor.dataType ?? 0;
   const size = kBytesPer[type];
-  if (!size) throw invalidArgument(`${what}: data type ${kTypeNames[type] ?? type} is not supported; expected FLOAT, DOUBLE, FLOAT16, INT32 or INT64`);
+  if (!size) throw invalidArgument(`${what}: data type ${kTypeNames[type] ?? type} is not supported; expected FLOAT, DOUBLE, FLOAT16, INT32, INT64, INT16, UINT16, INT8, UINT8 or BOOL`);
   const raw = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : null;
   const typed = type === kDataType.FLOAT ? tensor.floatData : type === kDataType.DOUBLE ? tensor.doubleData : type === kDataType.INT64 ? tensor.int64Data : tensor.int32Data;
   const present = raw ? raw.length / size : (typed?.length ?? 0);
@@ -82,10 +84,19 @@ function readRaw(view: DataView, type: number, k: number): number {
       return halfToNumber(view.getUint16(2 * k, true));
     case kDataType.INT32:
       return view.getInt32(4 * k, true);
+    case 2:
+      return view.getUint8(k);
+    case 3:
+      return view.getInt8(k);
+    case 4:
+      return view.getUint16(2 * k, true);
+    case 5:
+      return view.getInt16(2 * k, true);
+    case 9:
+      return view.getUint8(k) === 0 ? 0 : 1;
     default: {
-      const big = view.getBigInt64(8 * k, true);
-      if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
-      return Number(big);
+      // Past ±2^53 the nearest float64 (INT64_MAX reads as 2^63): ops compare such bounds, never index with them.
+      return Number(view.getBigInt64(8 * k, true));
     }
   }
 }
