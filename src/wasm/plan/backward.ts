@@ -7,7 +7,7 @@ import { kGemm, kLstmFlags, type KernelCall } from '../engine/kernels.js';
 import type { ForwardPass } from './forward.js';
 import { gateColumns, unpackGateColumns } from './pack.js';
 import type { PackedBackward } from './packed-backward.js';
-import { backwardSplit, productIsSolo } from './split.js';
+import { backwardSplit, copyIsSolo, productIsSolo } from './split.js';
 
 /**
  * dz's row stride in floats: 4Hp, plus 16 where the bytes would be a multiple of 1 KiB. The weight
@@ -90,8 +90,8 @@ export function backwardPass(
             solo: split === 'solo',
           },
           barrier,
-          { kernel: 'transpose', args: [rows, I, record.input, record.inputStride, operand, rows] },
-          { kernel: 'transpose', args: [rows, H, record.trace!.hPrev, H, operand + I * rows * 4, rows] },
+          { kernel: 'transpose', args: [rows, I, record.input, record.inputStride, operand, rows], solo: copyIsSolo(threads, rows * I) },
+          { kernel: 'transpose', args: [rows, H, record.trace!.hPrev, H, operand + I * rows * 4, rows], solo: copyIsSolo(threads, rows * H) },
           { kernel: 'fill', args: [operand + (I + H) * rows * 4, rows, 1] },
           barrier,
           { kernel: 'gemm', args: [I + H + 1, columns, rows, operand, rows, dz, dzStride * 4, 64, gradients[k], columns, 0, 0], solo: productIsSolo(threads, I + H + 1, columns, rows, engine.canBlock) },

@@ -59,6 +59,15 @@ export function productIsSolo(threads: number, rows: number, columns: number, in
 }
 
 /**
+ * Whether a copy of `floats` floats (a transpose) runs on one thread: below kMinSharedCall, as a
+ * product does, so that a small training step's plan wakes no helper at all (its transposes were
+ * shared, and its step on 2 threads took twice one thread's time in the 2026-12-07 bench).
+ */
+export function copyIsSolo(threads: number, floats: number): boolean {
+  return threads <= 1 || floats < kMinSharedCall;
+}
+
+/**
  * The same choice for BPTT's reverse recurrence (src/wasm/assembly/lstm-backward.ts), whose
  * threads share units in panels of 16 (the columns of W_hhᵀ dz), not quads.
  */
