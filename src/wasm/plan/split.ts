@@ -45,7 +45,6 @@ export function recurrenceSplit(threads: number, batch: number, hidden: number, 
  * (BENCHMARKS.md: (1, 100, 32, 128) in Node 2.67 against 1.58 ms).
  */
 const kMinSharedCall = 4_194_304;
-const kMinSharedProduct = kMinSharedCall;
 /**
  * The same where the caller may not sleep (a page's main thread): waking helpers that sleep in
  * Atomics.wait and spinning until they finish cost Chromium about 1–2 ms a call on 2 cores
@@ -54,7 +53,7 @@ const kMinSharedProduct = kMinSharedCall;
 const kMinSharedProductAwake = 16_777_216;
 
 export function productIsSolo(threads: number, rows: number, columns: number, inner: number, callerCanSleep = true): boolean {
-  const least = callerCanSleep ? kMinSharedProduct : kMinSharedProductAwake;
+  const least = callerCanSleep ? kMinSharedCall : kMinSharedProductAwake;
   return threads <= 1 || rows < 2 * threads || rows * columns * inner < least;
 }
 
