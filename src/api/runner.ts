@@ -73,7 +73,7 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
       if (!backend.runResident) {
         throw new LstmError('BACKEND_UNAVAILABLE', `forward: ${gpuX ? 'x as a GPUBuffer' : "output: 'gpu'"} needs the webgpu backend; the ${backend.kind} backend takes and gives numbers`);
       }
-      const input = prepareInput(model.config, x as ArrayLike<number>, options, gpuX !== null);
+      const input = prepareInput(model.config, x as ArrayLike<number>, options, { xOnGpu: gpuX !== null });
       if (output === 'gpu' && (input.trace || model.config.head)) {
         throw invalidArgument(`options.output: 'gpu' returns output, h_n and c_n only; ${input.trace ? 'trace: true' : "the model's dense head"} needs output 'cpu'`);
       }
@@ -101,7 +101,7 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
 
 /** A forward call of numbers in and numbers out, on any backend. */
 async function forwardNumbers(model: LSTM, backend: BackendRunner, x: ArrayLike<number>, options: ForwardOptions): Promise<ForwardResult> {
-  const input = prepareInput(model.config, x, options);
+  const input = prepareInput(model.config, x, options, { borrowX: backend.readsInputAtOnce === true });
   const result = await backend.run(input);
   // One contract for every backend: a key missing (a head not computed) fails here, never silently.
   return checkForwardResult(model.config, options, finishResult(model.config, input.steps, input.batch, result, result.stats), `the ${backend.kind} backend`);

@@ -19,6 +19,11 @@ export interface BackendRunner {
   /** Bytes of GPU memory held (0 on the CPU). */
   readonly gpuBytes: number;
   run(input: PreparedInput): Promise<BackendResult>;
+  /**
+   * run() reads input.x before it first awaits: the caller's own Float32Array or Float64Array x may
+   * then be passed without a copy (prepareInput's borrowX).
+   */
+  readonly readsInputAtOnce?: boolean;
   /** Makes a first call of (steps, batch) as quick as later ones (compiled kernels, working set); checked sizes. */
   warmup?(steps: number, batch: number): Promise<void>;
   /** A forward call whose x is a GPUBuffer (then input.x is empty) or whose results stay on the GPU. */

@@ -1,9 +1,14 @@
+import type { FloatArray } from './tensor.js';
+
 /** A forward call's inputs after validation, in the kernels' time-major layout. */
 export interface PreparedInput {
   readonly steps: number;
   readonly batch: number;
-  /** [T, B, I], time-major whatever the caller's layout. */
-  readonly x: Float64Array;
+  /**
+   * [T, B, I], time-major whatever the caller's layout: a float64 copy, or the caller's own float
+   * array where the backend reads it at once (InputHandling.borrowX in src/api/forward-input.ts).
+   */
+  readonly x: FloatArray;
   readonly h0: Float64Array | null;
   readonly c0: Float64Array | null;
   readonly lengths: Int32Array | null;

@@ -23,7 +23,7 @@ export interface StreamState {
  */
 export interface BackendStream {
   /** Advances every slot by `steps` steps of x, [steps, B, I] time-major. */
-  push(x: Float64Array, steps: number): Promise<BackendStreamResult>;
+  push(x: FloatArray, steps: number): Promise<BackendStreamResult>;
   /** Sets one slot's state: h [L, H_out] and c [L, H], zeros where null. Ordered after earlier pushes. */
   reset(slot: number, h: Float64Array | null, c: Float64Array | null): Promise<void>;
   /** The state of every slot now, after earlier pushes and resets. */

@@ -11,6 +11,8 @@ import { HostStream } from './stream.js';
 export class CpuRunner implements BackendRunner {
   readonly kind = 'cpu' as const;
   readonly gpuBytes = 0;
+  /** run() is synchronous: x is read before anything awaits. */
+  readonly readsInputAtOnce = true;
   private disposed = false;
 
   constructor(readonly model: LSTM) {}

@@ -21,6 +21,8 @@ const kNoDispatches = { backend: 'wasm', dispatches: 0, submits: 0, readbacks: 0
  */
 export class WasmRunner implements BackendRunner {
   readonly kind = 'wasm' as const;
+  /** run() writes x into the engine's memory before anything awaits. */
+  readonly readsInputAtOnce = true;
   readonly gpuBytes = 0;
   private readonly packed: PackedModel;
   private disposed = false;

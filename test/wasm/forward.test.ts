@@ -33,6 +33,17 @@ for (const threads of [1, 2]) {
       expect(backend.reason).toMatch(new RegExp(`^the wasm backend was requested; ${threads === 1 ? '1 thread' : '2 threads'} \\(${threads} requested\\), \\w+ build$`));
     });
 
+    it('takes a Float32Array x without a copy, read before the caller can change it', async () => {
+      const { model, x, options } = randomCase({ inputSize: 16, hiddenSize: 32, steps: 12, batch: 9, seed: 11 });
+      const expected = referenceResult(model, x, options);
+      const runner = await backend.load(model);
+      const given = Float32Array.from(x);
+      const pending = runner.forward(given, options);
+      given.fill(Number.NaN); // after forward() returned its promise, before it settles
+      const report = compareResults(model.config, expected, await pending, kDefaultTolerance);
+      expect(report.passed, `max |wasm − cpu| = ${report.maxAbs}`).toBe(true);
+    });
+
     it.each(torchCaseNames())('torch.nn.LSTM fixture %s', async (name) => {
       const c = loadTorchCase(name);
       const result = await (await backend.load(c.model)).forward(c.input.x, c.input.options);

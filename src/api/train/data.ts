@@ -81,7 +81,7 @@ export function takeSequences(data: Dataset, indices: readonly number[]): Traini
   const T = input.steps;
   const B = input.batch;
   const n = indices.length;
-  const rowsOf = (source: Float64Array, blocks: number, width: number) => {
+  const rowsOf = (source: Float32Array | Float64Array, blocks: number, width: number) => {
     const out = new Float64Array(blocks * n * width);
     for (let block = 0; block < blocks; block++) {
       indices.forEach((b, j) => out.set(source.subarray((block * B + b) * width, (block * B + b + 1) * width), (block * n + j) * width));

@@ -37,7 +37,7 @@ export class ForwardPass {
   private readonly blocks: number[] = [];
   private readonly zeroed: [number, number][] = [];
   private readonly plan: KernelCall[] = [];
-  private readonly fill: [number, Float64Array | Int32Array][] = [];
+  private readonly fill: [number, Float32Array | Float64Array | Int32Array][] = [];
   private lengthsAt = 0;
   /**
    * Whether the kernels leave parts of the outputs and records unwritten: only with lengths (a row
