@@ -40,11 +40,29 @@ export async function openWasmBackend(why: string, options: WasmEngineOptions = 
     lost: new Promise<DeviceLoss>(() => {}),
     threads: engine.threads,
     threadsReason: engine.threadsReason,
-    load: async (model) => frontRunner(model, new WasmRunner(engine, model)),
+    load: async (model) => {
+      const runner = frontRunner(model, new WasmRunner(engine, model));
+      await warmForwardPath(runner);
+      return runner;
+    },
     train: (model, options) => createTrainer(model, options, (m, setup) => new WasmTrainingBackend(engine, m, setup)),
     // Runners and trainers on a disposed engine reject every call with DISPOSED.
     dispose: () => engine.dispose(),
   };
+}
+
+/** The warm-up call's shape: two sequences (a register tile's row pair) of a few steps. */
+const kWarmUpCall = { steps: 16, batch: 2 } as const;
+
+/**
+ * One small forward of zeros through the whole call path (checks, plan, kernels, results) when a
+ * model loads. JavaScript engines first run code in an interpreter; without this, a model's first
+ * forward at (1, 100, 32, 128) took 5–12 ms against 1.3 ms for the later ones (Node 20), and after
+ * it 2.1 ms. The engine's own kernels were warmed when it started (src/wasm/engine/warm-up.ts).
+ */
+async function warmForwardPath(runner: Runner): Promise<void> {
+  const { inputSize } = runner.model.config;
+  await runner.forward(new Float32Array(kWarmUpCall.steps * kWarmUpCall.batch * inputSize), kWarmUpCall);
 }
 
 /** The engine's roofline (its FMA peak and GEMM yardstick on this CPU), for benchmarks: src/wasm/roofline.ts. */

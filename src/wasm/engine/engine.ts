@@ -6,6 +6,7 @@ import { Heap } from './heap.js';
 import { kKernelNames, type KernelExports, type Plan } from './kernels.js';
 import { buildName, compiledModule, type BuildName } from './module.js';
 import { HelperPool } from './pool.js';
+import { KernelWarmUp } from './warm-up.js';
 
 export interface WasmEngineOptions {
   /**
@@ -27,8 +28,6 @@ const kScratchBytes = 512;
 const kIdleSpins = 200_000;
 /** Polls at a barrier before a thread sleeps (a step of a recurrence takes microseconds). */
 const kBarrierSpins = 100_000;
-/** Rounds of tiny calls that get every kernel tiered up (about 20 ms; see warmUp). */
-const kWarmUpRounds = 300;
 
 async function availableCores(): Promise<number> {
   if (isNode()) return nodeBuiltin<typeof import('node:os')>('node:os').availableParallelism();
@@ -127,32 +126,12 @@ export class WasmEngine {
     ints[control + kControl.contextStride] = kContext.bytes;
     ints[control + kControl.barrierAt] = layout.barrier;
     ints[control + kControl.idleSpins] = kIdleSpins;
+    const exports = instance.exports as unknown as KernelExports;
+    // The kernels' optimizing compile runs while the helpers start (warm-up.ts says why it is waited for).
+    const warmUp = KernelWarmUp.start(exports, heap, layout.solo);
     const pool = shared ? await HelperPool.start(threads - 1, module, memory, layout.control, kKernelNames) : null;
-    const engine = new WasmEngine(build, threads, threadsReason, heap, instance.exports as unknown as KernelExports, pool, layout, canBlock);
-    engine.warmUp();
-    return engine;
-  }
-
-  /**
-   * Runs every kernel on tiny problems until the JavaScript engine has tiered them up: V8 runs a
-   * module's first calls in its baseline compiler and cannot swap code inside a running call, so a
-   * first large call would otherwise run at a fraction of the speed (measured: 2–7× the later calls).
-   */
-  private warmUp(): void {
-    const T = 4, B = 2, H = 16, I = 16, columns = 4 * H;
-    const at = this.heap.alloc(64 * 1024, 'the warm-up');
-    const f = (floats: number) => at + floats * 4;
-    const [x, w, g, state, out, hN, cN, dz, carry, trace, traced] = [0, 1024, 2048, 4096, 4608, 5120, 5376, 5632, 8192, 9000, 10000].map(f);
-    this.floats(at, 16 * 1024).fill(0);
-    this.ints(trace, 8).fill(traced); // every trace field of the backward at one zeroed block
-    const plan: Plan = [
-      { kernel: 'gemm', args: [T * B, columns, I, x, I, w, 64, I * 64, g, columns, 0, 0], solo: true },
-      { kernel: 'lstmForward', args: [T, B, H, H, g, w, 0, 0, 0, 0, 0, state, out, H, 0, hN, cN, 0, 0], solo: true },
-      { kernel: 'lstmBackward', args: [T, B, H, w, 0, 0, trace, 0, H, 0, 0, 0, dz, columns, carry, hN, cN, x], solo: true },
-      { kernel: 'transpose', args: [T * B, I, x, I, w, T * B], solo: true },
-    ];
-    for (let round = 0; round < kWarmUpRounds; round++) this.run(plan);
-    this.heap.release(at);
+    await warmUp.finish();
+    return new WasmEngine(build, threads, threadsReason, heap, exports, pool, layout, canBlock);
   }
 
   get memory(): WebAssembly.Memory {

@@ -1,0 +1,77 @@
+import type { Heap } from './heap.js';
+import type { KernelCall, KernelExports } from './kernels.js';
+
+// Why an engine warms its kernels up before its first call: V8 first runs a module's functions in
+// its baseline compiler (Liftoff), which ran these SIMD kernels 50–80× slower than its optimizing
+// tier (TurboFan) here — a 64³ gemm took 969 µs against 17 µs in Node 20 — and it cannot swap code
+// inside a running call. A function is recompiled once it has run enough, in the background
+// (lstmForward took 19–41 ms to compile on this 2-core machine). Without a warm-up a model's first
+// forward ran 3–4× its later ones (the first call of a (1, 100, 32, 128) forward: 7.1 ms against
+// 1.7 ms).
+//
+// So the engine runs every kernel on a small problem when it starts, and then, while its helper
+// threads start, polls each kernel until its time has fallen to a quarter of its first call's, with
+// short sleeps that leave the core to the compiler, or until kMaxWaitMs have passed (an engine whose
+// tiers differ less, or none at all, just costs that wait once per backend).
+
+/** A kernel counts as optimized once a call takes at most this share of its first call's time. */
+const kTieredShare = 0.25;
+/** The longest an engine's start waits for its kernels' optimizing tier, in ms. */
+const kMaxWaitMs = 250;
+/** Sleep between polls, in ms. */
+const kPollMs = 2;
+const kFloats = 16 * 1024;
+
+/** The warm-up problems: T = 8 steps of B = 3 rows (a row pair and a single row) at H = 32, a 64³ gemm. */
+function problems(at: number): KernelCall[] {
+  const f = (floats: number) => at + floats * 4;
+  const T = 8, B = 3, H = 32, n = 64, columns = 4 * H;
+  const [x, w, g, state, out, hN, cN, carry, traced, trace] = [0, 4096, 8192, 12288, 13312, 14336, 14592, 14848, 15104, 16128].map(f);
+  return [
+    { kernel: 'gemm', args: [n, n, n, x, n, w, 64, n * 64, g, n, 0, 0], solo: true },
+    { kernel: 'lstmForward', args: [T, B, H, H, g, w, 0, 0, 0, 0, 0, state, out, H, 0, hN, cN, 0, 0], solo: true },
+    { kernel: 'lstmBackward', args: [T, B, H, w, 0, 0, trace, 0, H, 0, 0, 0, g, columns, carry, hN, cN, x], solo: true },
+    { kernel: 'transpose', args: [n, n, x, n, g, n], solo: true },
+  ];
+}
+
+/** A started warm-up: every kernel has run once; `finish` waits for their optimizing tier. */
+export class KernelWarmUp {
+  private constructor(
+    private readonly exports: KernelExports,
+    private readonly heap: Heap,
+    private readonly at: number,
+    private readonly calls: readonly KernelCall[],
+    private readonly context: number,
+    private readonly firstMs: readonly number[],
+  ) {}
+
+  /** Runs each kernel once on zeros (`context`: a single-thread context block), which starts its optimizing compile. */
+  static start(exports: KernelExports, heap: Heap, context: number): KernelWarmUp {
+    const at = heap.alloc(kFloats * 4, 'the warm-up');
+    new Float32Array(heap.memory.buffer, at, kFloats).fill(0);
+    const trace = (at >> 2) + 16128;
+    new Int32Array(heap.memory.buffer).fill(at + 15104 * 4, trace, trace + 8); // every trace field at one zeroed block
+    const calls = problems(at);
+    return new KernelWarmUp(exports, heap, at, calls, context, calls.map((call) => timeCall(exports, call, context)));
+  }
+
+  /** Polls the kernels until each runs in its optimizing tier (or kMaxWaitMs), then frees the problems. Returns the ms it waited. */
+  async finish(): Promise<number> {
+    const start = performance.now();
+    let pending = this.calls.map((_, index) => index);
+    while (pending.length > 0 && performance.now() - start < kMaxWaitMs) {
+      await new Promise((resolve) => setTimeout(resolve, kPollMs));
+      pending = pending.filter((index) => timeCall(this.exports, this.calls[index], this.context) > kTieredShare * this.firstMs[index]);
+    }
+    this.heap.release(this.at);
+    return performance.now() - start;
+  }
+}
+
+/** How long one call takes, in ms. */
+function timeCall(exports: KernelExports, call: KernelCall, context: number): number {
+  const start = performance.now();
+  exports[call.kernel](...call.args, context);
+  return performance.now() - start;
+}
