@@ -1,5 +1,5 @@
 import { at, storeLanes } from './simd';
-import { partOf, partsOf, scratchOf } from './threads';
+import { partOf, partsOf, scratchOf, takeWork } from './threads';
 import { tile1x16, tile2x16 } from './tile';
 
 // The general product, on the same register tile as the recurrence:
@@ -12,51 +12,61 @@ import { tile1x16, tile2x16 } from './tile';
 // readable 16 columns wide in its last panel (packed weights are zero-padded; the host leaves slack
 // after row-major ones); only the N real columns of C are written.
 //
-// Blocking: K in runs of kKc (one run of a 16-column panel is 16 KiB: it stays in L1 while every
-// row pair of the run passes over it), and the rows of A in blocks of kMc (kMc·kKc floats: 128 KiB,
-// in L2 while every panel passes over it). The bias is added after the last run of K, so a
-// single-run product sums as the reference does: products first, then the bias.
+// Blocking: the rows of A in blocks of kMc, dealt out to the call's threads first come, first
+// served (takeWork: a descheduled thread then does fewer blocks instead of holding the call up),
+// and K in runs of kKc within a block (one run of a 16-column panel is 16 KiB: it stays in L1 while
+// the block's row pairs pass over it; the block's kMc·kKc floats, 32 KiB, stay in L2 while every
+// panel passes over them). The bias is added after the last run of K, so a single-run product sums
+// as the reference does: products first, then the bias.
 //
-// Threads share the row pairs (GEMM_SPLIT_COLUMNS: the panels instead).
+// GEMM_SPLIT_COLUMNS: the threads share the panels instead, in fixed runs.
 
 export const GEMM_ACCUMULATE: i32 = 1;
 export const GEMM_SPLIT_COLUMNS: i32 = 2;
 
 const kKc = 256;
-const kMc = 128;
+const kMc = 32;
 
 export function gemm(
   M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, bPanel: i32,
   c: usize, ldc: i32, bias: usize, flags: i32, ctx: usize,
 ): void {
   const panels = (N + 15) >> 4;
-  const pairs = (M + 1) >> 1;
-  const part = partOf(ctx);
-  const parts = partsOf(ctx);
-  const byColumns = (flags & GEMM_SPLIT_COLUMNS) != 0;
-  const pBegin = byColumns ? <i32>((<i64>panels * part) / parts) : 0;
-  const pEnd = byColumns ? <i32>((<i64>panels * (part + 1)) / parts) : panels;
-  const rBegin = byColumns ? 0 : 2 * <i32>((<i64>pairs * part) / parts);
-  const rEnd = byColumns ? M : min(M, 2 * <i32>((<i64>pairs * (part + 1)) / parts));
+  if ((flags & GEMM_SPLIT_COLUMNS) != 0) {
+    const part = partOf(ctx), parts = partsOf(ctx);
+    const pBegin = <i32>((<i64>panels * part) / parts);
+    const pEnd = <i32>((<i64>panels * (part + 1)) / parts);
+    rowBlock(0, M, pBegin, pEnd, N, K, a, lda, b, ldb, bPanel, c, ldc, bias, flags, scratchOf(ctx));
+    return;
+  }
+  const blocks = (M + kMc - 1) / kMc;
+  for (let block = takeWork(ctx, -1); block < blocks; block = takeWork(ctx, block)) {
+    const m0 = block * kMc;
+    rowBlock(m0, min(m0 + kMc, M), 0, panels, N, K, a, lda, b, ldb, bPanel, c, ldc, bias, flags, scratchOf(ctx));
+  }
+}
+
+/** Rows m0 … m1 − 1 of C, panels pBegin … pEnd − 1, over all of K. */
+@inline
+function rowBlock(
+  m0: i32, m1: i32, pBegin: i32, pEnd: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, bPanel: i32,
+  c: usize, ldc: i32, bias: usize, flags: i32, scratch: usize,
+): void {
   const accumulate = (flags & GEMM_ACCUMULATE) != 0;
-  const scratch = scratchOf(ctx);
   for (let k0 = 0; k0 < K; k0 += kKc) {
     const kc = min(kKc, K - k0);
     const addOld = accumulate || k0 > 0;
     const biasNow = k0 + kc == K ? bias : 0;
-    for (let m0 = rBegin; m0 < rEnd; m0 += kMc) {
-      const m1 = min(m0 + kMc, rEnd);
-      for (let p = pBegin; p < pEnd; p++) {
-        const panel = b + <usize>p * <usize>bPanel + <usize>k0 * <usize>ldb;
-        const n = p << 4;
-        for (let r = m0; r < m1; r += 2) {
-          const a0 = at(a, r * lda + k0);
-          const pair = r + 1 < m1;
-          if (pair) tile2x16(a0, at(a0, lda), panel, ldb, kc, scratch);
-          else tile1x16(a0, panel, ldb, kc, scratch);
-          writeRow(at(c, r * ldc + n), scratch, N - n, addOld, biasNow ? at(biasNow, n) : 0);
-          if (pair) writeRow(at(c, (r + 1) * ldc + n), scratch + 64, N - n, addOld, biasNow ? at(biasNow, n) : 0);
-        }
+    for (let p = pBegin; p < pEnd; p++) {
+      const panel = b + <usize>p * <usize>bPanel + <usize>k0 * <usize>ldb;
+      const n = p << 4;
+      for (let r = m0; r < m1; r += 2) {
+        const a0 = at(a, r * lda + k0);
+        const pair = r + 1 < m1;
+        if (pair) tile2x16(a0, at(a0, lda), panel, ldb, kc, scratch);
+        else tile1x16(a0, panel, ldb, kc, scratch);
+        writeRow(at(c, r * ldc + n), scratch, N - n, addOld, biasNow ? at(biasNow, n) : 0);
+        if (pair) writeRow(at(c, (r + 1) * ldc + n), scratch + 64, N - n, addOld, biasNow ? at(biasNow, n) : 0);
       }
     }
   }

@@ -2,7 +2,7 @@ import { activate, sigmoid4, tanh4 } from './activations';
 import * as layout from './layout';
 import { lengthOf, timeOf } from './sequences';
 import { at, storeLanes } from './simd';
-import { barrier, scratchOf, shareBegin, shareEnd } from './threads';
+import { barrier, partsOf, scratchOf, shareBegin, shareEnd, takeWork } from './threads';
 import { tile1x16, tile2x16 } from './tile';
 
 // The recurrence of one layer and direction over every step, with the cell fused into the product:
@@ -22,7 +22,11 @@ import { tile1x16, tile2x16 } from './tile';
 // goes to position T − 1 − t.
 //
 // Threads share each step's units (FLAG_SPLIT_UNITS: a barrier after every step, since every unit
-// reads all of h_{t−1}) or the batch rows (no barrier at all: rows never meet).
+// reads all of h_{t−1}) or the batch rows (no barrier at all: rows never meet). Rows go out in
+// blocks, first come, first served (takeWork), each block run through every step by the thread
+// that took it: a thread the system deschedules then runs fewer blocks instead of holding the call
+// up. A block is at least 4 rows (two register tiles: each step reads all of W_hh once per block,
+// from L2) and about an eighth of a thread's share.
 //
 // W_hh packed: quad q's panel is R rows of 16 floats at w + q·R·64, row k holding
 // W_hh[gate·H + 4q + lane][k] at gate·4 + lane. `state` is scratch: h [2][B][R] (ping-pong) and
@@ -41,80 +45,85 @@ export function lstmForward(
   const goBackwards = (flags & layout.FLAG_GO_BACKWARDS) != 0;
   const qBegin = splitUnits ? shareBegin(quads, ctx) : 0;
   const qEnd = splitUnits ? shareEnd(quads, ctx) : quads;
-  const rBegin = splitUnits ? 0 : shareBegin(B, ctx);
-  const rEnd = splitUnits ? B : shareEnd(B, ctx);
+  const blockRows = splitUnits || partsOf(ctx) <= 1 ? B : max(4, (B / (partsOf(ctx) * 8)) & ~1);
+  const blocks = (B + blockRows - 1) / blockRows;
   // This thread's columns of h and c: its units when it shares units (then R = H), else whole rows.
   const cBegin = splitUnits ? qBegin << 2 : 0;
   const cEnd = splitUnits ? min(qEnd << 2, H) : H;
   const hBegin = splitUnits ? cBegin : 0;
   const hEnd = splitUnits ? cEnd : R;
   const rowBytes = <usize>R << 2;
-  let hCur = state;
-  let hNext = state + <usize>B * rowBytes;
-  const cState = hNext + <usize>B * rowBytes;
+  const cState = state + <usize>(2 * B) * rowBytes;
   const scratch = scratchOf(ctx);
-
-  let steps = 0;
-  for (let b = rBegin; b < rEnd; b++) {
-    copyOrZero(at(hCur, b * R + hBegin), h0 ? at(h0, b * R + hBegin) : 0, hEnd - hBegin);
-    copyOrZero(at(cState, b * H + cBegin), c0 ? at(c0, b * H + cBegin) : 0, cEnd - cBegin);
-  }
-  for (let b = 0; b < B; b++) steps = max(steps, lengthOf(lengths, b, T));
-  if (splitUnits) barrier(ctx);
-
   const hPrevTrace = trace ? <usize>load<u32>(trace, layout.TRACE_H_PREV) : 0;
   const cPrevTrace = trace ? <usize>load<u32>(trace, layout.TRACE_C_PREV) : 0;
   const projection = cell ? <usize>load<u32>(cell, layout.CELL_PROJECTION) : 0;
   const hColumns = <usize>(hEnd - hBegin) << 2;
-  for (let s = 0; s < steps; s++) {
-    // The rows' bookkeeping: an active row records the state it reads (training), an inactive one
-    // carries its h into the next step's buffer.
+
+  // Sharing units, the one block is every row; sharing rows, each thread runs the blocks it takes.
+  for (let block = splitUnits ? 0 : takeWork(ctx, -1); block < blocks; block = splitUnits ? blocks : takeWork(ctx, block)) {
+    const rBegin = block * blockRows;
+    const rEnd = min(B, rBegin + blockRows);
+    let hCur = state;
+    let hNext = state + <usize>B * rowBytes;
+    let steps = 0;
     for (let b = rBegin; b < rEnd; b++) {
-      const length = lengthOf(lengths, b, T);
-      const from = at(hCur, b * R + hBegin);
-      if (s >= length) memory.copy(at(hNext, b * R + hBegin), from, hColumns);
-      else if (hPrevTrace) memory.copy(at(hPrevTrace, (timeOf(s, length, reverse) * B + b) * R + hBegin), from, hColumns);
-    }
-    // Quads outside, rows inside: a quad's panel of W_hh (R × 64 bytes) stays in L1 while every
-    // row pair passes over it, and only the rows of h stream from L2.
-    for (let q = qBegin; q < qEnd; q++) {
-      const panel = w + <usize>q * rowBytes * 16;
-      for (let b = rBegin; b < rEnd; b += 2) {
-        const pair = b + 1 < rEnd;
-        const length0 = lengthOf(lengths, b, T);
-        const length1 = pair ? lengthOf(lengths, b + 1, T) : 0;
-        const active0 = s < length0;
-        const active1 = pair && s < length1;
-        if (!active0 && !active1) continue;
-        const a0 = hCur + <usize>b * rowBytes;
-        if (pair) tile2x16(a0, a0 + rowBytes, panel, 64, R, scratch);
-        else tile1x16(a0, panel, 64, R, scratch);
-        const t0 = timeOf(s, length0, reverse);
-        const t1 = timeOf(s, length1, reverse);
-        if (active0) cellQuad(H, R, B, b, t0, goBackwards ? T - 1 - t0 : t0, q, scratch, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
-        if (active1) cellQuad(H, R, B, b + 1, t1, goBackwards ? T - 1 - t1 : t1, q, scratch + 64, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
-      }
-    }
-    if (projection) {
-      for (let b = rBegin; b < rEnd; b += 2) {
-        const pair = b + 1 < rEnd;
-        const length0 = lengthOf(lengths, b, T);
-        const length1 = pair ? lengthOf(lengths, b + 1, T) : 0;
-        const t0 = timeOf(s, length0, reverse);
-        const t1 = timeOf(s, length1, reverse);
-        if (s < length0 || s < length1) project(H, R, B, b, pair, s < length0, s < length1, goBackwards ? T - 1 - t0 : t0, goBackwards ? T - 1 - t1 : t1, cell, scratch, hNext, out, outStride, outOffset, trace);
-      }
+      copyOrZero(at(hCur, b * R + hBegin), h0 ? at(h0, b * R + hBegin) : 0, hEnd - hBegin);
+      copyOrZero(at(cState, b * H + cBegin), c0 ? at(c0, b * H + cBegin) : 0, cEnd - cBegin);
+      steps = max(steps, lengthOf(lengths, b, T));
     }
     if (splitUnits) barrier(ctx);
-    const swap = hCur;
-    hCur = hNext;
-    hNext = swap;
-  }
 
-  for (let b = rBegin; b < rEnd; b++) {
-    const ran = lengthOf(lengths, b, T) > 0; // a length of 0 (ONNX) leaves zero states, as onnxruntime
-    copyOrZero(at(hN, b * R + hBegin), ran ? at(hCur, b * R + hBegin) : 0, hEnd - hBegin);
-    copyOrZero(at(cN, b * H + cBegin), ran ? at(cState, b * H + cBegin) : 0, cEnd - cBegin);
+    for (let s = 0; s < steps; s++) {
+      // The rows' bookkeeping: an active row records the state it reads (training), an inactive one
+      // carries its h into the next step's buffer.
+      for (let b = rBegin; b < rEnd; b++) {
+        const length = lengthOf(lengths, b, T);
+        const from = at(hCur, b * R + hBegin);
+        if (s >= length) memory.copy(at(hNext, b * R + hBegin), from, hColumns);
+        else if (hPrevTrace) memory.copy(at(hPrevTrace, (timeOf(s, length, reverse) * B + b) * R + hBegin), from, hColumns);
+      }
+      // Quads outside, rows inside: a quad's panel of W_hh (R × 64 bytes) stays in L1 while every
+      // row pair passes over it, and only the rows of h stream from L2.
+      for (let q = qBegin; q < qEnd; q++) {
+        const panel = w + <usize>q * rowBytes * 16;
+        for (let b = rBegin; b < rEnd; b += 2) {
+          const pair = b + 1 < rEnd;
+          const length0 = lengthOf(lengths, b, T);
+          const length1 = pair ? lengthOf(lengths, b + 1, T) : 0;
+          const active0 = s < length0;
+          const active1 = pair && s < length1;
+          if (!active0 && !active1) continue;
+          const a0 = hCur + <usize>b * rowBytes;
+          if (pair) tile2x16(a0, a0 + rowBytes, panel, 64, R, scratch);
+          else tile1x16(a0, panel, 64, R, scratch);
+          const t0 = timeOf(s, length0, reverse);
+          const t1 = timeOf(s, length1, reverse);
+          if (active0) cellQuad(H, R, B, b, t0, goBackwards ? T - 1 - t0 : t0, q, scratch, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+          if (active1) cellQuad(H, R, B, b + 1, t1, goBackwards ? T - 1 - t1 : t1, q, scratch + 64, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+        }
+      }
+      if (projection) {
+        for (let b = rBegin; b < rEnd; b += 2) {
+          const pair = b + 1 < rEnd;
+          const length0 = lengthOf(lengths, b, T);
+          const length1 = pair ? lengthOf(lengths, b + 1, T) : 0;
+          const t0 = timeOf(s, length0, reverse);
+          const t1 = timeOf(s, length1, reverse);
+          if (s < length0 || s < length1) project(H, R, B, b, pair, s < length0, s < length1, goBackwards ? T - 1 - t0 : t0, goBackwards ? T - 1 - t1 : t1, cell, scratch, hNext, out, outStride, outOffset, trace);
+        }
+      }
+      if (splitUnits) barrier(ctx);
+      const swap = hCur;
+      hCur = hNext;
+      hNext = swap;
+    }
+
+    for (let b = rBegin; b < rEnd; b++) {
+      const ran = lengthOf(lengths, b, T) > 0; // a length of 0 (ONNX) leaves zero states, as onnxruntime
+      copyOrZero(at(hN, b * R + hBegin), ran ? at(hCur, b * R + hBegin) : 0, hEnd - hBegin);
+      copyOrZero(at(cN, b * H + cBegin), ran ? at(cState, b * H + cBegin) : 0, cEnd - cBegin);
+    }
   }
 }
 

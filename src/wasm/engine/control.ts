@@ -25,8 +25,8 @@ export const kControl = Object.freeze({
   slots: 16,
 });
 
-/** Offsets inside the barrier block (threads.ts): counter, generation, sleepers, abort, 64 bytes apart. */
-export const kBarrier = Object.freeze({ count: 0, generation: 16, sleepers: 32, abort: 48, bytes: 256 });
+/** Offsets inside the barrier block (threads.ts): counter, generation, sleepers, abort, work queue, 64 bytes apart. */
+export const kBarrier = Object.freeze({ count: 0, generation: 16, sleepers: 32, abort: 48, queue: 64, bytes: 320 });
 
 /** The thread context block (threads.ts), as Int32 slots. */
 export const kContext = Object.freeze({ part: 0, parts: 1, barrier: 2, scratch: 3, canBlock: 4, spins: 5, bytes: 64 });

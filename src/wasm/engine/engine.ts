@@ -50,6 +50,24 @@ function checkMaxBytes(maxBytes: unknown): number {
   return maxBytes;
 }
 
+/** The kernels whose shared calls take their blocks from the work queue (threads.ts: takeWork). */
+const kQueueKernels: ReadonlySet<string> = new Set(['gemm', 'lstmForward']);
+
+/**
+ * The work queue is cleared at a plan's start and at every barrier, so two shared calls that take
+ * from it need a barrier between them; a plan without one would skip work silently, so it is refused.
+ */
+function checkWorkQueue(plan: Plan): void {
+  let taken = false;
+  for (const call of plan) {
+    if (call.kernel === 'barrier') taken = false;
+    else if (!call.solo && kQueueKernels.has(call.kernel)) {
+      if (taken) throw new Error(`wasm engine: two shared calls take from the work queue with no barrier between them (the second is ${call.kernel})`);
+      taken = true;
+    }
+  }
+}
+
 /** Whether this thread may sleep in Atomics.wait (a page's main thread may not). */
 function mayBlock(): boolean {
   try {
@@ -161,6 +179,7 @@ export class WasmEngine {
     const context0 = this.layout.contexts;
     if (this.pool) {
       this.writePlan(plan);
+      Atomics.store(this.ints(this.layout.barrier, kBarrier.bytes / 4), kBarrier.queue, 0); // threads.ts: the work queue starts at 0
       this.pool.release();
     }
     try {
@@ -190,6 +209,7 @@ export class WasmEngine {
 
   /** Encodes the plan for the helpers: per call [kernel index, argument count, solo, …arguments], float64s. */
   private writePlan(plan: Plan): void {
+    checkWorkQueue(plan);
     const length = plan.reduce((sum, call) => sum + 3 + call.args.length, 0);
     if (length > this.planCapacity) {
       this.heap.release(this.planAt);
@@ -219,6 +239,7 @@ export class WasmEngine {
   private resetBarrier(): void {
     const barrier = this.ints(this.layout.barrier, kBarrier.bytes / 4);
     Atomics.store(barrier, kBarrier.count, 0);
+    Atomics.store(barrier, kBarrier.queue, 0);
     Atomics.store(barrier, kBarrier.abort, 0);
   }
 
