@@ -146,9 +146,9 @@ export class WasmEngine {
     ints[control + kControl.idleSpins] = kIdleSpins;
     const exports = instance.exports as unknown as KernelExports;
     // The kernels' optimizing compile runs while the helpers start (warm-up.ts says why it is waited for).
-    const warmUp = KernelWarmUp.start(exports, heap, layout.solo);
+    const warmUp = KernelWarmUp.start(module, exports, heap, layout.solo);
     const pool = shared ? await HelperPool.start(threads - 1, module, memory, layout.control, kKernelNames) : null;
-    await warmUp.finish();
+    await warmUp?.finish();
     return new WasmEngine(build, threads, threadsReason, heap, exports, pool, layout, canBlock);
   }
 
