@@ -150,7 +150,7 @@ export async function runBench(options, io = {}) {
         cells = await runShape(sides, shape, task, { ...options, backends }, log);
       } catch (error) {
         // The reference itself failed: every backend of the shape is reported, none dropped.
-        cells = backends.map((backend) => ({ backend, status: /** @type {const} */ ('error'), note: null, error: `the shape could not be prepared: ${error instanceof Error ? error.message : error}`, first_result_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null }));
+        cells = backends.map((backend) => ({ backend, status: /** @type {const} */ ('error'), note: null, error: `the shape could not be prepared: ${error instanceof Error ? error.message : error}`, first_result_ms: null, first_call_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null }));
       }
       const rows = addSpeedups(cells.map((cell) => ({ ...makeRow(shape, cell, task), load_avg: load })));
       for (const row of rows) log(cellLine(++done, total, label, row));

@@ -24,6 +24,7 @@ export const kColumns = [
   { header: 'max', align: 'right', cell: (r) => formatMs(r.max_ms) },
   { header: 'n', align: 'right', cell: (r) => String(r.reps) },
   { header: 'first result', align: 'right', cell: (r) => formatMs(r.first_result_ms) },
+  { header: 'first call', align: 'right', cell: (r) => formatMs(r.first_call_ms) },
   { header: 'seq-steps/s', align: 'right', cell: (r) => formatRate(r.seq_steps_per_s) },
   { header: 'GFLOP/s', align: 'right', cell: (r) => formatNumber(r.gflops) },
   { header: '% FMA peak', align: 'right', cell: (r) => formatPercent(r.pct_fma_peak) },

@@ -40,6 +40,7 @@ export function makeRow(shape, cell, task = 'forward') {
     reps: cell.times_ms.length,
     times_ms: cell.times_ms,
     first_result_ms: cell.first_result_ms,
+    first_call_ms: cell.first_call_ms ?? null,
     seq_steps_per_s: medianMs ? (shape.batch * shape.steps) / (medianMs / 1000) : null,
     samples_per_s: medianMs ? shape.batch / (medianMs / 1000) : null,
     losses: cell.losses,

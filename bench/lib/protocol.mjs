@@ -16,7 +16,7 @@ export { kCheckSteps, kLossTolerance };
  * the warm check steps when training); it counts against the budget.
  * @typedef {{
  *   backend: string, status: 'ok'|'over budget'|'mismatch'|'error', note: string|null, error: string|null,
- *   first_result_ms: number|null, warmup_ms: number, times_ms: number[], max_abs_err_vs_cpu: number|null,
+ *   first_result_ms: number|null, first_call_ms: number|null, warmup_ms: number, times_ms: number[], max_abs_err_vs_cpu: number|null,
  *   losses: number[]|null, max_rel_loss_err_vs_cpu: number|null,
  *   stats: { dispatches: number, submits: number } | null
  * }} Cell
@@ -24,7 +24,7 @@ export { kCheckSteps, kLossTolerance };
 
 /** @param {string} backend @returns {Cell} */
 function newCell(backend) {
-  return { backend, status: 'ok', note: null, error: null, first_result_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null };
+  return { backend, status: 'ok', note: null, error: null, first_result_ms: null, first_call_ms: null, warmup_ms: 0, times_ms: [], max_abs_err_vs_cpu: null, losses: null, max_rel_loss_err_vs_cpu: null, stats: null };
 }
 
 /** @typedef {(method: string, arg?: any) => Promise<any>} Caller */
@@ -44,7 +44,7 @@ export function nodeCaller(host) {
  * the reference.
  */
 function recordForwardWarmup(cell, reply, budgetMs) {
-  Object.assign(cell, { first_result_ms: reply.first_result_ms, warmup_ms: reply.first_result_ms, max_abs_err_vs_cpu: reply.max_abs_err, stats: reply.stats ?? null });
+  Object.assign(cell, { first_result_ms: reply.first_result_ms, first_call_ms: reply.first_call_ms ?? null, warmup_ms: reply.first_result_ms, max_abs_err_vs_cpu: reply.max_abs_err, stats: reply.stats ?? null });
   if (!(reply.max_abs_err <= kMismatchTolerance)) {
     Object.assign(cell, { status: 'mismatch', note: `output differs from the CPU reference by ${formatError(reply.max_abs_err)}: not timed` });
   } else if (reply.first_result_ms > budgetMs) {
@@ -105,7 +105,7 @@ export async function runShape(sides, shape, task, options, log) {
       if (id === kReferenceId && task === 'train') continue; // opened above
       const reply =
         !call ? { ok: false, error: sides.nodeError ?? 'Dawn did not start' }
-        : id === kReferenceId ? { ok: true, first_result_ms: reference.first_result_ms, max_abs_err: 0, stats: reference.stats }
+        : id === kReferenceId ? { ok: true, first_result_ms: reference.first_result_ms, first_call_ms: reference.first_call_ms, max_abs_err: 0, stats: reference.stats }
         : await call('open', id);
       if (!reply.ok) Object.assign(cell, { status: 'error', error: reply.error });
       else if (task === 'train') recordTrainWarmup(cell, reply, options.budgetMs);

@@ -167,15 +167,18 @@ function wasmTargets(rows) {
       results.push(ratioResult(`wasm ${where}: ≥ 60% of the wasm FMA peak`, ours, 0.6, mine && ours.pct_fma_peak != null && [ours.pct_fma_peak, `${formatNumber(ours.gflops)} GFLOP/s`]));
       results.push(ratioResult(`wasm ${where}: all threads ≥ 1.7× one thread`, ours, 1.7, mine && one && [one / mine, `${single} ${formatMs(one)} vs ${id} ${formatMs(mine)}`]));
     }
+    // Issue 18: "a first call costs no more than 3 later ones (instantiation, packing, workers
+    // started once per backend, not per call)": the first forward after load, against the median.
     for (const ours of rows.filter((r) => r.backend === id && r.task !== 'train')) {
       const mine = timedMedian(ours);
+      const first = ours.first_call_ms;
       results.push({
-        target: `wasm ${where}: first result ≤ 3 later calls`,
+        target: `wasm ${where}: first call ≤ 3 later calls`,
         shape: rowGroupLabel(ours),
         threshold: 3,
-        measured: mine && ours.first_result_ms != null ? ours.first_result_ms / mine : null,
-        met: mine && ours.first_result_ms != null ? ours.first_result_ms <= 3 * mine : null,
-        detail: mine ? `first result ${formatMs(ours.first_result_ms)} (backend, load and first call), median ${formatMs(mine)}` : 'not timed',
+        measured: mine && first != null ? first / mine : null,
+        met: mine && first != null ? first <= 3 * mine : null,
+        detail: mine ? `first call ${formatMs(first)}, median ${formatMs(mine)}; first result ${formatMs(ours.first_result_ms)} (backend, load and first call)` : 'not timed',
       });
     }
   }
