@@ -31,19 +31,22 @@ export function tile2x16(a0: usize, a1: usize, b: usize, ldb: usize, K: i32, out
 }
 
 /**
- * One row of A times a K × 16 block of B into out[0][16]. Two accumulator sets over even and odd k
- * keep eight FMA chains in flight (one set of four waits on the FMA latency).
+ * One row of A times a K × 16 block of B into out[0][16]. Each pair of k is summed first,
+ * a·B[k] + a'·B[k+1], and only that sum goes into the accumulator: four accumulators then wait on
+ * one add per pair instead of two (V8's code for two accumulator sets, eight in all, spilled two of
+ * them to the stack at every k and ran the B = 1 recurrence at 0.8 multiply-adds a cycle).
  */
 export function tile1x16(a0: usize, b: usize, ldb: usize, K: i32, out: usize): void {
   let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0), r3 = f32x4.splat(0);
-  let q0 = f32x4.splat(0), q1 = f32x4.splat(0), q2 = f32x4.splat(0), q3 = f32x4.splat(0);
   const pairs = a0 + (<usize>(K & ~1) << 2);
   while (a0 < pairs) {
     const s0 = v128.load32_splat(a0);
-    r0 = madd(s0, v128.load(b), r0); r1 = madd(s0, v128.load(b, 16), r1); r2 = madd(s0, v128.load(b, 32), r2); r3 = madd(s0, v128.load(b, 48), r3);
-    const b1 = b + ldb;
     const s1 = v128.load32_splat(a0, 4);
-    q0 = madd(s1, v128.load(b1), q0); q1 = madd(s1, v128.load(b1, 16), q1); q2 = madd(s1, v128.load(b1, 32), q2); q3 = madd(s1, v128.load(b1, 48), q3);
+    const b1 = b + ldb;
+    r0 = f32x4.add(r0, madd(s0, v128.load(b), f32x4.mul(s1, v128.load(b1))));
+    r1 = f32x4.add(r1, madd(s0, v128.load(b, 16), f32x4.mul(s1, v128.load(b1, 16))));
+    r2 = f32x4.add(r2, madd(s0, v128.load(b, 32), f32x4.mul(s1, v128.load(b1, 32))));
+    r3 = f32x4.add(r3, madd(s0, v128.load(b, 48), f32x4.mul(s1, v128.load(b1, 48))));
     a0 += 8;
     b = b1 + ldb;
   }
@@ -51,6 +54,5 @@ export function tile1x16(a0: usize, b: usize, ldb: usize, K: i32, out: usize): v
     const s0 = v128.load32_splat(a0);
     r0 = madd(s0, v128.load(b), r0); r1 = madd(s0, v128.load(b, 16), r1); r2 = madd(s0, v128.load(b, 32), r2); r3 = madd(s0, v128.load(b, 48), r3);
   }
-  v128.store(out, f32x4.add(r0, q0)); v128.store(out, f32x4.add(r1, q1), 16);
-  v128.store(out, f32x4.add(r2, q2), 32); v128.store(out, f32x4.add(r3, q3), 48);
+  v128.store(out, r0); v128.store(out, r1, 16); v128.store(out, r2, 32); v128.store(out, r3, 48);
 }
