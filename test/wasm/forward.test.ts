@@ -55,9 +55,10 @@ for (const threads of [1, 2]) {
 
     const kVariants = [
       { name: 'plain, two bidirectional layers, lengths and states', spec: { inputSize: 7, hiddenSize: 33, numLayers: 2, bidirectional: true, steps: 9, batch: 5, lengths: [9, 3, 1, 7, 9], withState: true } },
-      { name: 'batch large enough for rows per thread', split: 'rows', spec: { inputSize: 16, hiddenSize: 64, steps: 16, batch: 19 } },
+      { name: 'batch large enough for rows per thread', split: 'rows', spec: { inputSize: 16, hiddenSize: 64, steps: 16, batch: 35 } },
       // Rows go out in blocks of 4 (the last one short) and each block runs to its own longest sequence; the input product (12 M multiply-adds) is shared too.
-      { name: 'rows per thread with lengths, a shared input product', split: 'rows', spec: { inputSize: 64, hiddenSize: 64, steps: 40, batch: 19, lengths: [40, 3, 17, 40, 1, 1, 1, 1, 25, 40, 2, 39, 40, 40, 40, 7, 8, 40, 13] } },
+      { name: 'rows per thread with lengths, a shared input product', split: 'rows', spec: { inputSize: 32, hiddenSize: 64, steps: 40, batch: 37, lengths: [40, 3, 17, 40, 1, 1, 1, 1, 25, 40, 2, 39, 40, 40, 40, 7, 8, 40, 13, 1, 2, 3, 4, 40, 40, 40, 40, 9, 9, 9, 9, 40, 1, 40, 1, 40, 5] } },
+      { name: 'B = 16 (units shared per step below 16 rows a thread)', split: 'units', spec: { inputSize: 16, hiddenSize: 64, steps: 40, batch: 16, lengths: [40, 3, 17, 40, 1, 1, 1, 1, 25, 40, 2, 39, 40, 40, 40, 7] } },
       { name: 'B = 1 over many units (units shared per step)', split: 'units', spec: { inputSize: 8, hiddenSize: 256, steps: 20, batch: 1 } },
       { name: 'proj_size', spec: { inputSize: 5, hiddenSize: 12, projSize: 5, numLayers: 2, steps: 7, batch: 3, lengths: [7, 4, 2] } },
       { name: 'peepholes, clip, input_forget', spec: { inputSize: 4, hiddenSize: 9, peepholes: true, cellClip: 0.7, inputForget: true, steps: 6, batch: 3, lengths: [6, 2, 4] } },

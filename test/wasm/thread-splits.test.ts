@@ -6,7 +6,8 @@ import { backwardSplit, recurrenceSplit } from '../../src/wasm/plan/split.js';
 import { scaledError } from '../support/training-fixtures.js';
 
 // The threaded paths of BPTT on two threads: a call big enough that the backward recurrence shares
-// its rows (B ≥ 8) or each step's units (B = 1, H = 256), and the weight-gradient products shared
+// its rows (B ≥ 8; the case takes B = 32, where the forward shares rows too) or each step's units
+// (B = 1, H = 256), and the weight-gradient products shared
 // too, against the float64 reference's gradients within the GPU's training bound (1e-4 ×
 // max(1, max |g|), docs/training.md). The split each case takes is asserted first, so a change of
 // thresholds cannot quietly leave a path untested. (The forward's splits: test/wasm/forward.test.ts.)
@@ -14,7 +15,7 @@ import { scaledError } from '../support/training-fixtures.js';
 const kTolerance = 1e-4;
 
 const kCases = [
-  { name: 'rows', inputSize: 8, hiddenSize: 64, steps: 20, batch: 16 },
+  { name: 'rows', inputSize: 8, hiddenSize: 64, steps: 20, batch: 32 },
   { name: 'units', inputSize: 8, hiddenSize: 256, steps: 20, batch: 1 },
 ] as const;
 

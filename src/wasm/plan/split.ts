@@ -16,8 +16,15 @@ const kMinSharedStep = 16_384;
  * 1.41 ms on one, (1, 1000, 16, 64) in 14.2 against 3.68 ms (docs/wasm.md, the quiet run).
  */
 const kMinUnitSplitStep = 262_144;
-/** Rows each thread needs before it takes whole rows (two register tiles' worth). */
+/** Rows each thread needs before BPTT's threads take whole rows (two register tiles' worth). */
 const kMinRowsEach = 4;
+/**
+ * The same for the forward, whose threads share a step's units below it. Measured on 2 threads in
+ * one Node process, interleaved (2026-12-07, a loaded 2-core machine): sharing units took 0.89–0.97×
+ * the time of sharing rows at B = 8, 16 and 24 (H = 128), and the same at B = 16, H = 256; rows
+ * matched units from B = 32. Sharing rows, each thread reads all of W_hh every step for few rows.
+ */
+const kMinRowsEachForward = 16;
 
 /**
  * How a call's threads share its recurrence. `steps` (default: many) is the call's length: a call
@@ -28,7 +35,7 @@ export function recurrenceSplit(threads: number, batch: number, hidden: number, 
   if (threads <= 1) return 'solo';
   const work = batch * 4 * hidden * width;
   if (steps * work < kMinSharedCall) return 'solo';
-  if (batch >= kMinRowsEach * threads) return 'rows';
+  if (batch >= kMinRowsEachForward * threads) return 'rows';
   if (work < kMinSharedStep) return 'solo';
   // Sharing units needs R = H (no projection) and at least a quad of units per thread, and a
   // caller that may sleep: on a page's main thread every step's barrier spins, and in Chromium on
