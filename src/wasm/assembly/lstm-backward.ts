@@ -2,7 +2,7 @@ import * as layout from './layout';
 import { lengthOf, timeOf } from './sequences';
 import { tanh4 } from './activations';
 import { at, keep, laneMask, storeLanes } from './simd';
-import { barrier, scratchOf, shareBegin, shareEnd } from './threads';
+import { barrier, partsOf, scratchOf, shareBegin, shareEnd, takeWork } from './threads';
 import { tile1x16, tile2x16 } from './tile';
 
 // Backpropagation through time for one layer and direction (docs/training.md), the reverse-time
@@ -38,11 +38,26 @@ export function lstmBackward(
   const reverse = (flags & layout.FLAG_REVERSE) != 0;
   const vBegin = splitUnits ? shareBegin(panels, ctx) : 0;
   const vEnd = splitUnits ? shareEnd(panels, ctx) : panels;
-  const rBegin = splitUnits ? 0 : shareBegin(B, ctx);
-  const rEnd = splitUnits ? B : shareEnd(B, ctx);
+  // Rows go out in blocks from the work queue, as in the forward (lstm-forward.ts says why).
+  const blockRows = splitUnits || partsOf(ctx) <= 1 ? B : max(4, (B / (partsOf(ctx) * 8)) & ~1);
+  const blocks = (B + blockRows - 1) / blockRows;
   const scratch = scratchOf(ctx);
+  for (let block = splitUnits ? 0 : takeWork(ctx, -1); block < blocks; block = splitUnits ? blocks : takeWork(ctx, block)) {
+    const rBegin = block * blockRows;
+    const rEnd = min(B, rBegin + blockRows);
+    backwardRows(T, B, H, rBegin, rEnd, vBegin, vEnd, splitUnits, reverse, columns, w, lengths, trace, dy, dyStride, dyOffset, dhN, dcN, dz, dzStride, carry, dh0, dc0, zeros, scratch, ctx);
+  }
+}
+
+/** Rows rBegin … rEnd − 1 (every row when the threads share units vBegin … vEnd − 1 instead) through every step. */
+@inline
+function backwardRows(
+  T: i32, B: i32, H: i32, rBegin: i32, rEnd: i32, vBegin: i32, vEnd: i32, splitUnits: bool, reverse: bool, columns: i32,
+  w: usize, lengths: usize, trace: usize, dy: usize, dyStride: i32, dyOffset: i32, dhN: usize, dcN: usize,
+  dz: usize, dzStride: i32, carry: usize, dh0: usize, dc0: usize, zeros: usize, scratch: usize, ctx: usize,
+): void {
   let steps = 0;
-  for (let b = 0; b < B; b++) steps = max(steps, lengthOf(lengths, b, T));
+  for (let b = rBegin; b < rEnd; b++) steps = max(steps, lengthOf(lengths, b, T));
 
   for (let s = steps - 1; s >= -1; s--) {
     for (let b = rBegin; b < rEnd; b += 2) {

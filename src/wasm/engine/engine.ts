@@ -51,7 +51,7 @@ function checkMaxBytes(maxBytes: unknown): number {
 }
 
 /** The kernels whose shared calls take their blocks from the work queue (threads.ts: takeWork). */
-const kQueueKernels: ReadonlySet<string> = new Set(['gemm', 'lstmForward']);
+const kQueueKernels: ReadonlySet<string> = new Set(['gemm', 'lstmForward', 'lstmBackward']);
 
 /**
  * The work queue is cleared at a plan's start and at every barrier, so two shared calls that take
