@@ -33,6 +33,13 @@ for (const threads of [1, 2]) {
       expect(backend.reason).toMatch(new RegExp(`^the wasm backend was requested; ${threads === 1 ? '1 thread' : '2 threads'} \\(${threads} requested\\), \\w+ build$`));
     });
 
+    it('takes relaxedSimd: false (the plain build) and refuses a relaxedSimd that is not a boolean', async () => {
+      const plain = await createBackend({ prefer: 'wasm', threads, relaxedSimd: false });
+      expect(plain.reason).toMatch(threads === 1 ? /, simd build$/ : /, simdShared build$/);
+      plain.dispose();
+      await expect(createBackend({ prefer: 'wasm', threads, relaxedSimd: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'relaxedSimd: expected true or false, got "yes"' });
+    });
+
     it('takes a Float32Array x without a copy, read before the caller can change it', async () => {
       const { model, x, options } = randomCase({ inputSize: 16, hiddenSize: 32, steps: 12, batch: 9, seed: 11 });
       const expected = referenceResult(model, x, options);

@@ -18,6 +18,13 @@ export interface WasmEngineOptions {
   readonly threads?: number;
   /** The most bytes the engine's memory may grow to: at most 4 GiB (wasm32), the default. */
   readonly maxBytes?: number;
+  /**
+   * Whether to use relaxed SIMD's multiply-add where the JavaScript engine has it (default true).
+   * `f32x4.relaxed_madd` may or may not round between the multiply and the add, as the CPU does it,
+   * so its results can differ in the last bit from one machine to another; false takes the plain
+   * SIMD build (a rounded product, then a sum), whose results are the same everywhere.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 const kMaxThreads = 64;
@@ -68,6 +75,12 @@ function checkWorkQueue(plan: Plan): void {
   }
 }
 
+function checkRelaxedSimd(relaxedSimd: unknown): boolean {
+  if (relaxedSimd === undefined) return true;
+  if (typeof relaxedSimd !== 'boolean') throw invalidArgument(`relaxedSimd: expected true or false, got ${describeValue(relaxedSimd)}`);
+  return relaxedSimd;
+}
+
 /** Whether this thread may sleep in Atomics.wait (a page's main thread may not). */
 function mayBlock(): boolean {
   try {
@@ -104,6 +117,7 @@ export class WasmEngine {
   static async create(options: WasmEngineOptions = {}): Promise<WasmEngine> {
     const requested = checkThreads(options.threads);
     const maxBytes = checkMaxBytes(options.maxBytes);
+    const relaxedSimd = checkRelaxedSimd(options.relaxedSimd);
     const features = wasmFeatures();
     requireSimd(features);
     const cores = await availableCores();
@@ -114,7 +128,7 @@ export class WasmEngine {
       threads = 1;
     }
     const shared = threads > 1;
-    const build = buildName(features.relaxedSimd, shared);
+    const build = buildName(features.relaxedSimd && relaxedSimd, shared);
     const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, ...(shared ? { shared: true } : {}) });
     const module = await compiledModule(build);
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
