@@ -12,7 +12,7 @@ import { kHostOps, kSupportedOps } from './host-ops.js';
 import type { HostTensor } from './host-tensor.js';
 import { runLstmNode, runLstmStack, type LstmForward, type LstmNodeModel } from './lstm-exec.js';
 import type { OpContext } from './op-context.js';
-import { fuseStacks, gluePasses, probeKey, yDims, type Step } from './stack-fusion.js';
+import { fuseStacks, gluePasses, probeKey, yDims, zeroState, type Step } from './stack-fusion.js';
 
 export type { OnnxElementType, OnnxFeed, OnnxValue };
 
@@ -181,7 +181,9 @@ export class OnnxSession {
       const first = stack.layers[0];
       const x = get(first.node.input?.[0]);
       if (x && x.dims.length === 3 && this.glueHolds(step, x, values)) {
-        const states = stack.layers.map((l) => ({ h: get(l.node.input?.[5]), c: get(l.node.input?.[6]) }));
+        // A state the joins compute from shapes was found all zeros by the probe: the forward's default.
+        const state = (n: string | undefined) => (n && stack.derived.has(n) ? null : get(n));
+        const states = stack.layers.map((l) => ({ h: state(l.node.input?.[5]), c: state(l.node.input?.[6]) }));
         const r = await runLstmStack(stack.model, x, get(first.node.input?.[4]), states, this.forwards.get(stack.model.model)!, this.maxBytes);
         set(step.node.output ?? [], [r.y, ...r.yh.flatMap((h, l) => [h, r.yc[l]])]);
       } else {
@@ -207,7 +209,7 @@ export class OnnxSession {
     set(step.node.output ?? [], outs);
   }
 
-  /** Whether every join of the stack passes its probe at this X's shape (cached per shape and glue inputs). */
+  /** Whether every join of the stack passes its probe at this X's shape (cached per shape and the joins' other inputs). */
   private glueHolds(step: Step, x: HostTensor, values: ReadonlyMap<string, HostTensor>): boolean {
     const stack = step.stack!;
     const y = yDims(stack.model, x.dims);
@@ -227,7 +229,8 @@ export class OnnxSession {
           const ins = (g.node.input ?? []).map((i) => (i === '' ? null : (local.get(i) ?? null)));
           kHostOps[g.node.opType ?? ''](this.context(g, ins)).forEach((t, j) => g.node.output?.[j] && local.set(g.node.output[j], t));
         }
-        ok = gluePasses(stack.model, y, local.get(stack.layers[k + 1].node.input![0]));
+        const next = stack.layers[k + 1].node.input!;
+        ok = gluePasses(stack.model, y, local.get(next[0])) && [next[5], next[6]].every((n) => !n || !stack.derived.has(n) || zeroState(stack.model, x.dims, local.get(n)));
       } catch {
         ok = false; // the glue refuses this shape: the nodes run one by one and say why
       }
