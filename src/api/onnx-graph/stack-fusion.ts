@@ -39,6 +39,8 @@ export interface FusedStack {
   readonly derived: ReadonlySet<string>;
   /** Every step of the chain in graph order: the fallback. */
   readonly steps: readonly Step[];
+  /** extras[k]: the names join k reads from outside it (shapes, axes, constants), in its probe's key. */
+  readonly extras: readonly (readonly string[])[];
   /** Probe results by shape and glue inputs (see probeKey). */
   readonly checked: Map<string, boolean>;
 }
@@ -176,12 +178,16 @@ function fusedStep(steps: readonly Step[], layers: number[], joins: number[][], 
   const top = layerSteps[layerSteps.length - 1];
   const writes = [outputsOf(top)[0] ?? '', ...layerSteps.flatMap((s) => [outputsOf(s)[1] ?? '', outputsOf(s)[2] ?? ''])];
   const names = layerSteps.map((s) => s.node.name || s.where).join(', ');
+  const extras = joins.map((j, k) => {
+    const within = new Set([outputsOf(layerSteps[k])[0], ...j.flatMap((g) => outputsOf(steps[g]))]);
+    return [...new Set(j.flatMap((g) => inputsOf(steps[g]).filter((i) => i && !within.has(i))))];
+  });
   return {
     node: { name: `LSTM stack (${names})`, opType: 'LSTM', input: reads, output: writes },
     where: `the fused LSTM stack (${layerSteps.map((s) => s.where).join(', ')})`,
     attributes: new Map(),
     lstm: null,
-    stack: { model: stackModel(layerSteps.map((s) => s.lstm!)), layers: layerSteps, joins: joins.map((j) => j.map((k) => steps[k])), steps: all, derived, checked: new Map() },
+    stack: { model: stackModel(layerSteps.map((s) => s.lstm!)), layers: layerSteps, joins: joins.map((j) => j.map((k) => steps[k])), steps: all, derived, extras, checked: new Map() },
   };
 }
 
