@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceResult } from '../../src/api/runner.js';
 import { modelFromOnnx } from '../../src/api/onnx-graph/reduce.js';
+import { OnnxSession } from '../../src/api/onnx-graph/session.js';
 import { LstmError } from '../../src/core/errors.js';
+import { decodeModel, encodeModel } from '../../src/formats/onnx/proto.js';
 
 // The real exports of test/fixtures/onnx-exports/ that are exactly an LSTM stack with an optional
 // dense head once their constant subgraphs are folded (PyTorch with and without (h0, c0), padded
@@ -78,5 +80,36 @@ describe('exports that do not reduce say why', () => {
     expect(error).toBeInstanceOf(LstmError);
     expect((error as LstmError).code).toBe('INVALID_ARGUMENT');
     expect((error as LstmError).message).toMatch(why);
+  });
+});
+
+describe('a head on out[-1] of a padded batch', () => {
+  // torch_padded (sequence_lens 5, 3, 2 of T = 5) with a head MatMul(Gather(out, -1), W) as the
+  // graph's output. ONNX's Y is zero past each sequence's length, so the last step is zeros for the
+  // two shorter sequences: not h_n, which our head reads. It must not convert; it runs.
+  function withHead(): Uint8Array {
+    const model = decodeModel(bytesOf('torch_padded'));
+    const graph = model.graph!;
+    const int64 = (v: number) => new Uint8Array(BigInt64Array.of(BigInt(v)).buffer);
+    graph.initializer!.push({ name: 'last', dims: [], dataType: 7, rawData: int64(-1) }, { name: 'W_head', dims: [4, 2], dataType: 1, rawData: new Uint8Array(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]).buffer) });
+    graph.node!.push({ name: 'step', opType: 'Gather', input: ['out', 'last'], output: ['out_last'], attribute: [{ name: 'axis', type: 2, i: 0 }] }, { name: 'head', opType: 'MatMul', input: ['out_last', 'W_head'], output: ['pred'] });
+    graph.output = [{ name: 'pred', type: { tensorType: { elemType: 1 } } }];
+    return encodeModel(model);
+  }
+
+  it('is refused, saying why', () => {
+    expect(() => modelFromOnnx(withHead())).toThrow(/\(Gather\): the last time step of an LSTM output with sequence_lens is zero for every shorter sequence, not its final h/);
+  });
+
+  it('runs, the shorter sequences\' rows being the head of zeros', async () => {
+    const c = JSON.parse(readFileSync(join(kDir, 'torch_padded.json'), 'utf8')) as ExportCase;
+    const session = await OnnxSession.create(withHead());
+    const { pred } = await session.run({ x: { dims: c.inputs.x.shape, data: c.inputs.x.data }, lengths: { dims: c.inputs.lengths.shape, data: c.inputs.lengths.data } });
+    expect([...pred.dims]).toEqual([3, 2]);
+    expect(Array.from(pred.data as Float64Array).slice(2)).toEqual([0, 0, 0, 0]);
+    // The full-length sequence's row is its out[-1] times W_head (ONNX Runtime's out, expected.mjs).
+    const last = c.outputs.out.data.slice(4 * 3 * 4, 4 * 3 * 4 + 4);
+    const want = [0, 1].map((j) => last.reduce((a, v, k) => a + v * (2 * k + j + 1), 0));
+    want.forEach((w, j) => expect(Math.abs(Number(pred.data[j]) - w)).toBeLessThan(1e-5 + 1e-5 * Math.abs(w)));
   });
 });
