@@ -6,7 +6,7 @@ import { modelFromOnnx } from './onnx-graph/reduce.js';
 const readOnnx: OnnxReader = (bytes, budget) => modelFromOnnx(bytes, budget).model;
 
 /**
- * Reads a model file of any supported format (src/formats/load.ts's registry), ONNX files through
+ * Reads a model file of any supported format (docs/formats.md), ONNX files through
  * modelFromOnnx: a graph that is exactly an LSTM stack with a dense head, once its constant
  * subgraphs are folded, becomes our model; any other graph is INVALID_ARGUMENT saying why.
  *

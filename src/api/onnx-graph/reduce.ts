@@ -87,7 +87,7 @@ function assemble(state: WalkState, head: Extract<Value, { kind: 'head' }> | nul
  * topological order, every node whose inputs are constant evaluated once: W, R and B computed in
  * the graph from initializers become weights, as PyTorch <= 1.3 exported without constant folding
  * and opset-6/7 files hold them); the nodes left, those that depend on a graph input, are then read
- * as a stack (src/formats/onnx/walk.ts), and anything the outputs depend on that is not the stack or
+ * as a stack (docs/formats.md), and anything the outputs depend on that is not the stack or
  * its head is refused, naming the node and why. The file is untrusted: its size is checked against
  * maxBytes before decoding, every tensor and every folded value before it is made.
  *
