@@ -51,8 +51,9 @@ export { tfjsModelToArtifacts, type TfjsArtifacts } from './formats/tfjs/write.j
 export { kerasModelFromH5, type KerasReadOptions } from './formats/keras/read-h5.js';
 export { kerasModelFromZip } from './formats/keras/read-zip.js';
 export { kerasModelToH5, kerasModelToZip } from './formats/keras/write-h5.js';
-export { loadModelFile, writeModelFile, detectFormat, kModelFormats, kWritableFormats, tfjsShardName, type ModelFormat, type LoadedModel, type ModelFiles } from './formats/load.js';
-export { modelFromOnnx, type OnnxModel, type OnnxReadOptions } from './formats/onnx/read.js';
+export { writeModelFile, detectFormat, kModelFormats, kWritableFormats, tfjsShardName, type ModelFormat, type LoadedModel, type ModelFiles } from './formats/load.js';
+export { loadModelFile } from './api/model-files.js';
+export { modelFromOnnx, type OnnxModel, type OnnxReadOptions } from './api/onnx-graph/reduce.js';
 export { modelToOnnx, type OnnxWriteOptions } from './formats/onnx/write.js';
 export type { OutputView } from './formats/onnx/views.js';
 export { OnnxSession, kSupportedOps as kOnnxSupportedOps, type OnnxSessionOptions, type OnnxValue, type OnnxFeed, type OnnxElementType, type NodePlacement } from './api/onnx-graph/session.js';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { invalidArgument, limitExceeded, LstmError } from '../core/errors.js';
-import { readLstmFile } from '../formats/load.js';
+import { readLstmFile } from '../api/model-files.js';
 import type { LSTM } from '../model/lstm.js';
 import type { ParsedArgs } from './args.js';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { OnnxSession, type OnnxFeed, type OnnxValue } from '../api/onnx-graph/session.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
-import { modelFromOnnx, type OnnxModel } from '../formats/onnx/read.js';
+import { modelFromOnnx, type OnnxModel } from '../api/onnx-graph/reduce.js';
 import { parseTensor } from '../formats/tensor-json.js';
 import type { ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';

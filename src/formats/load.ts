@@ -8,7 +8,6 @@ import { kerasModelFromH5 } from './keras/read-h5.js';
 import { kerasModelFromZip } from './keras/read-zip.js';
 import { kerasModelToH5, kerasModelToZip } from './keras/write-h5.js';
 import { modelFromJSON, modelToJSON } from './model-json.js';
-import { modelFromOnnx } from './onnx/read.js';
 import { modelToOnnx } from './onnx/write.js';
 import { modelFromSafetensors, modelToSafetensors } from './safetensors-model.js';
 import { tfjsModelFromJSON } from './tfjs/read.js';
@@ -44,10 +43,19 @@ export interface ModelFiles {
   readonly readSibling: (relativePath: string) => Uint8Array;
 }
 
+/**
+ * Reads an ONNX file as our model: src/api's modelFromOnnx (the graph compiled and constant-folded
+ * as OnnxSession runs it, then read as a stack), given by the caller because formats/ sits below
+ * api/; src/api/model-files.ts passes it.
+ */
+export type OnnxReader = (bytes: Uint8Array, budget: { maxBytes?: number; nonFinite?: NonFinitePolicy }) => LSTM;
+
 export interface LoadOptions {
   readonly from?: string;
   readonly maxBytes?: number;
   readonly nonFinite?: NonFinitePolicy;
+  /** The ONNX reader (required for ONNX files). */
+  readonly readOnnx?: OnnxReader;
 }
 
 const kHdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -96,7 +104,7 @@ export async function loadModelFile(files: ModelFiles, options: LoadOptions = {}
     case 'h5':
       return { kind: 'sequence', model: await kerasModelFromH5(files.bytes, budget) };
     case 'onnx':
-      return { kind: 'lstm', model: reduceOnnx(files.bytes, budget) };
+      return { kind: 'lstm', model: reduceOnnx(files.bytes, budget, options.readOnnx) };
     case 'safetensors':
       return { kind: 'lstm', model: modelFromSafetensors(files.bytes, budget) };
     case 'keras-json': {
@@ -107,12 +115,13 @@ export async function loadModelFile(files: ModelFiles, options: LoadOptions = {}
 }
 
 /**
- * An ONNX graph as our model, where it is exactly an LSTM stack plus dense layers (modelFromOnnx);
+ * An ONNX graph as our model, where it is exactly an LSTM stack plus dense layers (the reader);
  * any other graph runs for inference only (OnnxSession), and this says so with the reader's reason.
  */
-function reduceOnnx(bytes: Uint8Array, budget: { maxBytes?: number; nonFinite?: NonFinitePolicy }): LSTM {
+function reduceOnnx(bytes: Uint8Array, budget: { maxBytes?: number; nonFinite?: NonFinitePolicy }, readOnnx: OnnxReader | undefined): LSTM {
+  if (!readOnnx) throw invalidArgument('onnx: reading an ONNX file as the model needs the ONNX reader (options.readOnnx); loadModelFile from the package entry passes it');
   try {
-    return modelFromOnnx(bytes, budget).model;
+    return readOnnx(bytes, budget);
   } catch (error) {
     if (!(error instanceof LstmError) || error.code !== 'INVALID_ARGUMENT' || !/^onnx: |^node /.test(error.message)) throw error;
     throw invalidArgument(`this ONNX graph runs for inference (\`run --model\`, OnnxSession) but is not exactly an LSTM stack with a dense head, so it does not become this library's model (which train, grad, verify and convert need): ${error.message}`);
@@ -138,7 +147,7 @@ export const kLstmFormats: readonly ModelFormat[] = ['json', 'onnx', 'safetensor
 export function readLstmFile(files: ModelFiles, options: LoadOptions = {}): LSTM | null {
   const format = detectFormat(files, options.from);
   const budget = { maxBytes: options.maxBytes, nonFinite: options.nonFinite };
-  if (format === 'onnx') return reduceOnnx(files.bytes, budget);
+  if (format === 'onnx') return reduceOnnx(files.bytes, budget, options.readOnnx);
   if (format === 'safetensors') return modelFromSafetensors(files.bytes, budget);
   return null;
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LstmError } from '../../src/core/errors.js';
-import { loadModelFile, type ModelFiles } from '../../src/formats/load.js';
+import { loadModelFile } from '../../src/api/model-files.js';
+import type { ModelFiles } from '../../src/formats/load.js';
 import { SeededRandom } from '../../src/model/random.js';
 import { testSeed } from '../support/seed.js';
 

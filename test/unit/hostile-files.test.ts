@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LstmError } from '../../src/core/errors.js';
 import { kerasModelFromH5 } from '../../src/formats/keras/read-h5.js';
 import { kerasModelFromZip } from '../../src/formats/keras/read-zip.js';
-import { loadModelFile } from '../../src/formats/load.js';
+import { loadModelFile } from '../../src/api/model-files.js';
 import { tfjsModelFromJSON } from '../../src/formats/tfjs/read.js';
 
 // The three classes of hostile file the fuzz run of issue 20 found, each as the smallest file that

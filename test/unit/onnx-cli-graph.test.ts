@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../support/cli-in-process.js';
 import { loadCase, maxDifference } from '../support/onnx-cases.js';
+import { referenceResult } from '../../src/api/runner.js';
+import type { Tensor } from '../../src/core/tensor.js';
+import { modelFromJSON } from '../../src/formats/model-json.js';
 
 // `run`, `info` and `convert` with ONNX files through the graph executor (src/cli/onnx-commands.ts).
 // Expected values: the fixtures' (NumPy float64 / PyTorch float64, test/fixtures/make_onnx_fixtures.py)
@@ -13,6 +16,8 @@ const work = mkdtempSync(join(tmpdir(), 'webgpu-lstm-onnx-graph-cli-'));
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/onnx', `${name}.onnx`);
 const noStates = join(import.meta.dirname, '../../bench/fixtures/torch_lstm2_no_states.onnx');
 const noStatesJson = join(import.meta.dirname, '../../bench/fixtures/torch_lstm2_no_states.json');
+const kExports = join(import.meta.dirname, '../fixtures/onnx-exports');
+const exportFile = (name: string) => join(kExports, `${name}.onnx`);
 
 async function runTo(args: string[]) {
   const out = join(work, `out-${Math.random().toString(36).slice(2)}.json`);
@@ -90,10 +95,65 @@ describe('convert an ONNX graph', () => {
     }
   });
 
+  // W, R and B computed in the graph (PyTorch's do_constant_folding=False; opset 6 and 7 graphs
+  // built as PyTorch <= 1.3 wrote them): folded at load, then read as the stack. Expected: ONNX
+  // Runtime's outputs (torch.nn.LSTM's for opset 6; test/fixtures/onnx-exports/README.md).
+  it.each(['torch_l2_no_folding', 'opset6_weights_in_graph', 'opset7_weights_in_graph'])('converts %s, whose weights the graph computes, to a model giving ONNX Runtime\'s outputs', async (name) => {
+    const out = join(work, `${name}.json`);
+    const result = await cli(['convert', exportFile(name), out]);
+    expect(result.code, result.stderr).toBe(0);
+    const model = modelFromJSON(JSON.parse(readFileSync(out, 'utf8')));
+    const c = JSON.parse(readFileSync(join(kExports, `${name}.json`), 'utf8')) as { inputs: Record<string, Tensor<number[]>>; outputs: Record<string, Tensor<number[]>> };
+    const [T, B] = c.inputs.x.shape;
+    const r = referenceResult(model, c.inputs.x.data, { steps: T, batch: B, ...(c.inputs.h0 ? { h0: c.inputs.h0.data, c0: c.inputs.c0.data } : {}) });
+    const tolerance = (e: number) => 1e-5 + 1e-5 * Math.abs(e);
+    // PyTorch's exports name the states h_n / c_n, the opset-6/7 graphs Y_h / Y_c.
+    for (const [output, mine] of [[c.outputs.h_n ? 'h_n' : 'Y_h', r.hN], [c.outputs.c_n ? 'c_n' : 'Y_c', r.cN]] as const) {
+      const want = c.outputs[output];
+      expect(mine.shape, output).toEqual(want.shape);
+      want.data.forEach((e, k) => expect(Math.abs(mine.data[k] - e), `${output}[${k}]`).toBeLessThanOrEqual(tolerance(e)));
+    }
+  });
+
   it('says why a graph that does not reduce to our model is not converted', async () => {
     const layerNormFirst = join(import.meta.dirname, '../fixtures/onnx-exports/torch_linear_layernorm_before.onnx');
     const result = await cli(['convert', layerNormFirst, join(work, 'x.json')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/runs for inference .* not exactly an LSTM stack with a dense head/);
+  });
+});
+
+describe('train on an ONNX graph', () => {
+  // torch_head_linear_relu_last: an LSTM and a Linear-ReLU-Linear head on out[-1]. Training the
+  // .onnx file must be training the model it converts to (whose outputs match ONNX Runtime's,
+  // test/unit/onnx-convert-exports.test.ts): the same parameters after the same steps.
+  const data = () => {
+    const { x } = JSON.parse(readFileSync(join(kExports, 'torch_head_linear_relu_last.json'), 'utf8')).inputs as { x: Tensor<number[]> };
+    const B = x.shape[1];
+    return { x: { shape: x.shape, data: x.data }, y: { shape: [B, 2], data: Array.from({ length: B * 2 }, (_, k) => Math.cos(k)) } };
+  };
+  const train = (model: string, out: string) => cli(['train', '--model', model, '--data', dataFile, '--epochs', '2', '--batch-size', '3', '--lr', '0.05', '--optimizer', 'sgd', '--no-shuffle', '--backend', 'cpu', '--out', out]);
+  const dataFile = join(work, 'train-data.json');
+
+  it('trains the .onnx file as it trains the converted model', async () => {
+    writeFileSync(dataFile, JSON.stringify(data()));
+    const converted = join(work, 'head.json');
+    expect((await cli(['convert', exportFile('torch_head_linear_relu_last'), converted])).code).toBe(0);
+    const [fromOnnx, fromJson] = [join(work, 'trained-onnx.json'), join(work, 'trained-json.json')];
+    const a = await train(exportFile('torch_head_linear_relu_last'), fromOnnx);
+    expect(a.code, a.stderr).toBe(0);
+    expect((await train(converted, fromJson)).code).toBe(0);
+    const [p, q] = [JSON.parse(readFileSync(fromOnnx, 'utf8')).params, JSON.parse(readFileSync(fromJson, 'utf8')).params];
+    const before = JSON.parse(readFileSync(converted, 'utf8')).params;
+    expect(Object.keys(p).sort()).toEqual(Object.keys(q).sort());
+    for (const name of Object.keys(q)) expect(p[name].data, name).toEqual(q[name].data);
+    expect(p.weight_ih_l0.data).not.toEqual(before.weight_ih_l0.data);
+  });
+
+  it('says why a graph without a dense head does not train', async () => {
+    writeFileSync(dataFile, JSON.stringify(data()));
+    const result = await train(exportFile('opset7_weights_in_graph'), join(work, 'no.json'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/has no "head" in its config; training needs one/);
   });
 });

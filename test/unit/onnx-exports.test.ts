@@ -2,7 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../src/api/backend.js';
-import { OnnxSession, type OnnxFeed } from '../../src/api/onnx-graph/session.js';
+import { OnnxSession, type OnnxFeed, type OnnxSessionOptions } from '../../src/api/onnx-graph/session.js';
+import type { ForwardOptions } from '../../src/api/forward-input.js';
+import { referenceResult, type Runner } from '../../src/api/runner.js';
+import type { LSTM } from '../../src/model/lstm.js';
 import { LstmError } from '../../src/core/errors.js';
 import { decodeModel, encodeModel } from '../../src/formats/onnx/proto.js';
 import type { Tensor } from '../../src/core/tensor.js';
@@ -26,14 +29,32 @@ const kCases = readdirSync(kDir).filter((f) => f.endsWith('.onnx')).map((f) => f
 const kCpuTolerance = { abs: 1e-5, rel: 1e-5 };
 const kWasmTolerance = { abs: 1e-5, rel: 1e-5 };
 
+// The exports whose LSTM layers run as one fused stack call (each has one stack); see the last describe.
+const kFusedStacks = new Set(['torch_l2_state', 'torch_l2_bidir_state', 'torch_l3_bidir_batch_first', 'torch_l2_no_state_opset9', 'torch_l2_no_folding', 'torch_padded', 'torch_head_linear_relu_last', 'torch_linear_layernorm_before', 'torch_linear_layernorm_before_opset17']);
+
 interface ExportCase {
   readonly inputs: Record<string, Tensor<number[]> & { dtype?: 'float32' | 'int32' | 'int64' }>;
   readonly outputs: Record<string, Tensor<number[]>>;
 }
 
-/** The worst |actual − expected| / (abs + rel·|expected|) over every output: ≤ 1 passes. */
-async function worstRatio(bytes: Uint8Array, c: ExportCase, tolerance: { abs: number; rel: number }, backend?: Backend): Promise<{ ratio: number; worstAbs: number }> {
-  const session = await OnnxSession.create(bytes, backend ? { backend } : {});
+/**
+ * `backend` (or the CPU reference), its forward calls recorded: the number of layers of each
+ * model a call ran (2 or more: a fused stack call was taken).
+ */
+function counting(backend?: Backend): { options: OnnxSessionOptions; calls: number[] } {
+  const calls: number[] = [];
+  if (!backend) return { calls, options: { forward: (model, x, o) => (calls.push(model.config.numLayers), referenceResult(model, x, o)) } };
+  const load = async (model: LSTM) => {
+    const runner = await backend.load(model);
+    return Object.assign(Object.create(runner) as Runner, { forward: (x: Float64Array, o: ForwardOptions) => (calls.push(model.config.numLayers), runner.forward(x, o)), dispose: () => runner.dispose() });
+  };
+  return { calls, options: { backend: { load } } };
+}
+
+/** The worst |actual − expected| / (abs + rel·|expected|) over every output (≤ 1 passes), and the forward calls' layer counts. */
+async function worstRatio(bytes: Uint8Array, c: ExportCase, tolerance: { abs: number; rel: number }, backend?: Backend): Promise<{ ratio: number; worstAbs: number; calls: number[] }> {
+  const { options, calls } = counting(backend);
+  const session = await OnnxSession.create(bytes, options);
   try {
     const feeds: Record<string, OnnxFeed> = Object.fromEntries(Object.entries(c.inputs).map(([name, t]) => [name, { dims: t.shape, data: t.dtype === 'int64' ? BigInt64Array.from(t.data, BigInt) : t.data }]));
     const outputs = await session.run(feeds);
@@ -51,7 +72,7 @@ async function worstRatio(bytes: Uint8Array, c: ExportCase, tolerance: { abs: nu
         ratio = Math.max(ratio, d / (tolerance.abs + tolerance.rel * Math.abs(e)));
       }
     }
-    return { ratio, worstAbs };
+    return { ratio, worstAbs, calls };
   } finally {
     session.dispose();
   }
@@ -65,8 +86,9 @@ it('the fixture folder holds every export make.py writes', () => {
 describe('real exports on the CPU reference (float64), against ONNX Runtime', () => {
   it.each(kCases)('%s', async (name) => {
     const { bytes, expected } = loadCase(name, kDir);
-    const { ratio, worstAbs } = await worstRatio(bytes, expected as unknown as ExportCase, kCpuTolerance);
+    const { ratio, worstAbs, calls } = await worstRatio(bytes, expected as unknown as ExportCase, kCpuTolerance);
     expect(ratio, `worst |cpu − expected| ${worstAbs}`).toBeLessThanOrEqual(1);
+    expect(calls.filter((l) => l > 1).length, 'fused stack calls').toBe(kFusedStacks.has(name) ? 1 : 0);
   });
 });
 
@@ -80,8 +102,9 @@ describe('real exports on the wasm engine (float32), against ONNX Runtime', () =
   it('is the wasm engine', () => expect(backend.kind).toBe('wasm'));
   it.each(kCases)('%s', async (name) => {
     const { bytes, expected } = loadCase(name, kDir);
-    const { ratio, worstAbs } = await worstRatio(bytes, expected as unknown as ExportCase, kWasmTolerance, backend);
+    const { ratio, worstAbs, calls } = await worstRatio(bytes, expected as unknown as ExportCase, kWasmTolerance, backend);
     expect(ratio, `worst |wasm − expected| ${worstAbs}`).toBeLessThanOrEqual(1);
+    expect(calls.filter((l) => l > 1).length, 'fused stack calls').toBe(kFusedStacks.has(name) ? 1 : 0);
   });
 });
 
@@ -110,21 +133,47 @@ describe("LSTM-1's output_sequence (opset 6 files)", () => {
 });
 
 describe('which exports run their LSTM layers as one fused stack call', () => {
-  // Fused: the layers' zero states are computed from X alone (ConstantOfShape of Shape(x), sliced per
-  // layer, as torch exports with dynamic axes) or are graph inputs sliced per layer, and the layers
-  // are joined by Squeeze / Transpose / Reshape only.
-  // Not fused yet, each layer's node running alone (the results are the same; the cost is a host
-  // round trip per layer, the bench's "unfused" lane): torch 1.13's multi-layer export without
-  // (h0, c0) and without dynamic axes (torch_l2_no_state_opset9, torch_l2_no_folding, torch_padded,
-  // torch_head_linear_relu_last, torch_linear_layernorm_before*) builds layer k+1's zero state as
-  // Expand(0, [D, Shape(glue(Y_k))[1], H]): a Shape of the Squeeze/Reshape between the layers, so the
-  // state depends on layer k and stack-fusion.ts's joinAfter sees a non-glue consumer of Y_k. The
-  // tf2onnx stacks change hidden size or direction from layer to layer, which one model cannot hold.
-  const kFusedStacks: Record<string, number> = { torch_l2_state: 1, torch_l2_bidir_state: 1, torch_l3_bidir_batch_first: 1 };
+  // Fused (9 of the 19; 3 before torch 1.13's Expand-form zero states fused): the layers' zero states
+  // are computed from X alone (ConstantOfShape of Shape(x), sliced per layer, as torch exports with
+  // dynamic axes), or from the shape of the glue between the layers (torch 1.13 without dynamic axes:
+  // Expand(0, [D, Shape(Squeeze(Y_k))[1], H]), which the probe evaluates on the shapes of the call
+  // and finds zeros of [D, B, H]), or are graph inputs sliced per layer; the layers are joined by
+  // Squeeze / Transpose / Reshape only. The calls above show the fused call is the one taken.
+  // Not fused: one-layer exports, and the tf2onnx stacks, which change hidden size or direction from
+  // layer to layer (one model cannot hold them).
   it.each(kCases)('%s', async (name) => {
     const session = await OnnxSession.create(loadCase(name, kDir).bytes);
     const stacks = new Set(session.placement.filter((p) => p.stack).map((p) => p.stack));
-    expect(stacks.size).toBe(kFusedStacks[name] ?? 0);
+    expect(stacks.size).toBe(kFusedStacks.has(name) ? 1 : 0);
     expect(session.placement.filter((p) => p.on === 'backend').length).toBe(session.lstmNodes.length);
+  });
+  it('counts 9 fused of the 19', () => expect(kCases.filter((n) => kFusedStacks.has(n)).length).toBe(9));
+});
+
+describe('a state computed from the glue\'s shape that is not zeros', () => {
+  // torch_l2_no_state_opset9 with layer 2's zero state Expand(0, [1, Shape(Squeeze(Y_1))[1], H])
+  // made Expand(0.5, ...): the stack is still fused at load, but the probe finds the state is not
+  // zeros, so the layers run one by one, exactly as without fusion.
+  function halfState(): Uint8Array {
+    const model = decodeModel(loadCase('torch_l2_no_state_opset9', kDir).bytes);
+    const constant = model.graph!.node!.find((n) => n.output?.[0] === '/lstm/Constant_6_output_0')!;
+    const t = constant.attribute![0].t!;
+    t.rawData = new Uint8Array(new Float32Array(t.dims!.reduce<number>((a, b) => a * Number(b), 1)).fill(0.5).buffer);
+    return encodeModel(model);
+  }
+
+  it('runs node by node, to the unfused outputs', async () => {
+    const { expected } = loadCase('torch_l2_no_state_opset9', kDir);
+    const c = expected as unknown as ExportCase;
+    const feeds = { x: { dims: c.inputs.x.shape, data: c.inputs.x.data } };
+    const fused = counting();
+    const session = await OnnxSession.create(halfState(), fused.options);
+    expect(new Set(session.placement.filter((p) => p.stack).map((p) => p.stack)).size).toBe(1);
+    const unfused = await OnnxSession.create(halfState(), { fuseStacks: false });
+    const [a, b] = [await session.run(feeds), await unfused.run(feeds)];
+    expect(fused.calls).toEqual([1, 1]);
+    for (const name of session.outputNames) expect(Array.from(a[name].data as ArrayLike<number>), name).toEqual(Array.from(b[name].data as ArrayLike<number>));
+    // The state was used: h_n of layer 2 is not the export's.
+    expect(Math.max(...Array.from(a.h_n.data as Float64Array, (v, k) => Math.abs(v - c.outputs.h_n.data[k])))).toBeGreaterThan(1e-3);
   });
 });

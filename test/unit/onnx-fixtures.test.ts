@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelFromOnnx } from '../../src/formats/onnx/read.js';
+import { modelFromOnnx } from '../../src/api/onnx-graph/reduce.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
 import { kOnnxCases, loadCase, maxDifference, runSession } from '../support/onnx-cases.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { detectFormat, formatFromExtension, loadModelFile, writeModelFile, type LoadedModel } from '../../src/formats/load.js';
+import { loadModelFile } from '../../src/api/model-files.js';
+import { detectFormat, formatFromExtension, writeModelFile, type LoadedModel } from '../../src/formats/load.js';
 import { loadCase } from '../support/onnx-cases.js';
 
 // The model-file registry reads ONNX and safetensors by content or extension and writes them (what

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { modelFromOnnx } from '../../src/formats/onnx/read.js';
+import { modelFromOnnx } from '../../src/api/onnx-graph/reduce.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
 import { directionCount } from '../../src/model/config.js';
 import type { Tensor } from '../../src/core/tensor.js';

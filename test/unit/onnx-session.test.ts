@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OnnxSession, kSupportedOps } from '../../src/api/onnx-graph/session.js';
 import { LstmError } from '../../src/core/errors.js';
+import { encodeModel } from '../../src/formats/onnx/proto.js';
 import { kOnnxCases, loadCase, maxDifference } from '../support/onnx-cases.js';
 
 // The graph executor (src/api/onnx-graph/) on the committed ONNX fixtures (torch.onnx.export and
@@ -32,5 +33,35 @@ describe('OnnxSession refuses what it cannot run, naming the node', () => {
     const { bytes } = loadCase(kOnnxCases[0]);
     const error = await OnnxSession.create(bytes, { maxBytes: 16 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LstmError);
+  });
+});
+
+describe('float feeds are read in place, never handed back', () => {
+  // x → Identity → y, x → Flatten → z: both outputs are x's values; they must not be the caller's array.
+  const bytes = encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'passthrough',
+      node: [
+        { opType: 'Identity', input: ['x'], output: ['y'], name: 'id' },
+        { opType: 'Flatten', input: ['x'], output: ['z'], name: 'flat' },
+      ],
+      input: [{ name: 'x', type: { tensorType: { elemType: 1 } } }],
+      output: [
+        { name: 'y', type: { tensorType: { elemType: 1 } } },
+        { name: 'z', type: { tensorType: { elemType: 1 } } },
+      ],
+    },
+  });
+
+  it.each([Float64Array, Float32Array])('%o: the outputs are copies', async (Kind) => {
+    const session = await OnnxSession.create(bytes);
+    const data = Kind.from([1.5, -2, 3.25, 4]);
+    const out = await session.run({ x: { dims: [2, 2], data } });
+    data.fill(0);
+    expect(Array.from(out.y.data as ArrayLike<number>)).toEqual([1.5, -2, 3.25, 4]);
+    expect(Array.from(out.z.data as ArrayLike<number>)).toEqual([1.5, -2, 3.25, 4]);
+    expect([...out.z.dims]).toEqual([2, 2]);
   });
 });

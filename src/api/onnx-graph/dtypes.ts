@@ -25,9 +25,11 @@ export interface OnnxValue {
    * Integer types in their own arrays (int64 as BigInt64Array, int32 as Int32Array, bool as
    * Uint8Array, as onnxruntime-web); float types as Float64Array, the precision the host
    * interpreter and the CPU reference compute in (a float32 output holds float32-representable
-   * values only where the LSTM ran on a float32 backend).
+   * values only where the LSTM ran on a float32 backend), except a value that only passed through
+   * layout nodes (Squeeze, Reshape, Identity…) from a float32 feed or a float32 backend's LSTM
+   * output: that one is the Float32Array it was, not widened.
    */
-  readonly data: Float64Array | Int32Array | BigInt64Array | BigUint64Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array;
+  readonly data: Float64Array | Float32Array | Int32Array | BigInt64Array | BigUint64Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array;
 }
 
 /** A feed: { dims | shape, data }, data numbers (a plain array or any typed array) or bigints (BigInt64Array). Tensors of onnxruntime-web fit as they are. */
@@ -37,7 +39,7 @@ export interface OnnxFeed {
   readonly data: ArrayLike<number> | ArrayLike<bigint>;
 }
 
-/** A feed as a host tensor, its values checked against the input's declared type. */
+/** A feed as a host tensor, its values checked against the input's declared type (a Float32Array's or Float64Array's data as it is). */
 export function feedTensor(name: string, feed: OnnxFeed, type: OnnxElementType): HostTensor {
   if (feed === null || typeof feed !== 'object' || feed.data === null || typeof feed.data !== 'object' || typeof feed.data.length !== 'number') {
     throw invalidArgument(`feeds.${name}: expected { dims, data } (${type}), got ${describeValue(feed)}`);
@@ -47,10 +49,12 @@ export function feedTensor(name: string, feed: OnnxFeed, type: OnnxElementType):
   const n = dims.reduce((a, b) => a * b, 1);
   if (feed.data.length !== n) throw invalidShape(`feeds.${name}: dims ${formatShape(dims)} hold ${n} values, got ${feed.data.length}`);
   const integer = isIntegerType(type);
+  // A float feed in a Float64Array or a Float32Array is read in place: no host op writes into its inputs, and
+  // OnnxSession.run copies an output that would be this array.
+  if (!integer && (feed.data instanceof Float64Array || feed.data instanceof Float32Array)) return { dims, data: feed.data, int: false };
   const data = new Float64Array(n);
   // Typed arrays whose every value is valid for the type: one native conversion, no checked loop.
-  const trusted = integer ? feed.data instanceof Int32Array : feed.data instanceof Float32Array || feed.data instanceof Float64Array;
-  if (trusted) {
+  if (integer && feed.data instanceof Int32Array) {
     data.set(feed.data as ArrayLike<number>);
     return { dims, data, int: integer };
   }

@@ -3,12 +3,14 @@ import { invalidArgument, limitExceeded } from '../../core/errors.js';
 import { checkBudget } from '../../formats/budget.js';
 
 /**
- * A value of the ONNX graph on the host: dims and float64 data. `int` marks ONNX's integer and bool
+ * A value of the ONNX graph on the host: dims and data, float64 where the host computed it; a
+ * float32 feed or a float32 backend's LSTM output is kept as float32 (its values are the same
+ * numbers; every op reads them as numbers and writes float64). `int` marks ONNX's integer and bool
  * types (their values are exact integers below 2^53), so Div truncates and outputs keep their dtype.
  */
 export interface HostTensor {
   readonly dims: readonly number[];
-  readonly data: Float64Array;
+  readonly data: Float64Array | Float32Array;
   readonly int: boolean;
 }
 
@@ -16,11 +18,16 @@ export function sizeOf(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
+/** Checks that a tensor of `dims` may be made: non-negative integer dims, within the budget. */
+export function checkAllocation(where: string, dims: readonly number[], maxBytes: number): void {
+  for (const d of dims) if (!Number.isSafeInteger(d) || d < 0) throw invalidArgument(`${where}: output dims ${formatShape([...dims])} are not non-negative integers`);
+  checkBudget(`${where}: its output ${formatShape([...dims])}`, sizeOf(dims), maxBytes);
+}
+
 /** A new tensor of `dims`, its size checked against the budget before it is allocated. */
 export function allocate(where: string, dims: readonly number[], int: boolean, maxBytes: number): HostTensor {
-  for (const d of dims) if (!Number.isSafeInteger(d) || d < 0) throw invalidArgument(`${where}: output dims ${formatShape([...dims])} are not non-negative integers`);
+  checkAllocation(where, dims, maxBytes);
   const n = sizeOf(dims);
-  checkBudget(`${where}: its output ${formatShape([...dims])}`, n, maxBytes);
   // Without a budget (maxBytes = Infinity) the engine's own limit is the last one: a typed error too.
   let data: Float64Array;
   try {

@@ -8,10 +8,14 @@ import type { ForwardOptions } from '../forward-input.js';
 import { directionParams, lstmAttributes, type LstmNodeAttributes } from '../../formats/onnx/lstm-node.js';
 import type { NodeProto } from '../../formats/onnx/proto.js';
 import type { OnnxTensor } from '../../formats/onnx/tensors.js';
-import { allocate, type HostTensor } from './host-tensor.js';
+import { allocate, checkAllocation, sizeOf, type HostTensor } from './host-tensor.js';
 
-/** Runs one of our LSTMs (time-major x [T, B, I]) on a backend: the CPU reference or a loaded runner. */
-export type LstmForward = (model: LSTM, x: Float64Array, options: ForwardOptions) => Promise<ForwardResult> | ForwardResult;
+/**
+ * Runs one of our LSTMs (time-major x [T, B, I]) on a backend: the CPU reference or a loaded
+ * runner. Its result's arrays are the session's afterwards (a fresh result per call): where the
+ * graph only reshapes Y, the output is the backend's own array (float32 from a float32 backend).
+ */
+export type LstmForward = (model: LSTM, x: Float64Array | Float32Array, options: ForwardOptions) => Promise<ForwardResult> | ForwardResult;
 
 /** An ONNX LSTM node whose W, R, B, P were constant at load: our one-layer LSTM, and the node's attributes. */
 export interface LstmNodeModel {
@@ -21,7 +25,7 @@ export interface LstmNodeModel {
   readonly directions: number;
 }
 
-const asOnnx = (t: HostTensor): OnnxTensor => ({ dims: [...t.dims], data: t.data });
+const asOnnx = (t: HostTensor): OnnxTensor => ({ dims: [...t.dims], data: t.data instanceof Float64Array ? t.data : Float64Array.from(t.data) });
 
 /** Builds our model from the node's folded weights; W, R (and B, P when given) must be constant. `opset`: the file's ai.onnx opset. */
 export function lstmNodeModel(where: string, node: NodeProto, constant: (k: number) => HostTensor | null | 'dynamic', opset?: number): LstmNodeModel {
@@ -66,8 +70,13 @@ export function lstmNodeModel(where: string, node: NodeProto, constant: (k: numb
   return { where, attrs, model: new LSTM(config, map), directions: D };
 }
 
+function allZero(data: ArrayLike<number>): boolean {
+  for (let k = 0; k < data.length; k++) if (data[k] !== 0) return false;
+  return true;
+}
+
 /** [A, B, W] → [B, A, W]. */
-function swap01(data: Float64Array, A: number, B: number, W: number): Float64Array {
+function swap01(data: Float64Array | Float32Array, A: number, B: number, W: number): Float64Array {
   const out = new Float64Array(data.length);
   for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) out.set(data.subarray((a * B + b) * W, (a * B + b + 1) * W), (b * A + a) * W);
   return out;
@@ -132,27 +141,30 @@ export async function runLstmStack(n: LstmNodeModel, x: HostTensor | null, lens:
   const Bk = kept.length;
   // Our forward's h0/c0 are [L·D, B, H] time-major over every layer; a layer without one starts at zeros.
   const state = (which: 'h' | 'c') => {
+    const dims = batchMajor ? [B, D, H] : [D, B, H];
+    for (const s of states) if (s[which] && s[which].data.length !== D * B * H) throw invalidShape(`${where}: initial_${which} must be ${formatShape(dims)}, got ${formatShape([...s[which].dims])}`);
     // All-zero states (PyTorch's and tf2onnx's exports build them in the graph) are the forward's default: nothing to upload.
-    if (states.every((s) => !s[which] || s[which].data.every((v) => v === 0))) return undefined;
+    if (states.every((s) => !s[which] || allZero(s[which].data))) return undefined;
     const out = new Float64Array(L * D * Bk * H);
     states.forEach((s, l) => {
       const t = s[which];
       if (!t) return;
-      const dims = batchMajor ? [B, D, H] : [D, B, H];
-      if (t.data.length !== D * B * H) throw invalidShape(`${where}: initial_${which} must be ${formatShape(dims)}, got ${formatShape([...t.dims])}`);
       const tm = batchMajor ? swap01(t.data, B, D, H) : t.data;
       for (let d = 0; d < D; d++) kept.forEach((b, j) => out.set(tm.subarray((d * B + b) * H, (d * B + b + 1) * H), ((l * D + d) * Bk + j) * H));
     });
     return out;
   };
-  const y = allocate(where, batchMajor ? [B, T, D, H] : [T, D, B, H], false, maxBytes);
+  const yDims = batchMajor ? [B, T, D, H] : [T, D, B, H];
+  checkAllocation(where, yDims, maxBytes);
   const yh = states.map(() => allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes));
   const yc = states.map(() => allocate(where, batchMajor ? [B, D, H] : [D, B, H], false, maxBytes));
+  let y: HostTensor | null = null;
   if (Bk > 0 && T > 0) {
     let xk = xt;
     if (Bk !== B) {
-      xk = new Float64Array(T * Bk * I);
-      for (let t = 0; t < T; t++) kept.forEach((b, j) => xk.set(xt.subarray((t * B + b) * I, (t * B + b + 1) * I), (t * Bk + j) * I));
+      const picked = new Float64Array(T * Bk * I);
+      for (let t = 0; t < T; t++) kept.forEach((b, j) => picked.set(xt.subarray((t * B + b) * I, (t * B + b + 1) * I), (t * Bk + j) * I));
+      xk = picked;
     }
     const h0 = state('h');
     const c0 = state('c');
@@ -160,13 +172,22 @@ export async function runLstmStack(n: LstmNodeModel, x: HostTensor | null, lens:
     const r = await forward(model, xk, options);
     const reverse = attrs.direction === 'reverse';
     const out = r.output.data;
-    for (let t = 0; t < T; t++) {
-      const src = reverse ? T - 1 - t : t;
-      for (let d = 0; d < D; d++) kept.forEach((b, j) => {
-        const from = (src * Bk + j) * D * H + d * H;
-        const to = batchMajor ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H;
-        y.data.set(out.subarray(from, from + H), to);
-      });
+    if (!batchMajor && !reverse && D === 1 && Bk === B && out.length === sizeOf(yDims)) {
+      // Our [T, B, H] is ONNX's [T, 1, B, H] element for element: Y is the forward's own array (no copy, no widening to float64).
+      y = { dims: yDims, data: out, int: false };
+    } else {
+      y = allocate(where, yDims, false, maxBytes);
+      for (let t = 0; t < T; t++) {
+        const src = reverse ? T - 1 - t : t;
+        for (let d = 0; d < D; d++) {
+          for (let j = 0; j < Bk; j++) {
+            const b = kept[j];
+            const from = (src * Bk + j) * D * H + d * H;
+            const to = batchMajor ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H;
+            y.data.set(out.subarray(from, from + H), to);
+          }
+        }
+      }
     }
     for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) kept.forEach((b, j) => {
       const to = batchMajor ? (b * D + d) * H : (d * B + b) * H;
@@ -175,5 +196,5 @@ export async function runLstmStack(n: LstmNodeModel, x: HostTensor | null, lens:
       yc[l].data.set(r.cN.data.subarray(from, from + H), to);
     });
   }
-  return { y, yh, yc };
+  return { y: y ?? allocate(where, yDims, false, maxBytes), yh, yc };
 }

@@ -12,7 +12,8 @@ import { kHostOps, kSupportedOps } from './host-ops.js';
 import type { HostTensor } from './host-tensor.js';
 import { runLstmNode, runLstmStack, type LstmForward, type LstmNodeModel } from './lstm-exec.js';
 import type { OpContext } from './op-context.js';
-import { fuseStacks, gluePasses, probeKey, yDims, type Step } from './stack-fusion.js';
+import { ShapeCache } from './shape-cache.js';
+import { fuseStacks, gluePasses, probeKey, yDims, zeroState, type Step } from './stack-fusion.js';
 
 export type { OnnxElementType, OnnxFeed, OnnxValue };
 
@@ -63,6 +64,7 @@ export class OnnxSession {
   readonly placement: readonly NodePlacement[];
   private readonly forwards = new Map<LSTM, LstmForward>();
   private readonly runners: Runner[] = [];
+  private readonly shapes: ShapeCache;
 
   private constructor(
     private readonly steps: readonly Step[],
@@ -77,6 +79,7 @@ export class OnnxSession {
     this.inputTypes = new Map(inputs.map((i) => [i.name, i.type]));
     this.outputNames = outputs.map((o) => o.name);
     this.outputTypes = new Map(outputs.map((o) => [o.name, o.type]));
+    this.shapes = new ShapeCache(steps, this.inputNames, new Set(this.outputNames));
     this.lstmNodes = steps.flatMap((s) => (s.lstm ? [s.lstm] : s.stack ? s.stack.layers.map((l) => l.lstm!) : []));
     const counts = new Map<string, number>();
     for (const n of nodes) counts.set(n.opType ?? '', (counts.get(n.opType ?? '') ?? 0) + 1);
@@ -154,68 +157,88 @@ export class OnnxSession {
     if (feeds === null || typeof feeds !== 'object') throw invalidArgument(`feeds: expected { [input name]: { dims, data } }, got ${describeValue(feeds)}`);
     const values = new Map<string, HostTensor>(this.constants);
     for (const name of Object.keys(feeds)) if (!this.inputTypes.has(name)) throw invalidArgument(`feeds.${name}: the graph has no such input; its inputs are ${this.inputNames.join(', ')}`);
+    const fed = new Set<ArrayBufferLike>();
     for (const name of this.inputNames) {
       const t = feeds[name];
       if (!t) throw invalidArgument(`feeds.${name}: missing; the graph's inputs are ${this.inputNames.join(', ')}`);
-      values.set(name, feedTensor(name, t, this.inputTypes.get(name)!));
+      const tensor = feedTensor(name, t, this.inputTypes.get(name)!);
+      if (tensor.data === t.data) fed.add(tensor.data.buffer);
+      values.set(name, tensor);
     }
-    for (const step of this.steps) await this.runStep(step, values);
+    const key = this.shapes.key(values);
+    const cached = key !== null && this.shapes.restore(key, values);
+    for (const step of this.steps) {
+      if (cached && this.shapes.skipped.has(step)) continue;
+      const pending = this.runStep(step, values);
+      if (pending) await pending;
+    }
+    if (key !== null && !cached) this.shapes.store(key, values);
     return Object.fromEntries(this.outputNames.map((name) => {
       // A node may name more outputs than its op gives (Dropout-1's mask, a hostile file's LSTM turned Relu).
       const value = values.get(name);
       if (!value) throw invalidArgument(`onnx: graph output ${JSON.stringify(name)} got no value: the node that names it does not give that many outputs`);
-      return [name, outputValue(value, this.outputTypes.get(name)!)];
+      // A feed's own array passed through (Identity, Reshape), or one of the session's constants: the output is a copy.
+      const own = fed.has(value.data.buffer) || this.constants.get(name) === value ? { ...value, data: value.data.slice() } : value;
+      return [name, outputValue(own, this.outputTypes.get(name)!)];
     }));
   }
 
-  private async runStep(step: Step, values: Map<string, HostTensor>): Promise<void> {
-    const get = (n: string | undefined) => {
-      if (!n) return null;
-      const v = values.get(n);
-      if (!v) throw invalidArgument(`${step.where}: input ${JSON.stringify(n)} has no value`);
-      return v;
-    };
-    const set = (names: readonly string[], outs: readonly HostTensor[]) => names.forEach((o, j) => o && outs[j] && values.set(o, outs[j]));
-    if (step.stack) {
-      const { stack } = step;
-      const first = stack.layers[0];
-      const x = get(first.node.input?.[0]);
-      if (x && x.dims.length === 3 && this.glueHolds(step, x, values)) {
-        const states = stack.layers.map((l) => ({ h: get(l.node.input?.[5]), c: get(l.node.input?.[6]) }));
-        const r = await runLstmStack(stack.model, x, get(first.node.input?.[4]), states, this.forwards.get(stack.model.model)!, this.maxBytes);
-        set(step.node.output ?? [], [r.y, ...r.yh.flatMap((h, l) => [h, r.yc[l]])]);
-      } else {
-        for (const s of stack.steps) await this.runStep(s, values);
-      }
-      return;
-    }
-    if (step.branches) {
-      // ONNX's If: one branch runs, in a scope that sees every outer value; its outputs are the node's.
-      const cond = get(step.node.input?.[0]);
-      if (!cond || cond.data.length !== 1) throw invalidArgument(`${step.where}: cond must be one boolean, got ${cond ? formatShape([...cond.dims]) : 'nothing'}`);
-      const branch = cond.data[0] !== 0 ? step.branches.then : step.branches.else;
-      const scope = new Map(values);
-      for (const [name, t] of branch.constants) if (!scope.has(name)) scope.set(name, t);
-      for (const s of branch.steps) await this.runStep(s, scope);
-      set(step.node.output ?? [], branch.outputs.map((o) => scope.get(o)!));
-      return;
-    }
-    const inputs = (step.node.input ?? []).map((n) => (n === '' ? null : get(n)));
-    const outs = step.lstm
-      ? await runLstmNode(step.lstm, inputs, this.forwards.get(step.lstm.model)!, this.maxBytes)
-      : kHostOps[step.node.opType ?? ''](this.context(step, inputs));
-    set(step.node.output ?? [], outs);
+  /** Runs one step; a promise only where it calls an LSTM forward (host ops run synchronously). */
+  private runStep(step: Step, values: Map<string, HostTensor>): Promise<void> | undefined {
+    if (step.stack) return this.runStack(step, values);
+    if (step.branches) return this.runBranch(step, values);
+    const inputs = (step.node.input ?? []).map((n) => (n === '' ? null : this.get(step, values, n)));
+    if (step.lstm) return runLstmNode(step.lstm, inputs, this.forwards.get(step.lstm.model)!, this.maxBytes).then((outs) => setOutputs(step.node.output ?? [], outs, values));
+    setOutputs(step.node.output ?? [], kHostOps[step.node.opType ?? ''](this.context(step, inputs)), values);
+    return undefined;
   }
 
-  /** Whether every join of the stack passes its probe at this X's shape (cached per shape and glue inputs). */
+  private get(step: Step, values: ReadonlyMap<string, HostTensor>, n: string | undefined): HostTensor | null {
+    if (!n) return null;
+    const v = values.get(n);
+    if (!v) throw invalidArgument(`${step.where}: input ${JSON.stringify(n)} has no value`);
+    return v;
+  }
+
+  private async runStack(step: Step, values: Map<string, HostTensor>): Promise<void> {
+    const stack = step.stack!;
+    const first = stack.layers[0];
+    const x = this.get(step, values, first.node.input?.[0]);
+    if (x && x.dims.length === 3 && this.glueHolds(step, x, values)) {
+      // A state the joins compute from shapes was found all zeros by the probe: the forward's default.
+      const state = (n: string | undefined) => (n && stack.derived.has(n) ? null : this.get(step, values, n));
+      const states = stack.layers.map((l) => ({ h: state(l.node.input?.[5]), c: state(l.node.input?.[6]) }));
+      const r = await runLstmStack(stack.model, x, this.get(step, values, first.node.input?.[4]), states, this.forwards.get(stack.model.model)!, this.maxBytes);
+      setOutputs(step.node.output ?? [], [r.y, ...r.yh.flatMap((h, l) => [h, r.yc[l]])], values);
+      return;
+    }
+    for (const s of stack.steps) {
+      const pending = this.runStep(s, values);
+      if (pending) await pending;
+    }
+  }
+
+  /** ONNX's If: one branch runs, in a scope that sees every outer value; its outputs are the node's. */
+  private async runBranch(step: Step, values: Map<string, HostTensor>): Promise<void> {
+    const cond = this.get(step, values, step.node.input?.[0]);
+    if (!cond || cond.data.length !== 1) throw invalidArgument(`${step.where}: cond must be one boolean, got ${cond ? formatShape([...cond.dims]) : 'nothing'}`);
+    const branch = cond.data[0] !== 0 ? step.branches!.then : step.branches!.else;
+    const scope = new Map(values);
+    for (const [name, t] of branch.constants) if (!scope.has(name)) scope.set(name, t);
+    for (const s of branch.steps) {
+      const pending = this.runStep(s, scope);
+      if (pending) await pending;
+    }
+    setOutputs(step.node.output ?? [], branch.outputs.map((o) => scope.get(o)!), values);
+  }
+
+  /** Whether every join of the stack passes its probe at this X's shape (cached per shape and the joins' other inputs). */
   private glueHolds(step: Step, x: HostTensor, values: ReadonlyMap<string, HostTensor>): boolean {
     const stack = step.stack!;
     const y = yDims(stack.model, x.dims);
     return stack.joins.every((glue, k) => {
       const yName = stack.layers[k].node.output![0];
-      const inside = new Set([yName, ...glue.flatMap((g) => g.node.output ?? [])]);
-      const extras = glue.flatMap((g) => (g.node.input ?? []).filter((i) => i && !inside.has(i)).map((i) => values.get(i)));
-      const key = probeKey(k, y, extras);
+      const key = probeKey(k, y, stack.extras[k].map((i) => values.get(i)));
       const known = key === null ? undefined : stack.checked.get(key);
       if (known !== undefined) return known;
       let ok: boolean;
@@ -227,7 +250,8 @@ export class OnnxSession {
           const ins = (g.node.input ?? []).map((i) => (i === '' ? null : (local.get(i) ?? null)));
           kHostOps[g.node.opType ?? ''](this.context(g, ins)).forEach((t, j) => g.node.output?.[j] && local.set(g.node.output[j], t));
         }
-        ok = gluePasses(stack.model, y, local.get(stack.layers[k + 1].node.input![0]));
+        const next = stack.layers[k + 1].node.input!;
+        ok = gluePasses(stack.model, y, local.get(next[0])) && [next[5], next[6]].every((n) => !n || !stack.derived.has(n) || zeroState(stack.model, x.dims, local.get(n)));
       } catch {
         ok = false; // the glue refuses this shape: the nodes run one by one and say why
       }
@@ -241,5 +265,9 @@ export class OnnxSession {
   }
 }
 
+
+function setOutputs(names: readonly string[], outs: readonly HostTensor[], values: Map<string, HostTensor>): void {
+  names.forEach((o, j) => o && outs[j] && values.set(o, outs[j]));
+}
 
 export { kDataType };

@@ -26,16 +26,21 @@ export interface Program {
  * LSTM nodes joined only by layout glue, run as one multi-layer model: no host round trip (and no
  * GPU readback) between the layers. The glue is checked at run time, per input shape, by running it
  * on element indices (probe): the fused call is taken only where the glue gives each next layer
- * exactly the previous layer's Y as [T, B, D·H] ([B, T, D·H] for layout 1); otherwise the nodes
+ * exactly the previous layer's Y as [T, B, D·H] ([B, T, D·H] for layout 1), and every state a join
+ * computes from shapes (`derived`) is all zeros of [D, B, H] ([B, D, H]); otherwise the nodes
  * run one by one (`steps`, in graph order), so fusion never changes a result.
  */
 export interface FusedStack {
   readonly model: LstmNodeModel;
   readonly layers: readonly Step[];
-  /** joins[k]: the glue between layers k and k + 1, in run order. */
+  /** joins[k]: the glue between layers k and k + 1 and the state chains read from its shapes, in run order. */
   readonly joins: readonly (readonly Step[])[];
+  /** Values the joins compute from shapes alone: a layer's initial_h / initial_c named here is taken as zeros where the probe found zeros of [D, B, H]. */
+  readonly derived: ReadonlySet<string>;
   /** Every step of the chain in graph order: the fallback. */
   readonly steps: readonly Step[];
+  /** extras[k]: the names join k reads from outside it (shapes, axes, constants), in its probe's key. */
+  readonly extras: readonly (readonly string[])[];
   /** Probe results by shape and glue inputs (see probeKey). */
   readonly checked: Map<string, boolean>;
 }
@@ -52,12 +57,22 @@ function compatible(a: LstmNodeModel, b: LstmNodeModel, aNode: NodeProto, bNode:
   return fused(a) && fused(b) && key(a) === key(b) && (aNode.input?.[4] ?? '') === (bNode.input?.[4] ?? '') && b.model.config.inputSize === a.directions * a.attrs.hiddenSize;
 }
 
-/** The glue from LSTM step `from`'s Y to the next LSTM step, or null when Y goes anywhere else. */
-function joinAfter(steps: readonly Step[], from: number, consumers: Map<string, number[]>, graphOutputs: ReadonlySet<string>): { next: number; glue: number[]; chain: Set<string> } | null {
+/** Steps the join may hold besides glue: plain host ops (no LSTM, fused stack or If). */
+const isHostStep = (s: Step) => !s.lstm && !s.stack && !s.branches;
+
+/**
+ * The join from LSTM step `from`'s Y to the next LSTM step, or null when Y goes anywhere else:
+ * `glue`, the layout glue from Y to the next layer's X, and the state chains that read only the
+ * shapes of those values (`derived`: torch 1.13 builds a layer's zero states as
+ * Expand(0, [D, Shape(X)[1], H]) of that layer's X) and feed only the next layer's initial_h /
+ * initial_c. `steps`: both, by index (a topological order).
+ */
+function joinAfter(steps: readonly Step[], from: number, consumers: Map<string, number[]>, graphOutputs: ReadonlySet<string>): { next: number; steps: number[]; chain: Set<string>; derived: Set<string> } | null {
   const y = outputsOf(steps[from])[0];
   if (!y) return null;
   const chain = new Set([y]);
   const glue = new Set<number>();
+  const shapeReads = new Set<number>();
   let next = -1;
   const frontier = [y];
   while (frontier.length) {
@@ -65,10 +80,13 @@ function joinAfter(steps: readonly Step[], from: number, consumers: Map<string, 
     if (graphOutputs.has(v)) return null;
     for (const c of consumers.get(v) ?? []) {
       const step = steps[c];
+      const op = step.node.opType ?? '';
       if (step.lstm) {
         if (inputsOf(step).indexOf(v) !== 0 || inputsOf(step).lastIndexOf(v) !== 0 || (next !== -1 && next !== c)) return null;
         next = c;
-      } else if (kGlueOps.has(step.node.opType ?? '') && !step.stack) {
+      } else if ((op === 'Shape' || op === 'Size') && isHostStep(step) && inputsOf(step)[0] === v) {
+        shapeReads.add(c);
+      } else if (kGlueOps.has(op) && isHostStep(step)) {
         if (glue.has(c)) continue;
         glue.add(c);
         for (const o of outputsOf(step)) if (o && !chain.has(o)) (chain.add(o), frontier.push(o));
@@ -82,7 +100,29 @@ function joinAfter(steps: readonly Step[], from: number, consumers: Map<string, 
     const ok = steps[g].node.opType === 'Concat' ? ins.every((i) => chain.has(i)) : chain.has(ins[0]) && ins.slice(1).every((i) => !chain.has(i));
     if (!ok) return null;
   }
-  return { next, glue: [...glue].sort((a, b) => a - b), chain };
+  // The values computed from the chain's shapes: they may feed the glue's shape inputs, and the
+  // next layer's initial_h / initial_c, nothing else (the probe then checks those are zeros).
+  const derived = new Set<string>();
+  const states = new Set<number>(shapeReads);
+  const pending = [...shapeReads].flatMap((c) => outputsOf(steps[c]).filter((o) => o));
+  pending.forEach((o) => derived.add(o));
+  while (pending.length) {
+    const v = pending.pop()!;
+    if (graphOutputs.has(v)) return null;
+    for (const c of consumers.get(v) ?? []) {
+      const step = steps[c];
+      if (glue.has(c)) continue;
+      if (c === next) {
+        if (inputsOf(step).some((i, j) => i === v && j !== 5 && j !== 6)) return null;
+      } else if (isHostStep(step) && !step.lstm) {
+        if (inputsOf(step).some((i) => chain.has(i) && !shapeReads.has(c))) return null;
+        if (states.has(c)) continue;
+        states.add(c);
+        for (const o of outputsOf(step)) if (o && !derived.has(o)) (derived.add(o), pending.push(o));
+      } else return null;
+    }
+  }
+  return { next, steps: [...glue, ...states].sort((a, b) => a - b), chain, derived };
 }
 
 /**
@@ -100,16 +140,18 @@ export function fuseStacks(steps: readonly Step[], given: ReadonlySet<string>, g
       const layers = [first];
       const joins: number[][] = [];
       const inside = new Set<string>();
+      const derived = new Set<string>();
       for (;;) {
         const last = layers[layers.length - 1];
         const join = joinAfter(current, last, consumers, graphOutputs);
         if (!join || !compatible(current[last].lstm!, current[join.next].lstm!, current[last].node, current[join.next].node)) break;
         layers.push(join.next);
-        joins.push(join.glue);
+        joins.push(join.steps);
         join.chain.forEach((v) => inside.add(v));
+        join.derived.forEach((v) => (inside.add(v), derived.add(v)));
       }
       if (layers.length < 2) continue;
-      const fused = fusedStep(current, layers, joins, inside);
+      const fused = fusedStep(current, layers, joins, inside, derived);
       const members = new Set([...layers, ...joins.flat()]);
       const rest = [...current.filter((_, k) => !members.has(k)), fused];
       try {
@@ -129,19 +171,23 @@ export function readsOf(s: Step): string[] {
   return s.branches ? [...inputsOf(s), ...s.branches.outer] : inputsOf(s);
 }
 
-function fusedStep(steps: readonly Step[], layers: number[], joins: number[][], inside: Set<string>): Step {
-  const all = [...layers, ...joins.flat()].sort((a, b) => a - b).map((k) => steps[k]);
+function fusedStep(steps: readonly Step[], layers: number[], joins: number[][], inside: Set<string>, derived: Set<string>): Step {
+  const all = [...new Set([...layers, ...joins.flat()])].sort((a, b) => a - b).map((k) => steps[k]);
   const layerSteps = layers.map((k) => steps[k]);
   const reads = [...new Set(all.flatMap((s) => readsOf(s)).filter((i) => i && !inside.has(i) && !all.some((s) => outputsOf(s).includes(i))))];
   const top = layerSteps[layerSteps.length - 1];
   const writes = [outputsOf(top)[0] ?? '', ...layerSteps.flatMap((s) => [outputsOf(s)[1] ?? '', outputsOf(s)[2] ?? ''])];
   const names = layerSteps.map((s) => s.node.name || s.where).join(', ');
+  const extras = joins.map((j, k) => {
+    const within = new Set([outputsOf(layerSteps[k])[0], ...j.flatMap((g) => outputsOf(steps[g]))]);
+    return [...new Set(j.flatMap((g) => inputsOf(steps[g]).filter((i) => i && !within.has(i))))];
+  });
   return {
     node: { name: `LSTM stack (${names})`, opType: 'LSTM', input: reads, output: writes },
     where: `the fused LSTM stack (${layerSteps.map((s) => s.where).join(', ')})`,
     attributes: new Map(),
     lstm: null,
-    stack: { model: stackModel(layerSteps.map((s) => s.lstm!)), layers: layerSteps, joins: joins.map((j) => j.map((k) => steps[k])), steps: all, checked: new Map() },
+    stack: { model: stackModel(layerSteps.map((s) => s.lstm!)), layers: layerSteps, joins: joins.map((j) => j.map((k) => steps[k])), steps: all, derived, extras, checked: new Map() },
   };
 }
 
@@ -173,6 +219,14 @@ export function gluePasses(n: LstmNodeModel, y: readonly number[], x: HostTensor
     }
   }
   return true;
+}
+
+/** Whether a state the join computed is all zeros of the node's [D, B, H] ([B, D, H] for layout 1), B that of X (`xDims`). */
+export function zeroState(n: LstmNodeModel, xDims: readonly number[], t: HostTensor | undefined): boolean {
+  if (!t) return false;
+  const [D, H] = [n.directions, n.attrs.hiddenSize];
+  const want = n.attrs.layout === 1 ? [xDims[0], D, H] : [D, xDims[1], H];
+  return t.dims.length === 3 && t.dims.every((d, k) => d === want[k]) && t.data.every((v) => v === 0);
 }
 
 /** The cache key of a probe: Y's dims and the glue's other inputs (shapes, axes; uncached when large). */

@@ -26,7 +26,11 @@ export class WalkState {
   readonly roles = new Map<string, InputRole>();
   batchFirst: boolean | undefined;
 
-  constructor(readonly budget: ReadBudget) {}
+  /** `opset`: the file's ai.onnx opset (LSTM-1's attributes differ from LSTM-7's). */
+  constructor(
+    readonly budget: ReadBudget,
+    readonly opset = Infinity,
+  ) {}
 
   topLayer(): number {
     return this.layers.length - 1;
@@ -75,7 +79,7 @@ function initialState(ctx: NodeContext, state: WalkState, index: number, role: '
 /** An LSTM node: checks it continues the stack, reads its weights, and gives its Y, Y_h and Y_c. */
 export function readLstmNode(ctx: NodeContext, state: WalkState): Value[] {
   const { where, inputs } = ctx;
-  const attrs = lstmAttributes(where, ctx.node);
+  const attrs = lstmAttributes(where, ctx.node, state.opset);
   const layer = state.layers.length;
   const D = attrs.direction === 'bidirectional' ? 2 : 1;
   const first = state.layers[0]?.attrs;

@@ -98,8 +98,10 @@ function reshapingNode(ctx: NodeContext, state: WalkState): Value | undefined {
         if (row < 0 || row >= rows) throw invalidArgument(`${ctx.where}: index ${index} is outside the ${rows} rows of ${describeValueKind(input)}`);
         return { kind: 'stateRow', which: input.which, layer: input.first + Math.floor(row / D), direction: row % D };
       }
-      // out[-1] over time is h_n only for one direction (the reverse half at the last step is one step in).
+      // out[-1] over time is h_n only for one direction (the reverse half at the last step is one step in),
+      // and only without sequence_lens: ONNX's Y is zero past a sequence's length, so its last step is not h_n.
       const lastStep = index === -1 && D === 1 && input?.kind === 'sequence' && !input.flipped && input.layer === state.topLayer();
+      if (lastStep && state.layers.some((l) => l.lengths)) throw invalidArgument(`${ctx.where}: the last time step of an LSTM output with sequence_lens is zero for every shorter sequence, not its final h; this model's head reads the final h (h_n), so the graph runs for inference only`);
       if (lastStep && ((input.form === 'TBF' && axis === 0) || (input.form === 'BTF' && axis === 1))) return state.lastFeatures();
       return undefined;
     }

@@ -5,13 +5,14 @@ import type { Tensor } from '../../core/tensor.js';
 import { LSTM } from '../../model/lstm.js';
 import { paramName, type ParamKind } from '../../model/params.js';
 import { headParamName } from '../../model/head.js';
-import { checkMaxBytes } from '../budget.js';
-import { WalkState, type LayerRecord } from './lstm-walk.js';
-import { decodeModel, type GraphProto } from './proto.js';
-import { ReadBudget, readTensor } from './tensors.js';
-import { describeValueKind, type Value } from './values.js';
-import type { OutputView } from './views.js';
-import { nodeContext, readNode } from './walk.js';
+import { checkMaxBytes } from '../../formats/budget.js';
+import { WalkState, type LayerRecord } from '../../formats/onnx/lstm-walk.js';
+import { decodeModel, toInteger } from '../../formats/onnx/proto.js';
+import { ReadBudget } from '../../formats/onnx/tensors.js';
+import { describeValueKind, type Value } from '../../formats/onnx/values.js';
+import type { OutputView } from '../../formats/onnx/views.js';
+import { nodeContext, readNode } from '../../formats/onnx/walk.js';
+import { compileGraph } from './graph-compile.js';
 
 /** An ONNX file read as an LSTM model, with the names its graph gives the model's inputs and outputs. */
 export interface OnnxModel {
@@ -81,9 +82,14 @@ function assemble(state: WalkState, head: Extract<Value, { kind: 'head' }> | nul
 /**
  * Reads an ONNX file whose graph is an LSTM stack (LSTM nodes, with the Transpose, Squeeze,
  * Reshape, Slice and Concat nodes exporters put between and around them) and optionally a dense
- * head (MatMul + Add or Gemm, with Relu/Sigmoid/Tanh/Softmax). The file is untrusted: its size is
- * checked against maxBytes before decoding, every tensor's declared size before it is read, and
- * anything outside that set that the model's outputs depend on is refused, naming the node.
+ * head (MatMul + Add or Gemm, with Relu/Sigmoid/Tanh/Softmax) as this library's model: what
+ * `convert` and `train` take. The graph is first compiled as OnnxSession compiles it (nodes in
+ * topological order, every node whose inputs are constant evaluated once: W, R and B computed in
+ * the graph from initializers become weights, as PyTorch <= 1.3 exported without constant folding
+ * and opset-6/7 files hold them); the nodes left, those that depend on a graph input, are then read
+ * as a stack (docs/formats.md), and anything the outputs depend on that is not the stack or
+ * its head is refused, naming the node and why. The file is untrusted: its size is checked against
+ * maxBytes before decoding, every tensor and every folded value before it is made.
  *
  * @example
  * const { model, inputs, outputs } = modelFromOnnx(readFileSync('lstm.onnx'), { maxBytes: 256 << 20 });
@@ -93,23 +99,26 @@ export function modelFromOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}):
   if (!(bytes instanceof Uint8Array)) throw invalidArgument(`onnx: expected the file's bytes (a Uint8Array), got ${describeValue(bytes)}`);
   const budget = new ReadBudget(maxBytes);
   budget.charge('the file itself', Math.ceil(bytes.length / 8));
-  const graph: GraphProto | undefined = decodeModel(bytes).graph;
+  const proto = decodeModel(bytes);
+  const graph = proto.graph;
   if (!graph) throw invalidArgument('onnx: the file has no graph');
-  const state = new WalkState(budget);
+  const opset = toInteger('opset_import', (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1);
+  const inputNames = (graph.input ?? []).map((i) => i.name ?? '').filter((name) => !(graph.initializer ?? []).some((t) => t.name === name));
+  const program = compileGraph(graph, { opset, budget, maxBytes }, new Map(), new Set(inputNames), 'the graph');
+  const state = new WalkState(budget, opset);
   const values = new Map<string, Value>();
-  for (const [k, init] of (graph.initializer ?? []).entries()) values.set(init.name ?? '', { kind: 'const', tensor: readTensor(`initializer ${JSON.stringify(init.name ?? k)}`, init, budget) });
-  for (const input of graph.input ?? []) if (!values.has(input.name ?? '')) values.set(input.name ?? '', { kind: 'input', name: input.name ?? '', swapped: false });
-  (graph.node ?? []).forEach((node, k) => {
-    const where = `node ${JSON.stringify(node.name || `#${k}`)} (${node.opType})`;
-    const inputs = (node.input ?? []).map((name) => {
+  for (const [name, t] of program.constants) values.set(name, { kind: 'const', tensor: { dims: [...t.dims], data: t.data instanceof Float64Array ? t.data : Float64Array.from(t.data) } });
+  for (const name of inputNames) values.set(name, { kind: 'input', name, swapped: false });
+  for (const step of program.steps) {
+    const inputs = (step.node.input ?? []).map((name) => {
       if (name === '') return null;
       const value = values.get(name);
-      if (!value) throw invalidArgument(`onnx: ${where} reads ${JSON.stringify(name)}, which nothing before it defines (the graph is malformed or not sorted)`);
+      if (!value) throw invalidArgument(`onnx: ${step.where} reads ${JSON.stringify(name)}, which nothing before it defines`);
       return value;
     });
-    const produced = readNode(nodeContext(where, node, inputs), state);
-    (node.output ?? []).forEach((name, j) => values.set(name, produced[j] ?? { kind: 'opaque', origin: where }));
-  });
+    const produced = readNode(nodeContext(step.where, step.node, inputs), state);
+    (step.node.output ?? []).forEach((name, j) => values.set(name, produced[j] ?? { kind: 'opaque', origin: step.where }));
+  }
   if (state.layers.length === 0) throw invalidArgument('onnx: the graph has no LSTM node');
   const outputs = (graph.output ?? []).map((o) => ({ name: o.name ?? '', view: outputView(o.name ?? '', values.get(o.name ?? ''), state) }));
   const heads = (graph.output ?? []).map((o) => values.get(o.name ?? '')).filter((v): v is Extract<Value, { kind: 'head' }> => v?.kind === 'head');
