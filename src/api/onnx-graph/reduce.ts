@@ -1,18 +1,14 @@
-import { describeValue } from '../../core/describe.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { NonFinitePolicy } from '../../core/non-finite.js';
 import type { Tensor } from '../../core/tensor.js';
 import { LSTM } from '../../model/lstm.js';
 import { paramName, type ParamKind } from '../../model/params.js';
 import { headParamName } from '../../model/head.js';
-import { checkMaxBytes } from '../../formats/budget.js';
 import { WalkState, type LayerRecord } from '../../formats/onnx/lstm-walk.js';
-import { decodeModel, toInteger } from '../../formats/onnx/proto.js';
-import { ReadBudget } from '../../formats/onnx/tensors.js';
 import { describeValueKind, type Value } from '../../formats/onnx/values.js';
 import type { OutputView } from '../../formats/onnx/views.js';
 import { nodeContext, readNode } from '../../formats/onnx/walk.js';
-import { compileGraph } from './graph-compile.js';
+import { compileOnnxFile } from './onnx-file.js';
 
 /** An ONNX file read as an LSTM model, with the names its graph gives the model's inputs and outputs. */
 export interface OnnxModel {
@@ -95,16 +91,8 @@ function assemble(state: WalkState, head: Extract<Value, { kind: 'head' }> | nul
  * const { model, inputs, outputs } = modelFromOnnx(readFileSync('lstm.onnx'), { maxBytes: 256 << 20 });
  */
 export function modelFromOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): OnnxModel {
-  const maxBytes = checkMaxBytes('maxBytes', options?.maxBytes);
-  if (!(bytes instanceof Uint8Array)) throw invalidArgument(`onnx: expected the file's bytes (a Uint8Array), got ${describeValue(bytes)}`);
-  const budget = new ReadBudget(maxBytes);
-  budget.charge('the file itself', Math.ceil(bytes.length / 8));
-  const proto = decodeModel(bytes);
-  const graph = proto.graph;
-  if (!graph) throw invalidArgument('onnx: the file has no graph');
-  const opset = toInteger('opset_import', (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1);
-  const inputNames = (graph.input ?? []).map((i) => i.name ?? '').filter((name) => !(graph.initializer ?? []).some((t) => t.name === name));
-  const program = compileGraph(graph, { opset, budget, maxBytes }, new Map(), new Set(inputNames), 'the graph');
+  const { graph, opset, inputs, program, budget } = compileOnnxFile(bytes, options?.maxBytes);
+  const inputNames = inputs.map((i) => i.name ?? '');
   const state = new WalkState(budget, opset);
   const values = new Map<string, Value>();
   for (const [name, t] of program.constants) values.set(name, { kind: 'const', tensor: { dims: [...t.dims], data: t.data instanceof Float64Array ? t.data : Float64Array.from(t.data) } });

@@ -3,11 +3,9 @@ import { invalidArgument, invalidShape } from '../../core/errors.js';
 import type { LSTM } from '../../model/lstm.js';
 import type { Backend } from '../backend.js';
 import { referenceResult, type Runner } from '../runner.js';
-import { checkMaxBytes } from '../../formats/budget.js';
-import { decodeModel, kDataType, toInteger, type NodeProto } from '../../formats/onnx/proto.js';
-import { ReadBudget } from '../../formats/onnx/tensors.js';
+import { kDataType, type NodeProto } from '../../formats/onnx/proto.js';
 import { elementType, feedTensor, outputValue, type OnnxElementType, type OnnxFeed, type OnnxValue } from './dtypes.js';
-import { compileGraph } from './graph-compile.js';
+import { compileOnnxFile } from './onnx-file.js';
 import { kHostOps, kSupportedOps } from './host-ops.js';
 import type { HostTensor } from './host-tensor.js';
 import { runLstmNode, runLstmStack, type LstmForward, type LstmNodeModel } from './lstm-exec.js';
@@ -99,17 +97,8 @@ export class OnnxSession {
   }
 
   static async create(bytes: Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
-    const maxBytes = checkMaxBytes('maxBytes', options.maxBytes);
-    if (!(bytes instanceof Uint8Array)) throw invalidArgument(`onnx: expected the file's bytes (a Uint8Array), got ${describeValue(bytes)}`);
-    const budget = new ReadBudget(maxBytes);
-    budget.charge('the file itself', Math.ceil(bytes.length / 8));
-    const proto = decodeModel(bytes);
-    const graph = proto.graph;
-    if (!graph) throw invalidArgument('onnx: the file has no graph');
-    const opsetEntry = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-    const opset = toInteger('opset_import', opsetEntry?.version ?? 1);
-    const inputs = (graph.input ?? []).filter((i) => !(graph.initializer ?? []).some((t) => t.name === i.name)).map((i) => ({ name: i.name ?? '', type: elementType(i.type?.tensorType?.elemType, false) }));
-    const program = compileGraph(graph, { opset, budget, maxBytes }, new Map(), new Set(inputs.map((i) => i.name)), 'the graph');
+    const { graph, opset, inputs: graphInputs, program, maxBytes } = compileOnnxFile(bytes, options.maxBytes);
+    const inputs = graphInputs.map((i) => ({ name: i.name ?? '', type: elementType(i.type?.tensorType?.elemType, false) }));
     const constants = program.constants;
     let steps = [...program.steps];
     const nodes = graph.node ?? [];
