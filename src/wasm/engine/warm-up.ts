@@ -22,7 +22,12 @@ const kTieredShare = 0.25;
 const kMaxWaitMs = 250;
 /** Sleep between polls, in ms. */
 const kPollMs = 2;
-const kFloats = 22 * 1024;
+/**
+ * Where each operand of the warm-up problems starts, in floats from the block's start: x (also the
+ * backward's zeros), the weights, G (also dz), the state, the output (also dy), h_n, c_n, the
+ * carry, the one zeroed block every trace field points at, the trace block itself, the end.
+ */
+const kAt = { x: 0, w: 6144, g: 10240, state: 16384, out: 17408, hN: 19456, cN: 19712, carry: 19968, traced: 20224, trace: 21760, end: 22528 };
 
 /**
  * The warm-up problems, sized so that each takes tens of microseconds in the optimizing tier (well
@@ -32,7 +37,7 @@ const kFloats = 22 * 1024;
 function problems(at: number): KernelCall[] {
   const f = (floats: number) => at + floats * 4;
   const T = 16, B = 3, H = 32, n = 64, columns = 4 * H;
-  const [x, w, g, state, out, hN, cN, carry, traced, trace] = [0, 6144, 10240, 16384, 17408, 19456, 19712, 19968, 20224, 21760].map(f);
+  const [x, w, g, state, out, hN, cN, carry, trace] = [kAt.x, kAt.w, kAt.g, kAt.state, kAt.out, kAt.hN, kAt.cN, kAt.carry, kAt.trace].map(f);
   return [
     { kernel: 'gemm', args: [96, n, n, x, n, w, 64, n * 64, g, n, 0, 0], solo: true },
     { kernel: 'lstmForward', args: [T, B, H, H, g, w, 0, 0, 0, 0, 0, state, out, H, 0, hN, cN, 0, 0], solo: true },
@@ -62,10 +67,10 @@ export class KernelWarmUp {
   static start(module: WebAssembly.Module, exports: KernelExports, heap: Heap, context: number): KernelWarmUp | null {
     if (warmed.has(module)) return null;
     warmed.add(module);
-    const at = heap.alloc(kFloats * 4, 'the warm-up');
-    new Float32Array(heap.memory.buffer, at, kFloats).fill(0);
-    const trace = (at >> 2) + 21760;
-    new Int32Array(heap.memory.buffer).fill(at + 20224 * 4, trace, trace + 8); // every trace field at one zeroed block
+    const at = heap.alloc(kAt.end * 4, 'the warm-up');
+    new Float32Array(heap.memory.buffer, at, kAt.end).fill(0);
+    const trace = (at >> 2) + kAt.trace;
+    new Int32Array(heap.memory.buffer).fill(at + kAt.traced * 4, trace, trace + 8); // every trace field at one zeroed block
     const calls = problems(at);
     return new KernelWarmUp(exports, heap, at, calls, context, calls.map((call) => timeCall(exports, call, context)));
   }
