@@ -26,12 +26,23 @@ function headOf(model: LSTM): HeadConfig {
 }
 
 /**
+ * The LSTM's results the head reads, float64 time-major: output [T, B, D·H] and h_n [L·D, B, H].
+ * `output` is read only over 'sequence', so an engine may make it on demand (a getter): over
+ * 'last' it is never converted.
+ */
+export interface LstmResults {
+  readonly output: Float64Array;
+  readonly hN: Float64Array;
+}
+
+/**
  * What the head reads, [N, D·H]: over 'sequence' the LSTM's time-major output itself; over 'last'
  * the top layer's final states h_n[L−1, d] side by side — the forward direction's h at each
  * sequence's last valid step and the reverse direction's at t = 0.
  */
-export function headFeatures(model: LSTM, output: Float64Array, hN: Float64Array, batch: number): Float64Array {
-  if (headOf(model).over === 'sequence') return output;
+export function headFeatures(model: LSTM, results: LstmResults, batch: number): Float64Array {
+  if (headOf(model).over === 'sequence') return results.output;
+  const { hN } = results;
   const { numLayers: L } = model.config;
   const H = hiddenOutputSize(model.config); // P with projSize
   const D = directionCount(model.config);
@@ -42,10 +53,10 @@ export function headFeatures(model: LSTM, output: Float64Array, hN: Float64Array
   return features;
 }
 
-/** The head over the LSTM's results (time-major output, h_n) of a call of T steps and B sequences. */
-export function headOverResults(model: LSTM, output: Float64Array, hN: Float64Array, steps: number, batch: number): HeadPass {
+/** The head over the LSTM's results of a call of T steps and B sequences. */
+export function headOverResults(model: LSTM, results: LstmResults, steps: number, batch: number): HeadPass {
   const rows = headOf(model).over === 'sequence' ? steps * batch : batch;
-  return headForward(model, headFeatures(model, output, hN, batch), rows);
+  return headForward(model, headFeatures(model, results, batch), rows);
 }
 
 /** z_K = x_K W_Kᵀ + b_K, a_K = act_K(z_K), x_{K+1} = a_K, over `rows` rows of features. */

@@ -25,7 +25,7 @@ export class CpuRunner implements BackendRunner {
   runSync(input: PreparedInput): BackendResult {
     if (this.disposed) throw new LstmError('DISPOSED', 'forward: this runner was disposed; load the model again');
     const result = referenceForward(this.model, input);
-    const prediction = this.model.config.head ? headOverResults(this.model, result.output, result.hN, input.steps, input.batch).prediction : null;
+    const prediction = this.model.config.head ? headOverResults(this.model, result, input.steps, input.batch).prediction : null;
     return { ...result, prediction, stats: { backend: 'cpu', dispatches: 0, submits: 0, readbacks: 0 } };
   }
 

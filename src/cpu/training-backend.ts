@@ -10,10 +10,13 @@ import { gradientsOf, kReferencePasses, lossOf, predictionOf, type LstmPasses } 
 /**
  * Training with the parameters, the head, the loss and the optimizer on the host in float64, and
  * the LSTM's passes on an engine: the float64 reference (CpuTrainingBackend, the reference every
- * training backend is judged by) or the wasm engine (src/wasm/train/). It holds the parameters by
- * name and rebuilds a read-only LSTM from them for each pass (the copy is O(P), the pass O(T·B·P)).
+ * training backend is judged by) or the wasm engine (src/wasm/train/). The model is built once; the
+ * optimizer updates its own parameter arrays in place and tells the passes (parametersChanged), so
+ * a step allocates no copy of the parameters.
  */
 export class HostTrainingBackend implements TrainingBackend {
+  /** The model the passes run: its parameters are `params`' arrays, which the optimizer changes. */
+  private readonly current: LSTM;
   private readonly params: Map<string, Float64Array>;
   /** Parameters the optimizer changes: all, or all but bias_hh under singleBias. */
   private readonly trained: ReadonlySet<string>;
@@ -23,23 +26,24 @@ export class HostTrainingBackend implements TrainingBackend {
   constructor(
     readonly kind: BackendKind,
     private readonly passes: LstmPasses,
-    private readonly start: LSTM,
+    start: LSTM,
     private readonly setup: TrainingSetup,
     /** Frees what the passes hold on their engine, at dispose(). */
     private readonly releasePasses: () => void = () => {},
   ) {
-    this.params = new Map([...start.tensors()].map(([name, tensor]) => [name, tensor.data]));
     const specs = paramSpecs(start.config);
-    if (setup.singleBias) foldRecurrentBias(this.params, specs);
+    const tensors = start.tensors(); // copies: the caller's model never changes
+    if (setup.singleBias) foldRecurrentBias(new Map([...tensors].map(([name, tensor]) => [name, tensor.data])), specs);
+    // Parameters may leave float32's range or turn NaN while training; passes carry them through.
+    this.current = new LSTM(start.config, tensors, { nonFinite: 'propagate' });
+    this.params = new Map(specs.map((spec) => [spec.name, this.current.param(spec.name)]));
     this.trained = new Set(specs.filter((s) => !(setup.singleBias && s.kind === 'bias_hh')).map((s) => s.name));
     this.optimizer = new Optimizer(setup.optimizer);
   }
 
   private model(): LSTM {
     if (this.disposed) throw new LstmError('DISPOSED', `trainer: this ${this.kind} training backend was disposed`);
-    const tensors = new Map(paramSpecs(this.start.config).map((spec) => [spec.name, { shape: spec.shape, data: this.params.get(spec.name)! }]));
-    // Parameters may leave float32's range or turn NaN while training; passes carry them through.
-    return new LSTM(this.start.config, tensors, { nonFinite: 'propagate' });
+    return this.current;
   }
 
   private trainedGradients(batch: TrainingBatch, withDx: boolean): GradientResult {
@@ -59,6 +63,7 @@ export class HostTrainingBackend implements TrainingBackend {
     }
     if (this.setup.clipNorm !== null) clipGradNorm(grads, this.setup.clipNorm);
     this.optimizer.update(this.params, grads);
+    this.passes.parametersChanged?.();
     return { loss, nonFiniteGradients };
   }
 
@@ -67,7 +72,9 @@ export class HostTrainingBackend implements TrainingBackend {
   }
 
   async gradients(batch: TrainingBatch): Promise<GradientResult> {
-    return this.trainedGradients(batch, true);
+    const result = this.trainedGradients(batch, true);
+    // The passes may write the same arrays again at the next backward (LstmForward.backward).
+    return { ...result, grads: new Map([...result.grads].map(([name, grad]) => [name, grad.slice()])) };
   }
 
   async predict(input: PreparedInput): Promise<Float64Array> {

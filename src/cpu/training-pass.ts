@@ -5,7 +5,7 @@ import { headOutputSize, headInputSize } from '../model/head.js';
 import type { LSTM } from '../model/lstm.js';
 import { paramSpecs } from '../model/params.js';
 import { lstmBackward, type LstmGradients } from './backward.js';
-import { headBackward, headOverResults, type HeadPass } from './head.js';
+import { headBackward, headOverResults, type HeadPass, type LstmResults } from './head.js';
 import { countedRows, lossAndGradient, lossReadsLogits } from './losses.js';
 import { referenceForward } from './reference.js';
 
@@ -16,15 +16,17 @@ import { referenceForward } from './reference.js';
  */
 export interface LstmPasses {
   forward(model: LSTM, input: PreparedInput, forBackward: boolean): LstmForward;
+  /** The trainer changed its model's parameters in place: whatever the passes derived from them is stale. */
+  parametersChanged?(): void;
 }
 
-/** One forward pass's results, float64 time-major: output [T, B, D·H], hN [L·D, B, H]. */
-export interface LstmForward {
-  readonly output: Float64Array;
-  readonly hN: Float64Array;
+/** One forward pass's results, float64 time-major: output [T, B, D·H] (may be made on first read), hN [L·D, B, H]. */
+export interface LstmForward extends LstmResults {
   /**
    * BPTT from ∂L/∂output [T, B, D·H] and ∂L/∂h_n [L·D, B, H] (either null for zero); only after a
-   * forward for backward. dx is computed only where `withDx` (a step does not need it).
+   * forward for backward. dx, dh0 and dc0 are computed only where `withDx` (a step does not need
+   * them; they may be zeros otherwise). The parameters' gradient arrays may be the passes' own,
+   * written again by their next backward: a caller that keeps them copies them.
    */
   backward(dOutput: Float64Array | null, dhN: Float64Array | null, withDx: boolean): LstmGradients;
   /** Frees what the pass holds (its records); safe to call twice. */
@@ -57,7 +59,7 @@ export function modelForward(passes: LstmPasses, model: LSTM, input: PreparedInp
   const lstm = passes.forward(model, input, forBackward);
   try {
     const width = headOutputSize(model.config.head!, headInputSize(model.config.hiddenSize, directionCount(model.config)));
-    return { lstm, head: headOverResults(model, lstm.output, lstm.hN, input.steps, input.batch), width };
+    return { lstm, head: headOverResults(model, lstm, input.steps, input.batch), width };
   } catch (error) {
     lstm.release();
     throw error;

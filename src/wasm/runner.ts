@@ -36,7 +36,7 @@ export class WasmRunner implements BackendRunner {
 
   async run(input: PreparedInput): Promise<BackendResult> {
     const { output, hN, cN, trace } = this.forward(input);
-    const prediction = this.model.config.head ? headOverResults(this.model, Float64Array.from(output), Float64Array.from(hN), input.steps, input.batch).prediction : null;
+    const prediction = this.model.config.head ? headOverResults(this.model, { get output() { return Float64Array.from(output); }, hN: Float64Array.from(hN) }, input.steps, input.batch).prediction : null;
     return { output, hN, cN, trace, prediction, stats: kNoDispatches };
   }
 

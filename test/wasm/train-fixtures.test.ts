@@ -62,5 +62,35 @@ for (const threads of [1, 2]) {
         trainer.dispose();
       }
     });
+
+    // The trainer keeps one model whose parameters the optimizer changes in place; every pass after
+    // a step must see the new values, whichever pass (forward only, or for backward) packed last.
+    it.each(trainingFixtureNames('train'))('predict, fit, gradients, fit, predict in turn see the trained parameters: %s', async (name) => {
+      const f = loadTrainingFixture(name);
+      const model = modelFromJSON(f.model);
+      const spec = f.train!;
+      const options = fixtureDataOptions(f, model.config.batchFirst);
+      const setup = { loss: f.loss, optimizer: spec.optimizer, clipNorm: spec.clipNorm, singleBias: spec.singleBias };
+      const cpu = await createBackend({ prefer: 'cpu' });
+      const [onWasm, onCpu] = await Promise.all([backend.train(model, setup), cpu.train(model, setup)]);
+      try {
+        const { x, y } = f.input;
+        for (const trainer of [onWasm, onCpu]) {
+          await trainer.predict(x.data, options);
+          await trainer.fit(x.data, y.data, { ...options, epochs: 2, batchSize: options.batch, shuffle: false });
+        }
+        const [got, want] = await Promise.all([onWasm.gradients(x.data, y.data, options), onCpu.gradients(x.data, y.data, options)]);
+        for (const [param, grad] of want.grads) expect(scaledError(got.grads.get(param)!.data, grad.data), param).toBeLessThan(kTolerance);
+        for (const trainer of [onWasm, onCpu]) await trainer.fit(x.data, y.data, { ...options, epochs: 1, batchSize: options.batch, shuffle: false });
+        const [predicted, reference] = await Promise.all([onWasm.predict(x.data, options), onCpu.predict(x.data, options)]);
+        expect(scaledError(predicted.data, reference.data), 'prediction').toBeLessThan(kTolerance);
+        // What gradients() returned is the caller's: the step since did not write over it.
+        for (const [param, grad] of want.grads) expect(scaledError(got.grads.get(param)!.data, grad.data), `${param}, kept`).toBeLessThan(kTolerance);
+      } finally {
+        onWasm.dispose();
+        onCpu.dispose();
+        cpu.dispose();
+      }
+    });
   });
 }

@@ -24,6 +24,8 @@ export class PackedBackward {
   constructor(
     private readonly engine: WasmEngine,
     private readonly forward: PackedModel,
+    /** The parameters to pack: the forward's model's unless given (a trainer's, which change). */
+    source: ParameterSource = (name) => forward.model.param(name),
   ) {
     const H = forward.model.config.hiddenSize;
     try {
@@ -34,7 +36,7 @@ export class PackedBackward {
           weightIhColumns: this.alloc(columnPanelsLength(H, packed.inputSize), `${name}'s weight_ih columns`),
         });
       }
-      this.repack((name) => forward.model.param(name));
+      this.repack(source);
     } catch (error) {
       this.dispose();
       throw error;
