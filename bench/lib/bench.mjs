@@ -14,7 +14,7 @@ import { addSpeedups, applyPeaks, kSubject, makeRow } from './metrics.mjs';
 import { openNodeHost } from './node-host.mjs';
 import { findTorch } from './torch-trainer.mjs';
 import { writeOutputs } from './outputs.mjs';
-import { kCheckSteps, kLossTolerance, nodeCaller, pageCaller, runShape } from './protocol.mjs';
+import { kCheckSteps, kLossTolerance, kWarmUpMs, kWarmUpSteps, nodeCaller, pageCaller, runShape } from './protocol.mjs';
 import { openBenchPage } from './session.mjs';
 import { evaluateTargets } from './targets.mjs';
 import { renderTerminal } from './terminal.mjs';
@@ -108,6 +108,8 @@ export async function runBench(options, io = {}) {
           ? {
               timed_region: 'one training step on the whole batch (forward, MSE loss, backward, Adam update), upload of x and y and readback of the loss included',
               check_steps: kCheckSteps,
+              warm_up_steps: kWarmUpSteps,
+              warm_up_ms: kWarmUpMs,
               loss_tolerance_relative: kLossTolerance,
               adam: kAdam,
               single_bias: true,

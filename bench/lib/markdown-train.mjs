@@ -1,6 +1,6 @@
 // The training bench's protocol, as BENCHMARKS.md states it.
 
-/** @param {{ check_steps: number, loss_tolerance_relative: number, adam: { lr: number, beta1: number, beta2: number, epsilon: number } }} train @returns {string[]} */
+/** @param {{ check_steps: number, warm_up_steps?: number, warm_up_ms?: number, loss_tolerance_relative: number, adam: { lr: number, beta1: number, beta2: number, epsilon: number } }} train @returns {string[]} */
 export function trainProtocolLines(train) {
   const { lr, beta1, beta2, epsilon } = train.adam;
   return [
@@ -20,6 +20,12 @@ export function trainProtocolLines(train) {
     `- Before any time counts, every backend takes ${train.check_steps} steps; the losses they return (at the initial weights, then`,
     `  after one, two… Adam steps) must agree with the float64 reference\'s within ${train.loss_tolerance_relative} relative, else the row is a`,
     '  mismatch and not timed. The first of those steps (model built, kernels compiled) is the row\'s *first step*.',
+    ...(train.warm_up_steps === undefined ? [] : [ // runs before the warm-up steps existed
+    `- Then untimed warm-up steps, for every backend alike, until ${train.warm_up_steps} steps in all while the next one (judged by the`,
+    `  last) fits in ${train.warm_up_ms} ms: the host code of every library here is JavaScript, which V8 optimises only after 10–20`,
+    '  calls of a small step (webgpu-lstm/wasm at (32,12,1,50) in Node: 2.6–3.0 ms a step after 3 steps, 1.4–1.5 ms after 20;',
+    '  tfjs/wasm 41 ms, then 15–23 ms). They count against the budget.',
+    ]),
     '- Then the timed steps, interleaved across backends as in the forward bench, within the same budget per backend and',
     `  shape, the check steps included. A backend whose ${train.check_steps} check steps leave no room in the budget is reported OVER`,
     `  BUDGET and timed by its warm check steps (2–${train.check_steps}), which counted only once its losses agreed.`,
