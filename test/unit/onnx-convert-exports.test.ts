@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBackend } from '../../src/api/backend.js';
 import { referenceResult } from '../../src/api/runner.js';
 import { modelFromOnnx } from '../../src/api/onnx-graph/reduce.js';
 import { OnnxSession } from '../../src/api/onnx-graph/session.js';
@@ -113,5 +114,43 @@ describe('a head on out[-1] of a padded batch', () => {
     const last = c.outputs.out.data.slice(4 * 3 * 4, 4 * 3 * 4 + 4);
     const want = [0, 1].map((j) => last.reduce((a, v, k) => a + v * (2 * k + j + 1), 0));
     want.forEach((w, j) => expect(Math.abs(Number(pred.data[j]) - w)).toBeLessThan(1e-5 + 1e-5 * Math.abs(w)));
+  });
+});
+
+describe('the converted LogSoftmax head trains (cross-entropy: nn.NLLLoss on its log-probabilities)', () => {
+  // torch_head_logsoftmax_last: y = LogSoftmax(Linear(h_n[-1])), y from ONNX Runtime. With labels c,
+  // the loss before any step is −mean_b y[b, c_b] (NLLLoss on ONNX Runtime's log-probabilities); on
+  // the CPU reference (float64) and on wasm (float32, the head on the host) the gradients agree, and
+  // Adam steps lower the loss.
+  const name = 'torch_head_logsoftmax_last';
+  it.each(['cpu', 'wasm'] as const)('on %s', async (prefer) => {
+    const c = JSON.parse(readFileSync(join(kDir, `${name}.json`), 'utf8')) as ExportCase;
+    const { model, inputs } = modelFromOnnx(bytesOf(name));
+    expect(model.config.head!.layers.map((l) => l.activation)).toEqual(['log_softmax']);
+    const x = c.inputs[inputs.x];
+    const [T, B] = [x.shape[0], x.shape[1]];
+    const y = c.outputs.y;
+    const O = y.shape[1];
+    const labels = Array.from({ length: B }, (_, b) => (2 * b + 1) % O);
+    const nll = -labels.reduce((s, label, b) => s + y.data[b * O + label], 0) / B;
+    const backend = await createBackend({ prefer });
+    const cpu = await (await createBackend({ prefer: 'cpu' })).train(model, { loss: 'cross-entropy' });
+    const trainer = await backend.train(model, { loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.05 } });
+    try {
+      const g = await trainer.gradients(x.data, labels, { steps: T, batch: B });
+      expect(Math.abs(g.loss - nll)).toBeLessThan(1e-5 + 1e-5 * nll);
+      const reference = await cpu.gradients(x.data, labels, { steps: T, batch: B });
+      for (const [param, grad] of reference.grads) {
+        const scale = Math.max(1, ...grad.data.map(Math.abs));
+        const worst = Math.max(...grad.data.map((v, k) => Math.abs(g.grads.get(param)!.data[k] - v)));
+        expect(worst / scale, param).toBeLessThan(1e-4);
+      }
+      const history = await trainer.fit(x.data, labels, { steps: T, batch: B, epochs: 20 });
+      expect(history.loss[19]).toBeLessThan(0.5 * history.loss[0]);
+    } finally {
+      trainer.dispose();
+      cpu.dispose();
+      backend.dispose();
+    }
   });
 });
