@@ -1,8 +1,9 @@
 // One dense layer of the head, one invocation per row r (a sequence, or a time step of one):
 //   z[r, o] = Σ_i W[o, i] · x[r, i] + b[o]       a[r, ·] = act(z[r, ·])
 // W [out, in] and b [out] are nn.Linear's layout, read from the parameter buffer at their
-// offsets. Softmax runs over the row, shifted by its maximum so exp never overflows.
-// Activations: 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 softmax (src/gpu/kernels/dense.ts).
+// offsets. Softmax and log_softmax run over the row, shifted by its maximum m so exp never
+// overflows: log_softmax(z)_j = (z_j − m) − log Σ_k exp(z_k − m).
+// Activations: 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 softmax, 5 log_softmax (src/gpu/kernels/dense.ts).
 
 struct Dims {
   rows: u32,
@@ -44,12 +45,17 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
     a[row + o] = activate(dims.activation, value);
     top = max(top, value);
   }
-  if (dims.activation != 4u) { return; }
+  if (dims.activation != 4u && dims.activation != 5u) { return; }
   var total = 0.0;
   for (var o = 0u; o < dims.outs; o++) {
     let e = exp(z[row + o] - top);
     a[row + o] = e;
     total += e;
+  }
+  if (dims.activation == 5u) {
+    let log_total = log(total);
+    for (var o = 0u; o < dims.outs; o++) { a[row + o] = z[row + o] - top - log_total; }
+    return;
   }
   for (var o = 0u; o < dims.outs; o++) { a[row + o] = a[row + o] / total; }
 }

@@ -4,6 +4,7 @@
 //   0 mse  d², 2d/n      1 mae  |d|, sign(d)/n      2 huber  ½d² or |d| − ½, clamp(d, −1, 1)/n
 //   3 binary-cross-entropy on logits z: max(z, 0) − z·y + log(1 + e^−|z|), (σ(z) − y)/n
 //   4 cross-entropy on logits z, label c: logsumexp(z) − z_c, (softmax(z) − onehot(c))/n
+//     (the last layer's softmax or log_softmax folded in: for log_softmax this is nn.NLLLoss)
 // Over 'sequence' with lengths, row t·B + b counts while t < lengths[b]; others get zero.
 
 struct Dims {

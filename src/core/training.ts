@@ -15,7 +15,8 @@ import type { FloatArray } from './tensor.js';
  * - 'huber': δ = 1, nn.HuberLoss (½d² where |d| ≤ 1, |d| − ½ elsewhere);
  * - 'binary-cross-entropy': nn.BCEWithLogitsLoss on the pre-activation of a sigmoid output layer
  *   (the sigmoid folded into the loss, computed stably); y in [0, 1];
- * - 'cross-entropy': nn.CrossEntropyLoss on the pre-activation of a softmax output layer, with an
+ * - 'cross-entropy': nn.CrossEntropyLoss on the pre-activation of a softmax or log_softmax output
+ *   layer (for log_softmax, nn.NLLLoss on its output: the same value and gradient), with an
  *   integer class index per prediction row as y; the mean is over rows.
  * With over 'sequence' and lengths, steps past a sequence's length are left out of the mean.
  */

@@ -2,13 +2,14 @@ import type { Activation } from '../model/head.js';
 import { sigmoid, tanh } from './activations.js';
 
 /**
- * One dense layer's activation over rows of width n, in place: a = act(z). Softmax runs over each
- * row, shifted by the row's maximum so exp never overflows (the shift cancels in the ratio).
+ * One dense layer's activation over rows of width n, into a new array: a = act(z). Softmax and
+ * log_softmax run over each row, shifted by the row's maximum m so exp never overflows (the shift
+ * cancels: log_softmax(z)_j = (z_j − m) − log Σ_k exp(z_k − m)).
  */
 export function activate(activation: Activation, z: Float64Array, rows: number, n: number): Float64Array {
   const a = new Float64Array(z.length);
-  if (activation === 'softmax') {
-    for (let r = 0; r < rows; r++) softmaxRow(z, a, r * n, n);
+  if (activation === 'softmax' || activation === 'log_softmax') {
+    for (let r = 0; r < rows; r++) softmaxRow(z, a, r * n, n, activation === 'log_softmax');
     return a;
   }
   const f = kElementwise[activation];
@@ -16,19 +17,24 @@ export function activate(activation: Activation, z: Float64Array, rows: number, 
   return a;
 }
 
-const kElementwise: Record<Exclude<Activation, 'softmax'>, (z: number) => number> = {
+const kElementwise: Record<Exclude<Activation, 'softmax' | 'log_softmax'>, (z: number) => number> = {
   linear: (z) => z,
   relu: (z) => (z > 0 ? z : 0),
   sigmoid,
   tanh,
 };
 
-function softmaxRow(z: Float64Array, a: Float64Array, offset: number, n: number): void {
+function softmaxRow(z: Float64Array, a: Float64Array, offset: number, n: number, log: boolean): void {
   let max = -Infinity;
   for (let j = 0; j < n; j++) max = Math.max(max, z[offset + j]);
   let sum = 0;
   for (let j = 0; j < n; j++) sum += a[offset + j] = Math.exp(z[offset + j] - max);
-  for (let j = 0; j < n; j++) a[offset + j] /= sum;
+  if (log) {
+    const logSum = Math.log(sum);
+    for (let j = 0; j < n; j++) a[offset + j] = z[offset + j] - max - logSum;
+  } else {
+    for (let j = 0; j < n; j++) a[offset + j] /= sum;
+  }
 }
 
 /**
@@ -36,6 +42,7 @@ function softmaxRow(z: Float64Array, a: Float64Array, offset: number, n: number)
  *   linear: dz = da         relu: dz = da·[z > 0] (0 at z = 0, as PyTorch)
  *   sigmoid: dz = da·a(1−a) tanh: dz = da·(1−a²)
  *   softmax: dz_j = a_j (da_j − Σ_k a_k da_k), per row (the Jacobian diag(a) − a aᵀ times da)
+ *   log_softmax: dz_j = da_j − exp(a_j) Σ_k da_k, per row (exp(a) = softmax(z); Jacobian I − 1 softmax(z)ᵀ)
  */
 export function activationBackward(
   activation: Activation,
@@ -64,6 +71,13 @@ export function activationBackward(
         let dot = 0;
         for (let j = 0; j < n; j++) dot += a[r * n + j] * da[r * n + j];
         for (let j = 0; j < n; j++) dz[r * n + j] = a[r * n + j] * (da[r * n + j] - dot);
+      }
+      break;
+    case 'log_softmax':
+      for (let r = 0; r < rows; r++) {
+        let total = 0;
+        for (let j = 0; j < n; j++) total += da[r * n + j];
+        for (let j = 0; j < n; j++) dz[r * n + j] = da[r * n + j] - Math.exp(a[r * n + j]) * total;
       }
       break;
   }

@@ -15,6 +15,8 @@ import { sigmoid } from './activations.js';
  *                         (nn.BCEWithLogitsLoss: log σ never underflows to −∞)
  *   cross-entropy  per row, label c:  L = Σ_rows (logsumexp(z) − z_c) / rows,
  *                  ∂L/∂z = (softmax(z) − onehot(c)) / rows            (nn.CrossEntropyLoss)
+ *                  over a softmax or a log_softmax head: on log_softmax(z) it is nn.NLLLoss,
+ *                  whose −log_softmax(z)_c is the same logsumexp(z) − z_c
  */
 export interface LossResult {
   readonly value: number;

@@ -9,8 +9,12 @@ import { invalidArgument } from '../core/errors.js';
  * (nn.Linear's layout), parameters `head.K.weight` and `head.K.bias`. in_0 = D·H, in_K = out_{K−1}.
  */
 
-/** Activations a dense layer may end with; 'softmax' runs over the layer's out features. */
-export const kActivations = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
+/**
+ * Activations a dense layer may end with. 'softmax' and 'log_softmax' run over the layer's out
+ * features (torch.nn.Softmax(dim=-1), torch.nn.LogSoftmax(dim=-1)):
+ *   softmax(z)_j = exp(z_j) / Σ_k exp(z_k)      log_softmax(z)_j = z_j − log Σ_k exp(z_k)
+ */
+export const kActivations = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax'] as const;
 export type Activation = (typeof kActivations)[number];
 
 export interface DenseLayerConfig {

@@ -45,6 +45,7 @@ const kCases: HeadCase[] = [
   { name: "'sequence' with lengths, bidirectional, batch_first", config: { inputSize: 2, hiddenSize: 5, bidirectional: true, batchFirst: true }, head: { over: 'sequence', layers: [{ outFeatures: 3, activation: 'sigmoid' }] }, steps: 5, batch: 3, lengths: [2, 5, 4] },
   { name: 'a dense stack: linear, relu, sigmoid, tanh, softmax', config: { inputSize: 4, hiddenSize: 9 }, head: stack('last', ['linear', 'relu', 'sigmoid', 'tanh', 'softmax']), steps: 4, batch: 6 },
   { name: "a dense stack over 'sequence': relu then softmax", config: { inputSize: 4, hiddenSize: 9, numLayers: 2, bidirectional: true }, head: stack('sequence', ['relu', 'softmax']), steps: 5, batch: 2, lengths: [5, 3] },
+  { name: "a dense stack over 'sequence': tanh then log_softmax", config: { inputSize: 3, hiddenSize: 6 }, head: stack('sequence', ['tanh', 'log_softmax']), steps: 4, batch: 3, lengths: [4, 1, 3] },
   { name: 'a head without dense layers (the features themselves)', config: { inputSize: 2, hiddenSize: 4, bidirectional: true }, head: { layers: [] }, steps: 3, batch: 2, lengths: [1, 3] },
 ];
 

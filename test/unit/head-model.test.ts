@@ -32,7 +32,7 @@ describe('head config', () => {
   it('refuses bad fields, naming them', () => {
     const bad = (head: unknown) => errorOf(() => LSTM.random({ ...base, head: head as never })).message;
     expect(bad({ layers: [{ outFeatures: 0 }] })).toBe('config.head.layers[0].outFeatures: expected an integer in [1, 65536], got 0');
-    expect(bad({ layers: [{ outFeatures: 2, activation: 'gelu' }] })).toBe('config.head.layers[0].activation: expected one of linear, relu, sigmoid, tanh, softmax, got "gelu"');
+    expect(bad({ layers: [{ outFeatures: 2, activation: 'gelu' }] })).toBe('config.head.layers[0].activation: expected one of linear, relu, sigmoid, tanh, softmax, log_softmax, got "gelu"');
     expect(bad({ layers: [], over: 'first' })).toBe("config.head.over: expected 'last' or 'sequence', got \"first\"");
     expect(bad({ layers: [{ outFeatures: 2, units: 3 }] })).toBe('config.head.layers[0].units: unknown key; expected outFeatures, activation');
     expect(bad({ layers: 3 })).toBe('config.head.layers: expected a list of { outFeatures, activation }, got 3');

@@ -30,7 +30,7 @@ const kCpuTolerance = { abs: 1e-5, rel: 1e-5 };
 const kWasmTolerance = { abs: 1e-5, rel: 1e-5 };
 
 // The exports whose LSTM layers run as one fused stack call (each has one stack); see the last describe.
-const kFusedStacks = new Set(['torch_l2_state', 'torch_l2_bidir_state', 'torch_l3_bidir_batch_first', 'torch_l2_no_state_opset9', 'torch_l2_no_folding', 'torch_padded', 'torch_head_linear_relu_last', 'torch_linear_layernorm_before', 'torch_linear_layernorm_before_opset17']);
+const kFusedStacks = new Set(['torch_l2_state', 'torch_l2_bidir_state', 'torch_l3_bidir_batch_first', 'torch_l2_no_state_opset9', 'torch_l2_no_folding', 'torch_padded', 'torch_head_linear_relu_last', 'torch_head_logsoftmax_last', 'torch_linear_layernorm_before', 'torch_linear_layernorm_before_opset17']);
 
 interface ExportCase {
   readonly inputs: Record<string, Tensor<number[]> & { dtype?: 'float32' | 'int32' | 'int64' }>;
@@ -79,7 +79,7 @@ async function worstRatio(bytes: Uint8Array, c: ExportCase, tolerance: { abs: nu
 }
 
 it('the fixture folder holds every export make.py writes', () => {
-  expect(kCases.length).toBe(19);
+  expect(kCases.length).toBe(20);
   for (const name of kCases) expect(loadCase(name, kDir).expected.outputs, name).toBeDefined();
 });
 
@@ -133,7 +133,7 @@ describe("LSTM-1's output_sequence (opset 6 files)", () => {
 });
 
 describe('which exports run their LSTM layers as one fused stack call', () => {
-  // Fused (9 of the 19; 3 before torch 1.13's Expand-form zero states fused): the layers' zero states
+  // Fused (10 of the 20; 3 before torch 1.13's Expand-form zero states fused): the layers' zero states
   // are computed from X alone (ConstantOfShape of Shape(x), sliced per layer, as torch exports with
   // dynamic axes), or from the shape of the glue between the layers (torch 1.13 without dynamic axes:
   // Expand(0, [D, Shape(Squeeze(Y_k))[1], H]), which the probe evaluates on the shapes of the call
@@ -147,7 +147,7 @@ describe('which exports run their LSTM layers as one fused stack call', () => {
     expect(stacks.size).toBe(kFusedStacks.has(name) ? 1 : 0);
     expect(session.placement.filter((p) => p.on === 'backend').length).toBe(session.lstmNodes.length);
   });
-  it('counts 9 fused of the 19', () => expect(kCases.filter((n) => kFusedStacks.has(n)).length).toBe(9));
+  it('counts 10 fused of the 20', () => expect(kCases.filter((n) => kFusedStacks.has(n)).length).toBe(10));
 });
 
 describe('a state computed from the glue\'s shape that is not zeros', () => {

@@ -44,7 +44,7 @@ describe('backend.train options', () => {
     }
   });
   it('refuses losses that do not fit the head', async () => {
-    await rejects(trainer({ loss: 'cross-entropy' }), 'INVALID_ARGUMENT', 'options.loss: "cross-entropy" needs the head\'s last dense layer to have activation "softmax", got a last dense layer with activation "linear"');
+    await rejects(trainer({ loss: 'cross-entropy' }), 'INVALID_ARGUMENT', 'options.loss: "cross-entropy" needs the head\'s last dense layer to have activation "softmax" or "log_softmax", got a last dense layer with activation "linear"');
     await rejects(trainer({ loss: 'binary-cross-entropy' }, model(head('last', 'softmax', 2))), 'INVALID_ARGUMENT', /"binary-cross-entropy" needs the head's last dense layer to have activation "sigmoid", got a last dense layer with activation "softmax"/);
     await rejects(trainer({ loss: 'binary-cross-entropy' }, model({ layers: [], over: 'sequence' })), 'INVALID_ARGUMENT', /got a head without dense layers \(a linear output\)$/);
     await rejects(trainer({ loss: 'l2' as 'mse' }), 'INVALID_ARGUMENT', 'options.loss: expected one of mse, mae, huber, binary-cross-entropy, cross-entropy, got "l2"');

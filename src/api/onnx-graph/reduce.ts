@@ -78,7 +78,7 @@ function assemble(state: WalkState, head: Extract<Value, { kind: 'head' }> | nul
 /**
  * Reads an ONNX file whose graph is an LSTM stack (LSTM nodes, with the Transpose, Squeeze,
  * Reshape, Slice and Concat nodes exporters put between and around them) and optionally a dense
- * head (MatMul + Add or Gemm, with Relu/Sigmoid/Tanh/Softmax) as this library's model: what
+ * head (MatMul + Add or Gemm, with Relu/Sigmoid/Tanh/Softmax/LogSoftmax) as this library's model: what
  * `convert` and `train` take. The graph is first compiled as OnnxSession compiles it (nodes in
  * topological order, every node whose inputs are constant evaluated once: W, R and B computed in
  * the graph from initializers become weights, as PyTorch <= 1.3 exported without constant folding

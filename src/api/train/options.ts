@@ -2,7 +2,7 @@ import { describeValue } from '../../core/describe.js';
 import { invalidArgument, LstmError } from '../../core/errors.js';
 import { variantsOf } from '../../model/config.js';
 import { kLossKinds, type LossKind, type OptimizerSettings, type TrainingSetup } from '../../core/training.js';
-import { outputActivation } from '../../model/head.js';
+import { outputActivation, type Activation } from '../../model/head.js';
 import type { LSTM } from '../../model/lstm.js';
 import type { OptimizerOptions, TrainOptions } from './types.js';
 
@@ -32,20 +32,29 @@ export function checkInteger(name: string, value: unknown, low: number, fallback
 
 /**
  * Which losses fit which output layer: the cross-entropies fold their activation in, so they need
- * it as the head's last activation (binary-cross-entropy: sigmoid; cross-entropy: softmax); the
- * regression losses read the prediction whatever its activation (mse on a softmax is allowed: it
- * compares probabilities, as Keras permits).
+ * it as the head's last activation (binary-cross-entropy: sigmoid; cross-entropy: softmax or
+ * log_softmax); the regression losses read the prediction whatever its activation (mse on a softmax
+ * is allowed: it compares probabilities, as Keras permits).
+ *
+ * cross-entropy on a log_softmax head is PyTorch's nn.NLLLoss after nn.LogSoftmax: with the
+ * prediction p = log_softmax(z), −p_c = logsumexp(z) − z_c, exactly the folded cross-entropy of the
+ * logits z, with the same ∂L/∂z = softmax(z) − onehot(c). (nn.CrossEntropyLoss on p gives the same
+ * too, since log_softmax(p) = p.) So both heads share one folded loss.
  */
-const kRequiredActivation: Partial<Record<LossKind, string>> = { 'binary-cross-entropy': 'sigmoid', 'cross-entropy': 'softmax' };
+const kRequiredActivation: Partial<Record<LossKind, readonly Activation[]>> = {
+  'binary-cross-entropy': ['sigmoid'],
+  'cross-entropy': ['softmax', 'log_softmax'],
+};
 
 function checkLoss(model: LSTM, loss: unknown): LossKind {
   if (!kLossKinds.includes(loss as LossKind)) throw invalidArgument(`options.loss: expected one of ${kLossKinds.join(', ')}, got ${describeValue(loss)}`);
   const head = model.config.head!;
   const required = kRequiredActivation[loss as LossKind];
   const given = outputActivation(head);
-  if (required && given !== required) {
+  if (required && !required.includes(given)) {
     const what = head.layers.length === 0 ? 'a head without dense layers (a linear output)' : `a last dense layer with activation ${JSON.stringify(given)}`;
-    throw invalidArgument(`options.loss: ${JSON.stringify(loss)} needs the head's last dense layer to have activation ${JSON.stringify(required)}, got ${what}`);
+    const wanted = required.map((a) => JSON.stringify(a)).join(' or ');
+    throw invalidArgument(`options.loss: ${JSON.stringify(loss)} needs the head's last dense layer to have activation ${wanted}, got ${what}`);
   }
   return loss as LossKind;
 }

@@ -36,7 +36,7 @@ function addLayer(ctx: NodeContext, head: Head, state: WalkState, weight: Float6
   return { ...head, layers: [...head.layers, layer], open };
 }
 
-const kActivations: Record<string, Activation> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softmax: 'softmax' };
+const kActivations: Record<string, Activation> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softmax: 'softmax', LogSoftmax: 'log_softmax' };
 
 /** MatMul (+ Add), Gemm and the activations after them: the dense head's layers (nn.Linear's layout). */
 export function readHeadNode(ctx: NodeContext, state: WalkState): Value | undefined {
@@ -81,10 +81,11 @@ export function readHeadNode(ctx: NodeContext, state: WalkState): Value | undefi
       const activation = kActivations[node.opType ?? ''];
       const head = inputs[0]?.kind === 'head' ? (inputs[0] as Head) : null;
       if (!activation || !head) return undefined;
-      const a = ctx.attributes(node.opType === 'Softmax' ? ['axis'] : []);
+      const overRow = activation === 'softmax' || activation === 'log_softmax';
+      const a = ctx.attributes(overRow ? ['axis'] : []);
       const axis = a.get('axis') as number | undefined;
-      if (activation === 'softmax' && !(axis === -1 || axis === (head.over === 'last' ? 1 : 2) || (axis === undefined && head.over === 'last'))) {
-        throw invalidArgument(`${where}: Softmax must run over the features (the last axis), got axis ${axis}`);
+      if (overRow && !(axis === -1 || axis === (head.over === 'last' ? 1 : 2) || (axis === undefined && head.over === 'last'))) {
+        throw invalidArgument(`${where}: ${node.opType} must run over the features (the last axis), got axis ${axis}`);
       }
       const last = head.layers[head.layers.length - 1];
       if (!last || last.activation !== 'linear') throw invalidArgument(`${where}: ${node.opType} must follow a dense layer (MatMul + Add or Gemm) that has no activation yet`);

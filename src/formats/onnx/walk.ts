@@ -103,6 +103,10 @@ function reshapingNode(ctx: NodeContext, state: WalkState): Value | undefined {
       const lastStep = index === -1 && D === 1 && input?.kind === 'sequence' && !input.flipped && input.layer === state.topLayer();
       if (lastStep && state.layers.some((l) => l.lengths)) throw invalidArgument(`${ctx.where}: the last time step of an LSTM output with sequence_lens is zero for every shorter sequence, not its final h; this model's head reads the final h (h_n), so the graph runs for inference only`);
       if (lastStep && ((input.form === 'TBF' && axis === 0) || (input.form === 'BTF' && axis === 1))) return state.lastFeatures();
+      const overTime = input?.kind === 'sequence' && ((input.form === 'TBF' && axis === 0) || (input.form === 'BTF' && axis === 1));
+      if (overTime && index === -1 && D === 2 && input.layer === state.topLayer()) {
+        throw invalidArgument(`${ctx.where}: the last time step of a bidirectional LSTM output holds the reverse direction's state after one step, not its final h; this model's head reads the final h (h_n) of both directions, so the graph runs for inference only`);
+      }
       return undefined;
     }
     case 'Concat': {

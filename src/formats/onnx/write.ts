@@ -151,8 +151,9 @@ function writeHead(g: GraphBuilder, model: LSTM, sequence: string, topH: string,
       const wt = Float64Array.from({ length: weight.length }, (_, j) => weight[(j % layer.outFeatures) * inFeatures + Math.floor(j / layer.outFeatures)]);
       features = g.node('Add', [g.node('MatMul', [features, g.constant(`head.${k}.weight_t`, [inFeatures, layer.outFeatures], wt)])[0], bias])[0];
     }
-    const op = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax', linear: null }[layer.activation];
-    if (op) features = g.node(op, [features], op === 'Softmax' ? [attribute('axis', -1)] : [])[0];
+    const op = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax', log_softmax: 'LogSoftmax', linear: null }[layer.activation];
+    const overRow = op === 'Softmax' || op === 'LogSoftmax';
+    if (op) features = g.node(op, [features], overRow ? [attribute('axis', -1)] : [])[0];
     inFeatures = layer.outFeatures;
   });
   const O = inFeatures;

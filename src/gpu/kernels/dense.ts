@@ -9,7 +9,7 @@ import { uniformStruct, type KernelSpec } from './kernel.js';
  */
 
 /** The activation codes the WGSL switches on. */
-export const kActivationCodes: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 };
+export const kActivationCodes: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4, log_softmax: 5 };
 
 /** Invocations per workgroup of the row-wise kernels (dense_forward, loss_rows, dense_act_backward, gather_last). */
 export const kRowThreads = 64;

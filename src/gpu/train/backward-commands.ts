@@ -17,7 +17,7 @@ import type { TrainShapeBuffers } from './shape-buffers.js';
 const kLossCodes: Record<LossKind, number> = { mse: 0, mae: 1, huber: 2, 'binary-cross-entropy': 3, 'cross-entropy': 4 };
 const kMaxGroups = 65535;
 
-/** Whether the loss reads the last dense layer's logits (its sigmoid or softmax folded in). */
+/** Whether the loss reads the last dense layer's logits (its sigmoid, softmax or log_softmax folded in). */
 function folded(loss: LossKind): boolean {
   return loss === 'binary-cross-entropy' || loss === 'cross-entropy';
 }
