@@ -27,7 +27,7 @@ export type { ForwardOptions } from './core/forward-options.js';
 export type { NonFinitePolicy } from './core/non-finite.js';
 export type { ForwardResult, ForwardStats, ResultStats, TraceEntry } from './core/results.js';
 export { compareResults, kDefaultTolerance, type Tolerance, type TensorError, type VerifyReport } from './api/compare.js';
-export { verify, type VerifyOptions } from './api/verify.js';
+export { verify, type VerifyOptions, type VerifySubject } from './api/verify.js';
 export { benchmark, type BrowserBenchmarkOptions } from './api/benchmark/index.js';
 export type * from './api/benchmark/types.js';
 export { forwardFlops, summarizeTimes, timeInterleaved, type FlopShape, type TimingEntry, type TimingOutcome, type RoundReport } from './api/benchmark/protocol.js';

@@ -14,6 +14,7 @@ import { createTrainer, type Trainer } from './train/trainer.js';
 import type { TrainOptions } from './train/types.js';
 import { openWasmBackend } from './wasm-backend.js';
 import type { WasmEngineOptions } from '../wasm/engine/engine.js';
+import { checkKnownKeys } from '../core/nearest-key.js';
 
 export type { Runner };
 
@@ -36,6 +37,10 @@ export interface Backend {
    * (with 'auto' it is the CPU where no adapter is left) and load the same model on it.
    */
   readonly lost: Promise<DeviceLoss>;
+  /** On the wasm backend, the threads a call runs on (the calling thread included); absent on the others. */
+  readonly threads?: number;
+  /** On the wasm backend, why that many threads (e.g. a page that is not cross-origin isolated); absent on the others. */
+  readonly threadsReason?: string;
   /** Uploads the model; `options` tune the GPU path and are ignored on the CPU. */
   load(model: LSTM, options?: RunnerOptions): Promise<Runner>;
   /**
@@ -57,6 +62,9 @@ export interface BackendOptions extends GpuOptions, WasmEngineOptions {
    */
   readonly prefer?: BackendPreference;
 }
+
+/** The keys of BackendOptions: createBackend refuses any other (a misspelt `thread: 4` would pass silently). */
+export const kBackendOptionKeys: readonly (keyof BackendOptions)[] = ['prefer', 'device', 'gpu', 'powerPreference', 'limits', 'allowSoftwareAdapter', 'threads', 'maxBytes', 'relaxedSimd'];
 
 /** The `prefer` option, checked; 'auto' when not given. */
 export function checkPreference(prefer: unknown): BackendPreference {
@@ -126,6 +134,7 @@ function cpuBackend(reason: string): Backend {
  * const runner = await backend.load(model);
  */
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
+  if (options !== null && typeof options === 'object') checkKnownKeys('createBackend', options, kBackendOptionKeys);
   const prefer = checkPreference(options.prefer);
   if (prefer === 'cpu') return cpuBackend('the CPU backend was requested');
   if (prefer === 'wasm') return openWasmBackend('the wasm backend was requested', options);

@@ -2,7 +2,8 @@ import type { BackendResult, BackendRunner } from '../core/backend-runner.js';
 import { isGpuBuffer, type GpuForwardResult } from '../core/gpu-buffer.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
-import { kMaxStepsTimesBatch } from '../core/forward-options.js';
+import { kForwardOptionKeys, kMaxStepsTimesBatch } from '../core/forward-options.js';
+import { checkKnownKeys } from '../core/nearest-key.js';
 import { checkDimension } from '../model/config.js';
 import { openStream, type LstmStream, type StreamOptions } from './stream.js';
 import type { BackendKind, ForwardResult } from '../core/results.js';
@@ -54,6 +55,9 @@ export interface Runner {
   dispose(): void;
 }
 
+/** What runner.forward takes: the forward options and `output`. */
+const kRunnerForwardKeys = [...kForwardOptionKeys, 'output'];
+
 /**
  * The front door of a loaded model: input checked and brought to time-major once, here, then run
  * by the backend, then shaped for the caller. Backends never see the caller's layout.
@@ -66,6 +70,7 @@ export function frontRunner(model: LSTM, backend: BackendRunner): Runner {
       return backend.gpuBytes;
     },
     forward: (async (x: ArrayLike<number> | GPUBuffer, options: ForwardOptions & { readonly output?: 'cpu' | 'gpu' }) => {
+      if (options !== null && typeof options === 'object') checkKnownKeys('forward options', options, kRunnerForwardKeys);
       const output = options?.output ?? 'cpu';
       if (output !== 'cpu' && output !== 'gpu') throw invalidArgument(`options.output: expected 'cpu' or 'gpu', got ${describeValue(output)}`);
       const gpuX = isGpuBuffer(x) ? x : null;

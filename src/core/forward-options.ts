@@ -21,5 +21,8 @@ export interface ForwardOptions {
   readonly nonFinite?: NonFinitePolicy;
 }
 
+/** The keys of ForwardOptions: a forward call refuses any other (a misspelt `lenghts` would pass silently). */
+export const kForwardOptionKeys: readonly (keyof ForwardOptions)[] = ['steps', 'batch', 'h0', 'c0', 'lengths', 'trace', 'nonFinite'];
+
 /** Upper bound on T·B: beyond it a forward call is refused as absurd rather than attempted. */
 export const kMaxStepsTimesBatch = 1 << 28;

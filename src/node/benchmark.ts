@@ -16,12 +16,13 @@ export interface NodeBenchmarkOptions extends BenchmarkOptions, Pick<NodeBackend
  * const { rows, crossover } = await benchmark(null, [{ batch: 16, steps: 100, inputSize: 64, hiddenSize: 128 }]);
  */
 export function benchmark(model: LSTM | null, shapes: readonly BenchmarkShape[], options?: NodeBenchmarkOptions): Promise<BenchmarkResult> {
-  const { runtime, dawn, chromium } = options ?? {};
+  const { runtime, dawn, chromium, ...common } = options ?? {};
   const opened = (backend: NodeBackend) => ({ backend, close: () => backend.close() });
   const openers: EngineOpeners = {
     webgpu: async () => opened(await createNodeBackend({ prefer: 'webgpu', runtime, dawn, chromium })),
     wasm: async (threads) => opened(await createNodeBackend({ prefer: 'wasm', ...(threads === undefined ? {} : { threads }) })),
     cpu: async () => opened(await createNodeBackend({ prefer: 'cpu' })),
   };
-  return runBenchmark(model, shapes, options, openers);
+  // The main entry's options are checked there, unknown keys included; Node's own three are taken here.
+  return runBenchmark(model, shapes, options !== null && typeof options === 'object' ? common : options, openers);
 }

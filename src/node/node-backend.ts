@@ -1,4 +1,5 @@
-import { autoSkipsAdapter, checkPreference, cpuSideBackend, createBackend, softwareAdapterSkipped, webgpuReason, type Backend, type BackendOptions } from '../api/backend.js';
+import { autoSkipsAdapter, checkPreference, cpuSideBackend, createBackend, kBackendOptionKeys, softwareAdapterSkipped, webgpuReason, type Backend, type BackendOptions } from '../api/backend.js';
+import { checkKnownKeys } from '../core/nearest-key.js';
 import { describeValue } from '../core/describe.js';
 import { invalidArgument, LstmError } from '../core/errors.js';
 import type { BrowserSessionOptions } from './chromium/browser-session.js';
@@ -41,6 +42,7 @@ const kRuntimes = ['auto', 'dawn', 'chromium'] as const;
  * console.log(backend.runtime, backend.adapter?.description, backend.reason);
  */
 export async function createNodeBackend(options: NodeBackendOptions = {}): Promise<NodeBackend> {
+  if (options !== null && typeof options === 'object') checkKnownKeys('createNodeBackend', options, [...kBackendOptionKeys, 'runtime', 'dawn', 'chromium']);
   const { runtime = 'auto', dawn, chromium, ...backendOptions } = options;
   if (!kRuntimes.includes(runtime)) throw invalidArgument(`runtime: expected 'dawn', 'chromium' or 'auto', got ${describeValue(runtime)}`);
   const prefer = checkPreference(backendOptions.prefer);

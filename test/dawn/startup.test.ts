@@ -48,7 +48,7 @@ describe('start-up', () => {
     const cpu = await createBackend({ prefer: 'cpu' });
     await expect(verify(model, wave(4 * 2 * 3), { steps: 4, batch: 2, backend: cpu })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
-      message: 'options.backend: expected an open WebGPU backend, got a cpu backend',
+      message: 'options.backend: expected an open WebGPU or wasm backend, got a cpu backend',
     });
   });
 });

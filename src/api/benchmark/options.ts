@@ -1,5 +1,6 @@
 // benchmark()'s arguments, checked before any engine opens: a typed error names the argument,
 // what it expects and what it got.
+import { checkKnownKeys } from '../../core/nearest-key.js';
 import { describeValue } from '../../core/describe.js';
 import { invalidArgument, limitExceeded } from '../../core/errors.js';
 import type { LSTM } from '../../model/lstm.js';
@@ -29,6 +30,7 @@ export interface CheckedOptions {
 export function checkOptions(options: BenchmarkOptions | undefined): CheckedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidArgument(`options: expected an object, got ${describeValue(options)}`);
   const o = options ?? {};
+  checkKnownKeys('benchmark options', o, ['engines', 'threads', 'reps', 'budgetMs', 'tolerance', 'seed', 'onProgress']);
   const engines = o.engines ?? kEngineNames;
   if (!Array.isArray(engines) || engines.length === 0 || engines.some((e) => !kEngineNames.includes(e)) || new Set(engines).size !== engines.length) {
     throw invalidArgument(`options.engines: expected a non-empty list of distinct engines from ${kEngineNames.map((e) => `'${e}'`).join(', ')}, got ${describeValue(engines)}`);

@@ -122,7 +122,7 @@ export class WasmEngine {
     requireSimd(features);
     const cores = await availableCores();
     let threads = requested ?? Math.max(1, Math.min(cores, kDefaultThreadCap));
-    let threadsReason = requested ? `${requested} requested` : `${threads} of ${cores} cores (the default takes up to ${kDefaultThreadCap})`;
+    let threadsReason = requested ? `${requested} requested` : `${threads} of ${cores} cores, the default taking up to ${kDefaultThreadCap}`;
     if (threads > 1 && features.threadsUnavailable) {
       threadsReason = `1 thread: ${features.threadsUnavailable}`;
       threads = 1;
