@@ -65,3 +65,34 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
   if (!Number.isFinite(value) || value < 0) throw invalidArgument(`${args.command}: --${name} expects a non-negative number, got ${describeValue(text)}`);
   return value;
 }
+
+/** The wasm engine's thread counts as WasmEngineOptions.threads takes them: 1 to 64, the calling thread included. */
+const kMaxThreads = 64;
+
+/** --threads N[,M…] (bench's rows); undefined when absent. */
+export function threadCountsFlag(args: ParsedArgs): number[] | undefined {
+  const text = args.flags.get('threads');
+  if (text === undefined) return undefined;
+  const counts = text.split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > kMaxThreads)) {
+    throw invalidArgument(`${args.command}: --threads expects thread counts from 1 to ${kMaxThreads} (N or N,M), got ${describeValue(text)}`);
+  }
+  return counts;
+}
+
+/**
+ * --threads N: the threads of the wasm engine (the calling one included; default the cores
+ * available, up to 8). Refused with a backend that has none to set, rather than ignored.
+ */
+export function threadsFlag(args: ParsedArgs, backend: string): number | undefined {
+  const text = args.flags.get('threads');
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > kMaxThreads) {
+    throw invalidArgument(`${args.command}: --threads expects an integer from 1 to ${kMaxThreads} (the wasm engine's threads, this one included), got ${describeValue(text)}`);
+  }
+  if (backend !== 'wasm' && backend !== 'auto') {
+    throw invalidArgument(`${args.command}: --threads sets the wasm engine's threads, and --backend ${backend} does not run it (use --backend wasm or auto)`);
+  }
+  return value;
+}

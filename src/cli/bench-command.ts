@@ -7,7 +7,7 @@ import type { LSTM } from '../model/lstm.js';
 import { benchmark } from '../node/benchmark.js';
 import type { NodeRuntime } from '../node/node-backend.js';
 import { kEngineNames, type BenchmarkResult, type BenchmarkRow, type BenchmarkShape, type EngineName } from '../api/benchmark/types.js';
-import { numberFlag, type ParsedArgs } from './args.js';
+import { numberFlag, threadCountsFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 import { lstmModelFile } from './lstm-files.js';
 import { stepProgress } from './progress-bar.js';
@@ -38,14 +38,6 @@ function parseEngines(text: string | undefined): EngineName[] | undefined {
   const bad = engines.filter((e) => !(kEngineNames as readonly string[]).includes(e));
   if (engines.length === 0 || bad.length) throw invalidArgument(`bench: --engines expects a comma-separated list of ${kEngineNames.join(', ')}, got ${describeValue(text)}`);
   return engines as EngineName[];
-}
-
-/** --threads N or N,M: the wasm engine's thread counts (default 1 and all). */
-function parseThreads(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const counts = text.split(',').map(Number);
-  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw invalidArgument(`bench: --threads expects thread counts from 1 to 64 (N or N,M), got ${describeValue(text)}`);
-  return counts;
 }
 
 /** An integer flag from `min` to `max`, or undefined (benchmark()'s default) when absent. */
@@ -108,7 +100,7 @@ export async function benchCommand(args: ParsedArgs, print: Print, warn: Print):
   try {
     result = await benchmark(model, shapes, {
       engines: parseEngines(args.flags.get('engines')),
-      threads: parseThreads(args.flags.get('threads')),
+      threads: threadCountsFlag(args),
       reps: countFlag(args, 'reps', 1000),
       budgetMs: args.flags.has('budget') ? positiveFlag(args, 'budget') * 1000 : undefined,
       seed: countFlag(args, 'seed', 2 ** 31, 0),

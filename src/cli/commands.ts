@@ -16,8 +16,9 @@ import type { LSTM } from '../model/lstm.js';
 import { BrowserSession } from '../node/chromium/browser-session.js';
 import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import { kCliBackends, openCliBackend, type CliPreference } from './open-backend.js';
-import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { numberFlag, requireFlag, threadsFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
+import { wasmFeatures } from '../wasm/engine/features.js';
 
 export type Print = (line: string) => void;
 
@@ -99,8 +100,8 @@ function runtimeFlag(args: ParsedArgs): NodeRuntime | 'auto' {
  * One forward call on WebGPU (in the chosen runtime) or the wasm engine. Where 'auto' lands on the
  * float64 reference (no SIMD), resolves to the reason instead (the caller runs the reference).
  */
-async function runOnBackend(model: LSTM, input: ParsedInput, prefer: CliPreference, runtime: NodeRuntime | 'auto', warn: Print): Promise<BackendRun | { cpuReason: string }> {
-  const backend = await openCliBackend(prefer, runtime, warn);
+async function runOnBackend(model: LSTM, input: ParsedInput, prefer: CliPreference, runtime: NodeRuntime | 'auto', warn: Print, threads?: number): Promise<BackendRun | { cpuReason: string }> {
+  const backend = await openCliBackend(prefer, runtime, warn, threads);
   if (backend.kind === 'cpu') {
     await backend.close();
     return { cpuReason: backend.reason };
@@ -125,12 +126,13 @@ export async function runCommand(args: ParsedArgs, print: Print, warn: Print): P
   if (!(kCliBackends as readonly string[]).includes(backend)) {
     throw invalidArgument(`run: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
   }
+  const threads = threadsFlag(args, backend);
   const runtime = runtimeFlag(args);
   let gpu: BackendRun | null = null;
   let reason = 'the CPU backend was requested';
   if (backend !== 'cpu') {
     // Where 'auto' did not land on WebGPU (the wasm engine, the reference, Chromium), openCliBackend says so on stderr.
-    const run = await runOnBackend(model, input, backend as CliPreference, runtime, warn);
+    const run = await runOnBackend(model, input, backend as CliPreference, runtime, warn, threads);
     if ('cpuReason' in run) {
       reason = run.cpuReason;
     } else {
@@ -193,9 +195,10 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   const tolerance = { atol: numberFlag(args, 'atol', kDefaultTolerance.atol), rtol: numberFlag(args, 'rtol', kDefaultTolerance.rtol) };
   const subject = args.flags.get('backend') ?? 'webgpu';
   if (subject !== 'webgpu' && subject !== 'wasm') throw invalidArgument(`verify: --backend expects webgpu or wasm (the backend judged against the float64 reference), got ${describeValue(subject)}`);
+  const threads = threadsFlag(args, subject);
   const side = subject === 'webgpu' ? 'gpu' : 'wasm';
   const reference = referenceResult(model, input.x, input.options);
-  const run = await runOnBackend(model, input, subject, runtimeFlag(args), warn);
+  const run = await runOnBackend(model, input, subject, runtimeFlag(args), warn, threads);
   // prefer 'webgpu' and 'wasm' throw BACKEND_UNAVAILABLE rather than fall back.
   if ('cpuReason' in run) throw new LstmError('BACKEND_UNAVAILABLE', run.cpuReason);
   const report = compareResults(model.config, reference, run.result, tolerance);
@@ -215,22 +218,21 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   return report.passed ? 0 : 1;
 }
 
-/** `info`: the adapter the webgpu backend would use, and the runtime (Dawn, or the browser) it runs in. */
-export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {
-  const runtime = runtimeFlag(args);
-  let dawnUnavailable: string | null = null;
-  if (runtime !== 'chromium') {
-    try {
-      const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
-      const { maxStorageBufferBindingSize, maxBufferSize } = backend.device!.limits;
-      await backend.close();
-      print(JSON.stringify({ runtime: 'dawn', ...backend.adapter, limits: { maxStorageBufferBindingSize, maxBufferSize } }, null, 2));
-      return 0;
-    } catch (error) {
-      if (runtime === 'dawn' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
-      dawnUnavailable = error.message;
-    }
+/** What `--backend wasm` would run on here: the engine's features and threads, or why it is unavailable. */
+async function wasmInfo(): Promise<Record<string, unknown>> {
+  try {
+    const backend = await createNodeBackend({ prefer: 'wasm' });
+    await backend.close();
+    const { simd, relaxedSimd } = wasmFeatures();
+    return { available: true, simd, relaxedSimd, threads: backend.threads, threadsReason: backend.threadsReason, reason: backend.reason };
+  } catch (error) {
+    if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+    return { available: false, reason: error.message };
   }
+}
+
+/** The adapter and limits of WebGPU in headless Chromium; BACKEND_UNAVAILABLE where the browser or its WebGPU is missing. */
+async function chromiumInfo(): Promise<Record<string, unknown>> {
   const session = await BrowserSession.open();
   try {
     const info = await session.page.evaluate(async () => {
@@ -245,10 +247,41 @@ export async function infoCommand(args: ParsedArgs, print: Print): Promise<numbe
       }
     });
     if (!info.ok) throw new LstmError('BACKEND_UNAVAILABLE', info.message);
-    const reason = dawnUnavailable ? { reason: `runtime auto: Dawn is unavailable (${dawnUnavailable}), so headless Chromium runs it` } : {};
-    print(JSON.stringify({ runtime: 'chromium', ...reason, browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } }, null, 2));
-    return 0;
+    return { browser: session.browserVersion, ...info.adapter, limits: { maxStorageBufferBindingSize: info.maxStorageBufferBindingSize, maxBufferSize: info.maxBufferSize } };
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * `info`: the adapter the webgpu backend would use and the runtime (Dawn, or the browser) it runs
+ * in, and the wasm engine ("wasm": threads, SIMD features). With --runtime auto and no WebGPU at
+ * all, it says why ("webgpu": null, "reason") and still exits 0: the wasm engine is then what runs.
+ */
+export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {
+  const runtime = runtimeFlag(args);
+  const printJSON = (value: Record<string, unknown>) => print(JSON.stringify(value, null, 2));
+  let dawnUnavailable: string | null = null;
+  if (runtime !== 'chromium') {
+    try {
+      const backend = await createNodeBackend({ prefer: 'webgpu', runtime: 'dawn' });
+      const { maxStorageBufferBindingSize, maxBufferSize } = backend.device!.limits;
+      await backend.close();
+      printJSON({ runtime: 'dawn', ...backend.adapter, limits: { maxStorageBufferBindingSize, maxBufferSize }, wasm: await wasmInfo() });
+      return 0;
+    } catch (error) {
+      if (runtime === 'dawn' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      dawnUnavailable = error.message;
+    }
+  }
+  try {
+    const chromium = await chromiumInfo();
+    const reason = dawnUnavailable ? { reason: `runtime auto: Dawn is unavailable (${dawnUnavailable}), so headless Chromium runs it` } : {};
+    printJSON({ runtime: 'chromium', ...reason, ...chromium, wasm: await wasmInfo() });
+    return 0;
+  } catch (error) {
+    if (runtime === 'chromium' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+    printJSON({ runtime: null, webgpu: null, reason: `no WebGPU here: Dawn: ${dawnUnavailable}; headless Chromium: ${error.message}`, wasm: await wasmInfo() });
+    return 0;
   }
 }

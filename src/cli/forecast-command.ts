@@ -15,14 +15,14 @@ import type { TransformKind } from '../forecast/transform.js';
 import { modelToJSON } from '../formats/model-json.js';
 import type { NodeBackend, NodeRuntime } from '../node/node-backend.js';
 import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
-import type { ParsedArgs } from './args.js';
+import { threadsFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, plural, type Print } from './commands.js';
 import { epochProgress } from './progress-bar.js';
 
 /** The flags of `forecast`, as main.ts registers them (help.ts documents each). */
 export const kForecastFlags = [
   'data', 'column', 'window', 'units', 'transform', 'epochs', 'batch-size', 'lr', 'test-fraction', 'season', 'seed',
-  'backend', 'runtime', 'plot', 'save', 'json', 'recipe',
+  'backend', 'threads', 'runtime', 'plot', 'save', 'json', 'recipe',
 ];
 
 interface Series {
@@ -92,10 +92,11 @@ const cpuSource: TrainerSource = { train: (model, options) => createTrainer(mode
 async function trainerSource(args: ParsedArgs, warn: Print): Promise<{ source: TrainerSource; backend: NodeBackend | null }> {
   const prefer = args.flags.get('backend') ?? 'auto';
   if (!(kCliBackends as readonly string[]).includes(prefer)) throw invalidArgument(`forecast: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(prefer)}`);
+  const threads = threadsFlag(args, prefer);
   const runtime = args.flags.get('runtime') ?? 'dawn';
   if (runtime !== 'dawn' && runtime !== 'chromium') throw invalidArgument(`forecast: --runtime expects dawn or chromium, got ${describeValue(runtime)}`);
   if (prefer === 'cpu') return { source: cpuSource, backend: null };
-  const backend = await openCliBackend(prefer as CliPreference, runtime as NodeRuntime, warn);
+  const backend = await openCliBackend(prefer as CliPreference, runtime as NodeRuntime, warn, threads);
   if (prefer !== 'auto') return { source: backend, backend };
   const source: TrainerSource = {
     train: async (model, options) => {

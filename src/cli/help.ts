@@ -49,6 +49,12 @@ const runtime: FlagHelp = {
     '$CHROME_PATH or /usr/bin/chromium; needs the puppeteer-core package)',
 };
 
+const threads: FlagHelp = {
+  name: 'threads',
+  value: 'N',
+  text: "the wasm engine's threads, this one included (1 to 64; default the cores available, up to 8); only with --backend wasm or auto",
+};
+
 const trainingBackend: FlagHelp = {
   name: 'backend',
   value: 'cpu|wasm|webgpu|auto',
@@ -75,6 +81,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       from,
       input,
       backend,
+      threads,
       runtime,
       { name: 'out', value: 'R.json', text: 'write the result there and print one line instead of the JSON' },
       maxBytes,
@@ -91,6 +98,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'atol', value: 'A', text: 'absolute tolerance (default 1e-5)' },
       { name: 'rtol', value: 'R', text: 'relative tolerance (default 1e-5): passes where |gpu − cpu| ≤ atol + rtol·|cpu|' },
       { name: 'backend', value: 'webgpu|wasm', text: 'the backend judged against the reference (default webgpu)' },
+      threads,
       maxBytes,
       runtime,
     ],
@@ -108,7 +116,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   info: {
-    summary: 'the WebGPU adapter the webgpu backend would use, its limits, and where it runs; with --model m.onnx, the graph: inputs, outputs, op counts, which nodes run on the backend and which on the host',
+    summary: 'the WebGPU adapter the webgpu backend would use, its limits and where it runs, and the wasm engine (threads, SIMD); with --model m.onnx, the graph: inputs, outputs, op counts, which nodes run on the backend and which on the host',
     flags: [runtime, { name: 'model', value: 'M.onnx', text: 'describe this ONNX graph instead of the adapter' }, maxBytes],
   },
   // Training (src/cli/train-commands.ts): on the CPU, or WebGPU on Dawn.
@@ -123,6 +131,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
         text: 'the batch: "x", "y" ([B, O] for a "last" head; [T, B, O] for "sequence"), optional "lengths", "h0", "c0"',
       },
       trainingBackend,
+      threads,
       trainingRuntime,
       loss,
       { name: 'out', value: 'G.json', text: 'write the gradients there and print one line instead of the JSON' },
@@ -143,6 +152,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'no-shuffle', text: 'minibatches are consecutive slices of the batch axis, in order (the last one may be smaller)' },
       { name: 'seed', value: 'S', text: 'the seed of the shuffling (default 0)' },
       trainingBackend,
+      threads,
       trainingRuntime,
       { required: true, name: 'out', value: 'M2.json', text: 'where the trained model is written' },
     ],
@@ -163,6 +173,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       { name: 'season', value: 'S', text: "the seasonal baseline's lag (default 12)" },
       { name: 'seed', value: 'S', text: 'seeds the initial weights and the shuffling (default 0)' },
       { ...backend, text: 'where to train: cpu, wasm or webgpu; auto (default): WebGPU on a hardware adapter, else the wasm engine, and the CPU where neither trains, said on stderr' },
+      threads,
       { name: 'runtime', value: 'dawn|chromium', text: "where WebGPU runs (default dawn, in this process; the chromium runtime runs forward calls only and so cannot train)" },
       { name: 'plot', value: 'out.svg', text: 'write an SVG of the series against the one-step-ahead predictions (training and test parts in different colours)' },
       { name: 'save', value: 'model.json', text: 'write the trained model file' },

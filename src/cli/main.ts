@@ -12,8 +12,8 @@ import { convertCommand, isForeignModel, kConvertFlags, runSequenceCommand, veri
 
 export const kCommands: Record<string, { flags: string[]; run: (args: ParsedArgs, print: Print, warn: Print) => Promise<number> }> = {
   // A Keras / TensorFlow.js model (src/formats/load.ts) takes the sequence-model path (src/cli/model-commands.ts).
-  run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isOnnxModel(a) ? runOnnxCommand(a, p, w) : isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
-  verify: { flags: ['model', 'weights', 'from', 'input', 'backend', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
+  run: { flags: ['model', 'weights', 'from', 'input', 'backend', 'threads', 'out', 'max-bytes', 'trace', 'runtime'], run: (a, p, w) => (isOnnxModel(a) ? runOnnxCommand(a, p, w) : isForeignModel(a) ? runSequenceCommand(a, p, w) : runCommand(a, p, w)) },
+  verify: { flags: ['model', 'weights', 'from', 'input', 'backend', 'threads', 'atol', 'rtol', 'max-bytes', 'runtime'], run: (a, p, w) => (isForeignModel(a) ? verifySequenceCommand(a, p, w) : verifyCommand(a, p, w)) },
   convert: { flags: kConvertFlags, run: convertCommand },
   info: { flags: ['runtime', 'model', 'max-bytes'], run: (a, p) => (a.flags.has('model') ? onnxInfoCommand(a, p) : infoCommand(a, p)) },
   grad: { flags: kGradFlags, run: gradCommand },

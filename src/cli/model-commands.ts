@@ -9,7 +9,7 @@ import { checkShardPath } from '../formats/tfjs/read.js';
 import { parseTensor } from '../formats/tensor-json.js';
 import type { SequenceModel } from '../model/graph/sequence-model.js';
 import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
-import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { numberFlag, requireFlag, threadsFlag, type ParsedArgs } from './args.js';
 import { isOnnxModel, lstmModelFile } from './lstm-files.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 
@@ -88,8 +88,8 @@ function sequenceInput(args: ParsedArgs, model: SequenceModel): SequenceInput {
   return { x: x.data, batch: x.shape[0], steps: x.shape.length > 2 || model.input.tokenIds ? x.shape[1] : undefined };
 }
 
-async function onGpu(model: SequenceModel, input: SequenceInput, prefer: CliPreference, runtime: string | undefined, warn: Print): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
-  const backend = await openCliBackend(prefer, (runtime ?? 'auto') as 'auto', warn);
+async function onGpu(model: SequenceModel, input: SequenceInput, prefer: CliPreference, runtime: string | undefined, warn: Print, threads?: number): Promise<{ result: GraphResult; reason: string; placement: unknown }> {
+  const backend = await openCliBackend(prefer, (runtime ?? 'auto') as 'auto', warn, threads);
   try {
     const runner = await loadGraph(backend, model);
     try {
@@ -110,10 +110,11 @@ export async function runSequenceCommand(args: ParsedArgs, print: Print, warn: P
   const input = sequenceInput(args, model);
   const backend = args.flags.get('backend') ?? 'auto';
   if (!(kCliBackends as readonly string[]).includes(backend)) throw invalidArgument(`run: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
+  const threads = threadsFlag(args, backend);
   let run: { result: GraphResult; reason: string; placement: unknown } | null = null;
   if (backend !== 'cpu') {
     try {
-      run = await onGpu(model, input, backend as CliPreference, args.flags.get('runtime'), warn);
+      run = await onGpu(model, input, backend as CliPreference, args.flags.get('runtime'), warn, threads);
     } catch (error) {
       if (backend === 'webgpu' || !(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       noteCpuFallback(error.message, warn);
@@ -139,8 +140,9 @@ export async function verifySequenceCommand(args: ParsedArgs, print: Print, warn
   const rtol = numberFlag(args, 'rtol', 1e-4);
   const subject = args.flags.get('backend') ?? 'webgpu';
   if (subject !== 'webgpu' && subject !== 'wasm') throw invalidArgument(`verify: --backend expects webgpu or wasm (the backend judged against the float64 reference), got ${describeValue(subject)}`);
+  const threads = threadsFlag(args, subject);
   const reference = await referenceGraph(loaded.model, input.x, input);
-  const gpu = await onGpu(loaded.model, input, subject, args.flags.get('runtime'), warn);
+  const gpu = await onGpu(loaded.model, input, subject, args.flags.get('runtime'), warn, threads);
   let maxAbs = 0;
   let failures = 0;
   reference.prediction.data.forEach((expected, i) => {

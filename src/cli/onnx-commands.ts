@@ -7,8 +7,8 @@ import { parseTensor } from '../formats/tensor-json.js';
 import type { ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 import { readModelBytes } from './lstm-files.js';
-import { noteCpuFallback, openCliBackend } from './open-backend.js';
-import { numberFlag, requireFlag } from './args.js';
+import { kCliBackends, noteCpuFallback, openCliBackend, type CliPreference } from './open-backend.js';
+import { numberFlag, requireFlag, threadsFlag } from './args.js';
 
 /**
  * `run` and `info` for an ONNX file: the graph runs node by node (OnnxSession), its LSTM nodes on
@@ -70,7 +70,8 @@ export async function runOnnxCommand(args: ParsedArgs, print: Print, warn: Print
   const maxBytes = maxBytesOf(args);
   const bytes = readModelBytes(requireFlag(args, 'model'), maxBytes);
   const backendFlag = args.flags.get('backend') ?? 'auto';
-  if (!['cpu', 'webgpu', 'auto'].includes(backendFlag)) throw invalidArgument(`run: --backend expects cpu, webgpu or auto, got ${describeValue(backendFlag)}`);
+  if (!(kCliBackends as readonly string[]).includes(backendFlag)) throw invalidArgument(`run: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backendFlag)}`);
+  const threads = threadsFlag(args, backendFlag);
   if (args.flags.has('trace')) throw invalidArgument('run: --trace is for our model JSON; an ONNX graph runs node by node and has no per-step trace');
   // Read and check everything before a backend starts.
   const onnx = reduced(bytes, maxBytes);
@@ -79,7 +80,7 @@ export async function runOnnxCommand(args: ParsedArgs, print: Print, warn: Print
   let reason = 'the CPU backend was requested';
   let backendName = 'cpu';
   let outputs: Record<string, OnnxValue>;
-  const opened = backendFlag === 'cpu' ? null : await openCliBackend(backendFlag as 'webgpu' | 'auto', (args.flags.get('runtime') ?? 'auto') as 'auto', warn);
+  const opened = backendFlag === 'cpu' ? null : await openCliBackend(backendFlag as CliPreference, (args.flags.get('runtime') ?? 'auto') as 'auto', warn, threads);
   try {
     if (opened && opened.kind !== 'cpu') {
       const session = await OnnxSession.create(bytes, { maxBytes, backend: opened });

@@ -12,10 +12,11 @@ export type CliPreference = 'webgpu' | 'wasm' | 'auto';
  * The CLI's 'auto' is the library's: WebGPU on a hardware adapter, the wasm engine where there is
  * none or only a software one (SwiftShader is CPU speed behind a GPU API), the float64 reference
  * only where WebAssembly lacks SIMD. Dawn → Chromium under runtime 'auto' is noted too (a browser
- * start is not free); what was asked for explicitly prints nothing.
+ * start is not free); what was asked for explicitly prints nothing. `threads` (--threads) is the
+ * wasm engine's thread count, used where the wasm engine runs.
  */
-export async function openCliBackend(prefer: CliPreference, runtime: NodeRuntime | 'auto', warn: Print): Promise<NodeBackend> {
-  const backend = await createNodeBackend({ prefer, runtime });
+export async function openCliBackend(prefer: CliPreference, runtime: NodeRuntime | 'auto', warn: Print, threads?: number): Promise<NodeBackend> {
+  const backend = await createNodeBackend({ prefer, runtime, ...(threads === undefined ? {} : { threads }) });
   if (prefer === 'auto' && backend.kind === 'wasm') warn(`webgpu-lstm: note: --backend auto runs on the wasm engine (float32, on the CPU): ${backend.reason.replace(/^auto: the wasm engine, because /, '')}`);
   else if (backend.kind === 'cpu') noteCpuFallback(backend.reason, warn);
   else if (runtime === 'auto' && backend.runtime === 'chromium') warn(`webgpu-lstm: note: ${backend.reason}`);

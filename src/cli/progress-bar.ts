@@ -50,7 +50,8 @@ export interface StepProgress {
 export async function stepProgress(enabled: boolean, warn: (line: string) => void): Promise<StepProgress> {
   if (!enabled) return { update: () => {}, stop: () => {} };
   const cliProgress = await loadCliProgress('a line per step', warn);
-  if (!cliProgress) return { update: (done, total, what) => warn(`[${done}/${total}] ${what}`), stop: () => {} };
+  // total is 0 until the engines are open (benchmark() cannot count the steps before that).
+  if (!cliProgress) return { update: (done, total, what) => warn(total > 0 ? `[${done}/${total}] ${what}` : what), stop: () => {} };
   const bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} {what}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
   let started = false;
   return {

@@ -11,13 +11,13 @@ import { modelFromJSON, modelToJSON } from '../formats/model-json.js';
 import { tensorToJSON } from '../formats/tensor-json.js';
 import { trainingDataFromJSON, type TrainingData } from '../formats/training-data.js';
 import type { LSTM } from '../model/lstm.js';
-import { numberFlag, requireFlag, type ParsedArgs } from './args.js';
+import { numberFlag, requireFlag, threadsFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 import { lstmModelFile } from './lstm-files.js';
 
 /** The flags of `grad` and `train`, as main.ts registers them (help.ts documents each). */
-export const kGradFlags = ['model', 'input', 'backend', 'runtime', 'loss', 'out'];
-export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'runtime', 'out'];
+export const kGradFlags = ['model', 'input', 'backend', 'threads', 'runtime', 'loss', 'out'];
+export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'threads', 'runtime', 'out'];
 
 function lossFlag(args: ParsedArgs): LossKind {
   const loss = args.flags.get('loss') ?? 'mse';
@@ -51,6 +51,7 @@ interface OpenTrainer {
 async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, warn: Print, rest: { optimizer?: OptimizerOptions; clipNorm?: number } = {}): Promise<OpenTrainer> {
   const backend = args.flags.get('backend') ?? 'auto';
   if (!(kCliBackends as readonly string[]).includes(backend)) throw invalidArgument(`${args.command}: --backend expects cpu, wasm, webgpu or auto, got ${describeValue(backend)}`);
+  const threads = threadsFlag(args, backend);
   const runtime = args.flags.get('runtime') ?? 'dawn';
   if (!['dawn', 'chromium', 'auto'].includes(runtime)) throw invalidArgument(`${args.command}: --runtime expects dawn, chromium or auto, got ${describeValue(runtime)}`);
   const onCpu = async (): Promise<OpenTrainer> => ({
@@ -59,7 +60,7 @@ async function trainingBackend(args: ParsedArgs, model: LSTM, loss: LossKind, wa
   });
   if (backend === 'cpu') return onCpu();
   try {
-    const opened = await openCliBackend(backend as CliPreference, runtime as 'dawn' | 'chromium' | 'auto', warn);
+    const opened = await openCliBackend(backend as CliPreference, runtime as 'dawn' | 'chromium' | 'auto', warn, threads);
     if (opened.kind === 'cpu') {
       await opened.close();
       return onCpu(); // openCliBackend said why

@@ -142,3 +142,59 @@ describe('run and verify --backend wasm on a TensorFlow.js model (its LSTMs on t
     expect(verify.stdout).toMatch(/^PASS: prediction max abs error \S+ \(tolerance \|wasm − cpu\|/m);
   });
 });
+
+describe('--threads and ONNX files on the wasm engine; info describes it', () => {
+  const onnxDir = join(__dirname, '../fixtures/onnx');
+
+  it('run --model m.onnx --backend wasm: the LSTM node on the wasm engine, ONNX\'s outputs (NumPy float64) to float32 precision', async () => {
+    const expected = JSON.parse(readFileSync(join(onnxDir, 'node_bidirectional.json'), 'utf8'));
+    const input = file('onnx-feeds.json', expected.inputs);
+    const { code, stdout, stderr } = await cli(['run', '--model', join(onnxDir, 'node_bidirectional.onnx'), '--input', input, '--backend', 'wasm', '--threads', '2']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.backend).toBe('wasm');
+    expect(report.reason).toMatch(/^the wasm backend was requested; 2 threads/);
+    expect(report.placement.backend).toHaveLength(1);
+    for (const [name, t] of Object.entries<{ shape: number[]; data: number[] }>(expected.outputs)) {
+      expect(report[name].shape, name).toEqual(t.shape);
+      expect(maxAbsDiff(report[name].data, t.data), name).toBeLessThan(1e-5);
+    }
+  });
+
+  it('--threads sets the engine\'s threads on run, verify and grad; a count out of range, or a backend without threads, is refused', async () => {
+    const c = loadTorchCase('batch_first');
+    const run = await cli(['run', '--model', c.path, '--input', c.path, '--backend', 'wasm', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).reason).toMatch(/^the wasm backend was requested; 1 thread \(1 requested\)/);
+    const verify = await cli(['verify', '--model', c.path, '--input', c.path, '--backend', 'wasm', '--threads', '2']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^engine: wasm \(float32, on the CPU\): 2 threads/m);
+    const f = training('grad_last_basic');
+    const grad = await cli(['grad', '--model', file('th-m.json', f.model), '--input', file('th-d.json', f.input), '--backend', 'wasm', '--threads', '1']);
+    expect(grad.code, grad.stderr).toBe(0);
+    expect(Math.abs(JSON.parse(grad.stdout).loss - f.gradients.loss) / Math.abs(f.gradients.loss)).toBeLessThan(1e-5);
+    const refusals: [string[], RegExp][] = [
+      [['--backend', 'cpu', '--threads', '2'], /run: --threads sets the wasm engine's threads, and --backend cpu does not run it \(use --backend wasm or auto\)/],
+      [['--backend', 'wasm', '--threads', '0'], /run: --threads expects an integer from 1 to 64 \(the wasm engine's threads, this one included\), got "0"/],
+      [['--backend', 'wasm', '--threads', '2,4'], /run: --threads expects an integer from 1 to 64 .*got "2,4"/],
+    ];
+    for (const [flags, message] of refusals) {
+      const bad = await cli(['run', '--model', c.path, '--input', c.path, ...flags]);
+      expect(bad.code, flags.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+    const verifyGpu = await cli(['verify', '--model', c.path, '--input', c.path, '--threads', '2']);
+    expect(verifyGpu.code).toBe(2);
+    expect(verifyGpu.stderr).toMatch(/verify: --threads sets the wasm engine's threads, and --backend webgpu does not run it/);
+  });
+
+  it('info without any WebGPU: exit 0, why there is none, and the wasm engine (SIMD, threads)', async () => {
+    const { code, stdout } = await cli(['info'], kNoWebgpu);
+    expect(code).toBe(0);
+    const info = JSON.parse(stdout);
+    expect(info).toMatchObject({ runtime: null, webgpu: null, wasm: { available: true, simd: true, relaxedSimd: expect.any(Boolean), threads: expect.any(Number) } });
+    expect(info.reason).toMatch(/^no WebGPU here: Dawn: .*\/nonexistent\/icd\.json.*; headless Chromium: .*\/nonexistent\/chrome/);
+    expect(info.wasm.reason).toMatch(/^the wasm backend was requested; \d+ threads?/);
+  });
+});

@@ -29,6 +29,7 @@ export interface ResolvedShape {
 /** What benchmark() reports as it goes: `done` of `total` steps (warm-ups and timed runs). */
 export interface BenchmarkProgress {
   readonly done: number;
+  /** The steps (warm-ups and timed runs) of the whole run; 0 while the engines open, before it is known. */
   readonly total: number;
   /** The shape being timed; null while the engines open. */
   readonly shape: ResolvedShape | null;
