@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { modelFromOnnx } from '../../src/api/onnx-graph/reduce.js';
 import { modelToOnnx } from '../../src/formats/onnx/write.js';
+import { decodeModel } from '../../src/formats/onnx/proto.js';
 import { directionCount } from '../../src/model/config.js';
 import type { Tensor } from '../../src/core/tensor.js';
 import { kOnnxCases, loadCase, maxDifference, runSession } from '../support/onnx-cases.js';
@@ -59,6 +60,10 @@ describe('files this library writes run in onnxruntime-web to the CPU referenceâ
       const theirs = await runOrt(written, feeds);
       expect([...theirs.keys()].sort()).toEqual([...ours.keys()].sort());
       for (const [output, tensor] of theirs) expect(maxDifference(tensor, ours.get(output)!), output).toBeLessThan(2e-5);
+      // No dead weight in the file: every initializer is read by some node.
+      const { graph } = decodeModel(written);
+      const read = new Set(graph!.node!.flatMap((n) => n.input ?? []));
+      expect(graph!.initializer!.map((t) => t.name).filter((n) => !read.has(n!))).toEqual([]);
     });
   }
 });

@@ -46,6 +46,11 @@ class GraphBuilder {
     this.initializers.push(writeTensor(name, dims, data, type));
     return name;
   }
+  /** The initializers some node reads: a shared constant (axis 0, axis 1) a model's shape never uses is left out. */
+  usedInitializers(): TensorProto[] {
+    const read = new Set(this.nodes.flatMap((n) => n.input));
+    return this.initializers.filter((t) => read.has(t.name!));
+  }
 }
 
 /** PyTorch-ordered [4H, ·] blocks of both directions as ONNX's [D, 4H, ·] in gate order i, o, f, c. */
@@ -129,7 +134,7 @@ export function modelToOnnx(model: LSTM, options: OnnxWriteOptions = {}): Uint8A
     irVersion: 7,
     opsetImport: [{ domain: '', version: 14 }],
     producerName: 'webgpu-lstm',
-    graph: { name: 'lstm', node: g.nodes, initializer: g.initializers, input: inputs, output: outputs.map(([name, , dims]) => valueInfo(name, dims)) },
+    graph: { name: 'lstm', node: g.nodes, initializer: g.usedInitializers(), input: inputs, output: outputs.map(([name, , dims]) => valueInfo(name, dims)) },
   });
 }
 
