@@ -80,9 +80,8 @@ export async function acquireGpu(options: GpuOptions = {}): Promise<GpuContext> 
   if (!gpu && isNode()) {
     // Node has no navigator.gpu of its own: the Node entry point opens Dawn or headless Chromium.
     throw unavailable(
-      "in Node there is no navigator.gpu: open a backend with createNodeBackend from 'webgpu-lstm/node' " +
-        "(Dawn in this process, else headless Chromium) and pass it on (verify's options.backend), or call " +
-        "verify from 'webgpu-lstm/node', which does so; createBackend({ gpu: await dawnGpu() }) gives Dawn alone.",
+      "in Node there is no navigator.gpu: createNodeBackend from 'webgpu-lstm/node' opens WebGPU " +
+        "(Dawn in this process, else headless Chromium); createBackend({ gpu: await dawnGpu() }) gives Dawn alone.",
     );
   }
   if (!gpu) {

@@ -1,5 +1,5 @@
 import { at, storeLanes } from './simd';
-import { partOf, partsOf, scratchOf, takeWork } from './threads';
+import { scratchOf, takeWork } from './threads';
 import { tile1x16, tile2x16 } from './tile';
 
 // The general product, on the same register tile as the recurrence:
@@ -18,11 +18,8 @@ import { tile1x16, tile2x16 } from './tile';
 // the block's row pairs pass over it; the block's kMc·kKc floats, 32 KiB, stay in L2 while every
 // panel passes over them). The bias is added after the last run of K, so a single-run product sums
 // as the reference does: products first, then the bias.
-//
-// GEMM_SPLIT_COLUMNS: the threads share the panels instead, in fixed runs.
 
 export const GEMM_ACCUMULATE: i32 = 1;
-export const GEMM_SPLIT_COLUMNS: i32 = 2;
 
 const kKc = 256;
 const kMc = 32;
@@ -32,13 +29,6 @@ export function gemm(
   c: usize, ldc: i32, bias: usize, flags: i32, ctx: usize,
 ): void {
   const panels = (N + 15) >> 4;
-  if ((flags & GEMM_SPLIT_COLUMNS) != 0) {
-    const part = partOf(ctx), parts = partsOf(ctx);
-    const pBegin = <i32>((<i64>panels * part) / parts);
-    const pEnd = <i32>((<i64>panels * (part + 1)) / parts);
-    rowBlock(0, M, pBegin, pEnd, N, K, a, lda, b, ldb, bPanel, c, ldc, bias, flags, scratchOf(ctx));
-    return;
-  }
   const blocks = (M + kMc - 1) / kMc;
   for (let block = takeWork(ctx, -1); block < blocks; block = takeWork(ctx, block)) {
     const m0 = block * kMc;

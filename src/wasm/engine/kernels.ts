@@ -19,7 +19,7 @@ export interface KernelCall {
 export type Plan = readonly KernelCall[];
 
 /** gemm's flags (src/wasm/assembly/gemm.ts). */
-export const kGemm = Object.freeze({ accumulate: 1, splitColumns: 2 });
+export const kGemm = Object.freeze({ accumulate: 1 });
 
 /** lstmForward's and lstmBackward's flags (src/wasm/assembly/layout.ts). */
 export const kLstmFlags = Object.freeze({ reverse: 1, goBackwards: 2, splitUnits: 4 });
