@@ -18,7 +18,6 @@ import { createNodeBackend, type NodeRuntime } from '../node/node-backend.js';
 import { kCliBackends, openCliBackend, type CliPreference } from './open-backend.js';
 import { numberFlag, requireFlag, threadsFlag, type ParsedArgs } from './args.js';
 import { lstmModelFile } from './lstm-files.js';
-import { wasmFeatures } from '../wasm/engine/features.js';
 
 export type Print = (line: string) => void;
 
@@ -218,13 +217,13 @@ export async function verifyCommand(args: ParsedArgs, print: Print, warn: Print)
   return report.passed ? 0 : 1;
 }
 
-/** What `--backend wasm` would run on here: the engine's features and threads, or why it is unavailable. */
+/** What `--backend wasm` would run on here: the engine's threads and build, or why it is unavailable. */
 async function wasmInfo(): Promise<Record<string, unknown>> {
   try {
     const backend = await createNodeBackend({ prefer: 'wasm' });
     await backend.close();
-    const { simd, relaxedSimd } = wasmFeatures();
-    return { available: true, simd, relaxedSimd, threads: backend.threads, threadsReason: backend.threadsReason, reason: backend.reason };
+    // The engine opens only with 128-bit SIMD; its reason names the build (relaxed SIMD or plain).
+    return { available: true, threads: backend.threads, threadsReason: backend.threadsReason, reason: backend.reason };
   } catch (error) {
     if (!(error instanceof LstmError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
     return { available: false, reason: error.message };
@@ -255,7 +254,7 @@ async function chromiumInfo(): Promise<Record<string, unknown>> {
 
 /**
  * `info`: the adapter the webgpu backend would use and the runtime (Dawn, or the browser) it runs
- * in, and the wasm engine ("wasm": threads, SIMD features). With --runtime auto and no WebGPU at
+ * in, and the wasm engine ("wasm": its threads and build). With --runtime auto and no WebGPU at
  * all, it says why ("webgpu": null, "reason") and still exits 0: the wasm engine is then what runs.
  */
 export async function infoCommand(args: ParsedArgs, print: Print): Promise<number> {

@@ -116,7 +116,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   info: {
-    summary: 'the WebGPU adapter the webgpu backend would use, its limits and where it runs, and the wasm engine (threads, SIMD); with --model m.onnx, the graph: inputs, outputs, op counts, which nodes run on the backend and which on the host',
+    summary: 'the WebGPU adapter the webgpu backend would use, its limits and where it runs, and the wasm engine (threads, build); with --model m.onnx, the graph: inputs, outputs, op counts, which nodes run on the backend and which on the host',
     flags: [runtime, { name: 'model', value: 'M.onnx', text: 'describe this ONNX graph instead of the adapter' }, maxBytes],
   },
   // Training (src/cli/train-commands.ts): on the CPU, or WebGPU on Dawn.
