@@ -1,6 +1,6 @@
 import { at, storeLanes } from './simd';
 import { scratchOf, takeWork } from './threads';
-import { tile1x16, tile2x16 } from './tile';
+import { tile1x16, tile1x32, tile2x16 } from './tile';
 
 // The general product, on the same register tile as the recurrence:
 //
@@ -50,6 +50,14 @@ function rowBlock(
     for (let p = pBegin; p < pEnd; p++) {
       const panel = b + <usize>p * <usize>bPanel + <usize>k0 * <usize>ldb;
       const n = p << 4;
+      if (m1 - m0 == 1 && p + 1 < pEnd) {
+        // A single row takes two panels at once (eight independent accumulators).
+        tile1x32(at(a, m0 * lda + k0), panel, panel + <usize>bPanel, ldb, kc, scratch);
+        writeRow(at(c, m0 * ldc + n), scratch, N - n, addOld, biasNow ? at(biasNow, n) : 0);
+        writeRow(at(c, m0 * ldc + n + 16), scratch + 64, N - n - 16, addOld, biasNow ? at(biasNow, n + 16) : 0);
+        p++;
+        continue;
+      }
       for (let r = m0; r < m1; r += 2) {
         const a0 = at(a, r * lda + k0);
         const pair = r + 1 < m1;

@@ -3,7 +3,7 @@ import * as layout from './layout';
 import { lengthOf, timeOf } from './sequences';
 import { at, storeLanes } from './simd';
 import { barrier, partsOf, scratchOf, shareBegin, shareEnd, takeWork } from './threads';
-import { tile1x16, tile2x16 } from './tile';
+import { tile1x16, tile1x32, tile2x16 } from './tile';
 
 // The recurrence of one layer and direction over every step, with the cell fused into the product:
 //
@@ -26,7 +26,10 @@ import { tile1x16, tile2x16 } from './tile';
 // blocks, first come, first served (takeWork), each block run through every step by the thread
 // that took it: a thread the system deschedules then runs fewer blocks instead of holding the call
 // up. A block is at least 4 rows (two register tiles: each step reads all of W_hh once per block,
-// from L2) and about an eighth of a thread's share.
+// from L2) and about half a thread's share: every block reads all of W_hh each step (1 MiB at
+// H = 256, more than L2 holds beside the rest), so fewer, larger blocks read it fewer times; on 2
+// threads, halves against eighths ran (64, 100, 128, 256) in 80.7–82.5 against 80.8–92.2 ms and
+// (256, 50, 128, 256) in 157–160 against 167–172 ms (medians, alternating runs, Node, 2026-12-08).
 //
 // W_hh packed: quad q's panel is R rows of 16 floats at w + q·R·64, row k holding
 // W_hh[gate·H + 4q + lane][k] at gate·4 + lane. `state` is scratch: h [2][B][R] (ping-pong) and
@@ -45,7 +48,7 @@ export function lstmForward(
   const goBackwards = (flags & layout.FLAG_GO_BACKWARDS) != 0;
   const qBegin = splitUnits ? shareBegin(quads, ctx) : 0;
   const qEnd = splitUnits ? shareEnd(quads, ctx) : quads;
-  const blockRows = splitUnits || partsOf(ctx) <= 1 ? B : max(4, (B / (partsOf(ctx) * 8)) & ~1);
+  const blockRows = splitUnits || partsOf(ctx) <= 1 ? B : max(4, (B / (partsOf(ctx) * 2)) & ~1);
   const blocks = (B + blockRows - 1) / blockRows;
   // This thread's columns of h and c: its units when it shares units (then R = H), else whole rows.
   const cBegin = splitUnits ? qBegin << 2 : 0;
@@ -85,8 +88,20 @@ export function lstmForward(
       }
       // Quads outside, rows inside: a quad's panel of W_hh (R × 64 bytes) stays in L1 while every
       // row pair passes over it, and only the rows of h stream from L2.
+      // A single row takes its quads two at a time (tile1x32: eight independent accumulators).
+      const single = rEnd - rBegin == 1 && s < lengthOf(lengths, rBegin, T);
       for (let q = qBegin; q < qEnd; q++) {
         const panel = w + <usize>q * rowBytes * 16;
+        if (single && q + 1 < qEnd) {
+          const length = lengthOf(lengths, rBegin, T);
+          const t = timeOf(s, length, reverse);
+          const position = goBackwards ? T - 1 - t : t;
+          tile1x32(hCur + <usize>rBegin * rowBytes, panel, panel + rowBytes * 16, 64, R, scratch);
+          cellQuad(H, R, B, rBegin, t, position, q, scratch, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+          cellQuad(H, R, B, rBegin, t, position, q + 1, scratch + 64, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+          q++;
+          continue;
+        }
         for (let b = rBegin; b < rEnd; b += 2) {
           const pair = b + 1 < rEnd;
           const length0 = lengthOf(lengths, b, T);

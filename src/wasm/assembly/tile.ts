@@ -56,3 +56,24 @@ export function tile1x16(a0: usize, b: usize, ldb: usize, K: i32, out: usize): v
   }
   v128.store(out, r0); v128.store(out, r1, 16); v128.store(out, r2, 32); v128.store(out, r3, 48);
 }
+
+/**
+ * One row of A times two K × 16 blocks of B (b0, b1: two panels, `ldb` bytes a row each) into
+ * out[2][16], b0's columns first: a single row's product with eight independent accumulators, one
+ * FMA each per k (the B = 1 recurrence, which tile1x16 runs on four chains of dependent adds).
+ */
+export function tile1x32(a0: usize, b0: usize, b1: usize, ldb: usize, K: i32, out: usize): void {
+  let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0), r3 = f32x4.splat(0);
+  let r4 = f32x4.splat(0), r5 = f32x4.splat(0), r6 = f32x4.splat(0), r7 = f32x4.splat(0);
+  const end = a0 + (<usize>K << 2);
+  while (a0 < end) {
+    const s = v128.load32_splat(a0);
+    r0 = madd(s, v128.load(b0), r0); r1 = madd(s, v128.load(b0, 16), r1); r2 = madd(s, v128.load(b0, 32), r2); r3 = madd(s, v128.load(b0, 48), r3);
+    r4 = madd(s, v128.load(b1), r4); r5 = madd(s, v128.load(b1, 16), r5); r6 = madd(s, v128.load(b1, 32), r6); r7 = madd(s, v128.load(b1, 48), r7);
+    a0 += 4;
+    b0 += ldb;
+    b1 += ldb;
+  }
+  v128.store(out, r0); v128.store(out, r1, 16); v128.store(out, r2, 32); v128.store(out, r3, 48);
+  v128.store(out, r4, 64); v128.store(out, r5, 80); v128.store(out, r6, 96); v128.store(out, r7, 112);
+}
