@@ -65,6 +65,7 @@ const trainingRuntime: FlagHelp = {
   value: 'dawn|chromium|auto',
   text: 'where WebGPU trains (default dawn, in this process; the chromium runtime runs forward calls only and so cannot train)',
 };
+const outputFormat: FlagHelp = { name: 'to', value: kWritableFormats.join('|'), text: "the output format (default: from OUT's name)" };
 const loss: FlagHelp = { name: 'loss', value: 'mse|mae|huber|binary-cross-entropy|cross-entropy', text: 'the loss (default mse; definitions in docs/training.md)' };
 
 /**
@@ -111,7 +112,7 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       weights,
       from,
       { name: 'out', required: true, value: 'OUT', text: 'where to write (also the second positional argument): .json ours (an LSTM stack + Dense head only), model.json TensorFlow.js (+ weights.bin beside it), .h5 Keras 2, .keras Keras 3' },
-      { name: 'to', value: kWritableFormats.join('|'), text: "the output format (default: from OUT's name)" },
+      outputFormat,
       maxBytes,
     ],
   },
@@ -154,7 +155,8 @@ export const kCommandHelp: Readonly<Record<string, CommandHelp>> = {
       trainingBackend,
       threads,
       trainingRuntime,
-      { required: true, name: 'out', value: 'M2.json', text: 'where the trained model is written' },
+      { required: true, name: 'out', value: 'M2.json', text: "where the trained model is written, in the format its name gives as convert's OUT (.json ours, .onnx, model.json, .h5, .keras, .safetensors)" },
+      outputFormat,
     ],
   },
   // Forecasting (src/cli/forecast-command.ts, src/forecast/). Defaults are --recipe default's.

@@ -159,18 +159,39 @@ export async function verifySequenceCommand(args: ParsedArgs, print: Print, warn
 /** `convert IN OUT`: reads any supported model file and writes it in the format --to or OUT's extension names. */
 export async function convertCommand(args: ParsedArgs, print: Print): Promise<number> {
   requireFlag(args, 'model');
+  // Checked before the model is read, so a typo in OUT costs nothing and never ends in ENOENT.
+  const target = modelOutput(args);
+  await writeModelOutput(await loadModelFlag(args), target, print);
+  return 0;
+}
+
+/** Where --out goes and in which format (--to, else OUT's extension). */
+export interface ModelOutput {
+  readonly out: string;
+  readonly to: string;
+}
+
+/**
+ * Reads --out (and --to) and checks them before any work: INVALID_ARGUMENT where the format cannot
+ * be told from OUT's name or OUT's folder does not exist. Shared by `convert` and `train`, so a
+ * trained model written to m.onnx is ONNX, not JSON under an .onnx name.
+ */
+export function modelOutput(args: ParsedArgs): ModelOutput {
   const out = requireFlag(args, 'out');
   const to = args.flags.get('to') ?? formatFromExtension(out);
-  if (!to) throw invalidArgument(`convert: cannot tell the output format from ${JSON.stringify(out)}; give --to (${kWritableFormats.join(', ')})`);
-  // Checked before the model is read, so a typo in OUT costs nothing and never ends in ENOENT.
+  if (!to) throw invalidArgument(`${args.command}: cannot tell the output format from ${JSON.stringify(out)}; give --to (${kWritableFormats.join(', ')})`);
   const folder = dirname(out);
-  if (!isFolder(folder)) throw invalidArgument(`convert: the output folder ${folder} does not exist; create it first (mkdir -p ${folder})`);
-  const loaded = await loadModelFlag(args);
+  if (!isFolder(folder)) throw invalidArgument(`${args.command}: the output folder ${folder} does not exist; create it first (mkdir -p ${folder})`);
+  return { out, to };
+}
+
+/** Writes the model as modelOutput() said, and prints which files it wrote. */
+export async function writeModelOutput(loaded: LoadedModel, { out, to }: ModelOutput, print: Print): Promise<void> {
+  const folder = dirname(out);
   const files = await writeModelFile(loaded, to, basename(out));
   for (const name of [...files.keys()].filter((n) => n !== basename(out))) refuseSharedShard(folder, name, basename(out));
   for (const [name, bytes] of files) writeFileSync(join(folder, name), bytes);
   print(`wrote ${[...files.keys()].map((n) => join(folder, n)).join(', ')} (${to})`);
-  return 0;
 }
 
 function isFolder(path: string): boolean {

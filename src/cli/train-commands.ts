@@ -14,10 +14,11 @@ import type { LSTM } from '../model/lstm.js';
 import { numberFlag, requireFlag, threadsFlag, type ParsedArgs } from './args.js';
 import { kDefaultMaxBytes, readJSON, type Print } from './commands.js';
 import { lstmModelFile } from './lstm-files.js';
+import { modelOutput, writeModelOutput } from './model-commands.js';
 
 /** The flags of `grad` and `train`, as main.ts registers them (help.ts documents each). */
 export const kGradFlags = ['model', 'input', 'backend', 'threads', 'runtime', 'loss', 'out'];
-export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'threads', 'runtime', 'out'];
+export const kTrainFlags = ['model', 'data', 'epochs', 'batch-size', 'optimizer', 'lr', 'momentum', 'clip-norm', 'loss', 'no-shuffle', 'seed', 'backend', 'threads', 'runtime', 'out', 'to'];
 
 function lossFlag(args: ParsedArgs): LossKind {
   const loss = args.flags.get('loss') ?? 'mse';
@@ -132,10 +133,10 @@ function optimizerFlags(args: ParsedArgs): OptimizerOptions {
   return { kind, ...(lr !== undefined ? { lr } : {}), ...(args.flags.has('momentum') ? { momentum: numberFlag(args, 'momentum', 0) } : {}) };
 }
 
-/** `train`: fits the model to --data, printing one line per epoch, and writes the trained model to --out. */
+/** `train`: fits the model to --data, printing one line per epoch, and writes the trained model to --out (in the format --to or OUT's extension names, as `convert`). */
 export async function trainCommand(args: ParsedArgs, print: Print, warn: Print): Promise<number> {
   const loss = lossFlag(args);
-  const out = requireFlag(args, 'out');
+  const output = modelOutput(args);
   const epochs = integerFlag(args, 'epochs');
   const batchSize = integerFlag(args, 'batch-size');
   const seed = integerFlag(args, 'seed', 0);
@@ -160,8 +161,7 @@ export async function trainCommand(args: ParsedArgs, print: Print, warn: Print):
         if (logs.skippedUpdates > 0) warn(`${args.command}: warning: epoch ${epoch + 1}: ${logs.skippedUpdates} updates skipped, ${logs.nonFiniteGradients} gradient values NaN or ±Infinity`);
       },
     });
-    writeFileSync(out, JSON.stringify(modelToJSON(await trainer.model())));
-    print(`wrote ${out}`);
+    await writeModelOutput({ kind: 'lstm', model: await trainer.model() }, output, print);
     return 0;
   } finally {
     trainer.dispose();

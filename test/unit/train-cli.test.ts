@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, workFolder } from '../support/cli-in-process.js';
 import { modelFromJSON } from '../../src/formats/model-json.js';
+import { readLstmFile } from '../../src/api/model-files.js';
 
 // `grad`, `train` and `run`'s prediction through the CLI's main() on the CPU backend, with the
 // PyTorch-made training fixtures (test/fixtures/make_training_fixtures.py) as the expected values.
@@ -86,6 +87,22 @@ describe('webgpu-lstm train', () => {
     }
     const again = await cli(['train', '--model', out, '--data', file('fit-d2.json', data), '--epochs', '1', '--batch-size', '6', '--backend', 'cpu', '--optimizer', 'sgd', '--momentum', '0.9', '--clip-norm', '1', '--out', join(work, 'again.json')]);
     expect(again.code).toBe(0);
+  });
+
+  it('writes the trained model in the format --out names (.onnx is ONNX, not JSON under that name)', async () => {
+    const f = fixture('fit_minibatches_validation');
+    const out = join(work, 'trained.onnx');
+    const args = ['train', '--model', file('fit-onnx-m.json', f.model), '--data', file('fit-onnx-d.json', { x: f.input.x, y: f.input.y }), '--epochs', '1', '--batch-size', '4', '--backend', 'cpu'];
+    const { code, stdout } = await cli([...args, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').at(-1)).toBe(`wrote ${out} (onnx)`);
+    const asJson = join(work, 'trained-too.json');
+    expect((await cli([...args, '--out', asJson])).code).toBe(0);
+    const fromOnnx = readLstmFile({ path: out, bytes: new Uint8Array(readFileSync(out)), readSibling: () => new Uint8Array() })!;
+    const fromJson = modelFromJSON(JSON.parse(readFileSync(asJson, 'utf8')));
+    // ONNX stores float32: the same trained weights to float32 rounding.
+    for (const name of ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0']) fromJson.param(name).forEach((v, k) => expect(Math.abs(fromOnnx.param(name)[k] - v)).toBeLessThan(1e-6 * (1 + Math.abs(v))));
+    expect((await cli([...args, '--out', join(work, 'trained.bin')])).stderr).toBe(`webgpu-lstm: INVALID_ARGUMENT: train: cannot tell the output format from ${JSON.stringify(join(work, 'trained.bin'))}; give --to (json, tfjs, h5, keras, onnx, safetensors)`);
   });
 
   it('refuses bad flags before reading any file', async () => {
