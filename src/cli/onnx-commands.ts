@@ -44,6 +44,12 @@ function feedsOf(args: ParsedArgs, session: OnnxSession, onnx: OnnxModel | null,
     const name = session.inputNames.includes(key) ? key : roles[key];
     if (!name) throw invalidArgument(`--input ${path}: "${key}" is neither an input of the graph (${session.inputNames.join(', ')}) nor one of the library's keys (x, lengths, h0, c0) this graph has`);
     if (Object.hasOwn(feeds, name)) throw invalidArgument(`--input ${path}: "${key}" and another key both give graph input ${JSON.stringify(name)}`);
+    // The library's "lengths" is a plain list of integers, as for our model JSON; a graph input is a tensor.
+    if (key === 'lengths' && name !== key && Array.isArray(value)) {
+      if (!value.every((v) => Number.isInteger(v))) throw invalidArgument(`--input ${path} "lengths": expected a list of integers (one per batch row), got ${describeValue(value)}`);
+      feeds[name] = { dims: [value.length], data: value as number[] };
+      continue;
+    }
     const t = parseTensor(`--input ${path} "${key}"`, value);
     feeds[name] = { dims: t.shape, data: t.data };
   }

@@ -45,6 +45,13 @@ describe('run --model m.onnx through the graph executor', () => {
     expect(maxDifference(written.Y_h, expected.outputs.Y_h)).toBeLessThan(1e-9);
     expect(maxDifference(written.h_n, expected.outputs.Y_h)).toBeLessThan(1e-9);
     expect(maxDifference(written.c_n, expected.outputs.Y_c)).toBeLessThan(1e-9);
+    // "lengths" as a plain list too, as our model JSON takes it (the README's form).
+    writeFileSync(input, JSON.stringify({ x: i.X, lengths: i.sequence_lens.data, h0: i.initial_h, c0: i.initial_c }));
+    const listed = await runTo(['run', '--model', fixture('node_lengths_zero'), '--input', input]);
+    expect(maxDifference(listed.Y_h, expected.outputs.Y_h)).toBeLessThan(1e-9);
+    expect(maxDifference(listed.Y, expected.outputs.Y)).toBeLessThan(1e-9);
+    writeFileSync(input, JSON.stringify({ x: i.X, lengths: [1.5, 0, 2] }));
+    expect((await cli(['run', '--model', fixture('node_lengths_zero'), '--input', input, '--backend', 'cpu'])).stderr).toBe(`webgpu-lstm: INVALID_ARGUMENT: --input ${input} "lengths": expected a list of integers (one per batch row), got [1.5, 0, 2]`);
   });
 
   it('runs a PyTorch export without (h0, c0), which does not reduce to our model, to the same numbers as its weights in our JSON', async () => {
