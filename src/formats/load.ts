@@ -124,6 +124,8 @@ function reduceOnnx(bytes: Uint8Array, budget: { maxBytes?: number; nonFinite?: 
     return readOnnx(bytes, budget);
   } catch (error) {
     if (!(error instanceof LstmError) || error.code !== 'INVALID_ARGUMENT' || !/^onnx: |^node /.test(error.message)) throw error;
+    // A file that does not even decode runs nowhere: say only that.
+    if (error.message.startsWith('onnx: not a readable ONNX protobuf')) throw error;
     throw invalidArgument(`this ONNX graph runs for inference (\`run --model\`, OnnxSession) but is not exactly an LSTM stack with a dense head, so it does not become this library's model (which train, grad, verify and convert need): ${error.message}`);
   }
 }

@@ -37,6 +37,14 @@ describe('convert', () => {
     expect(stderr).toContain('give --to (json, tfjs, h5, keras, onnx, safetensors)');
   });
 
+  it('an .onnx IN that does not decode says only that (not that the graph runs for inference)', async () => {
+    const notOnnx = join(dir, 'not-really.onnx');
+    writeFileSync(notOnnx, JSON.stringify({ config: {} }));
+    const { code, stderr } = await cli(['convert', notOnnx, join(dir, 'out.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^webgpu-lstm: INVALID_ARGUMENT: onnx: not a readable ONNX protobuf \(.+\); the file is truncated, corrupt or not ONNX$/);
+  });
+
   it('a missing IN is called IN, not --model', async () => {
     const { code, stderr } = await cli(['convert']);
     expect(code).toBe(2);
