@@ -89,16 +89,16 @@ export function lstmForward(
       // Quads outside, rows inside: a quad's panel of W_hh (R × 64 bytes) stays in L1 while every
       // row pair passes over it, and only the rows of h stream from L2.
       // A single row takes its quads two at a time (tile1x32: eight independent accumulators).
-      const single = rEnd - rBegin == 1 && s < lengthOf(lengths, rBegin, T);
+      const singleLength = rEnd - rBegin == 1 ? lengthOf(lengths, rBegin, T) : 0;
+      const single = s < singleLength;
+      const singleTime = timeOf(s, singleLength, reverse);
+      const singlePosition = goBackwards ? T - 1 - singleTime : singleTime;
       for (let q = qBegin; q < qEnd; q++) {
         const panel = w + <usize>q * rowBytes * 16;
         if (single && q + 1 < qEnd) {
-          const length = lengthOf(lengths, rBegin, T);
-          const t = timeOf(s, length, reverse);
-          const position = goBackwards ? T - 1 - t : t;
           tile1x32(hCur + <usize>rBegin * rowBytes, panel, panel + rowBytes * 16, 64, R, scratch);
-          cellQuad(H, R, B, rBegin, t, position, q, scratch, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
-          cellQuad(H, R, B, rBegin, t, position, q + 1, scratch + 64, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+          cellQuad(H, R, B, rBegin, singleTime, singlePosition, q, scratch, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
+          cellQuad(H, R, B, rBegin, singleTime, singlePosition, q + 1, scratch + 64, g, bhh, cState, hNext, out, outStride, outOffset, trace, cPrevTrace, cell);
           q++;
           continue;
         }

@@ -61,6 +61,9 @@ export function tile1x16(a0: usize, b: usize, ldb: usize, K: i32, out: usize): v
  * One row of A times two K × 16 blocks of B (b0, b1: two panels, `ldb` bytes a row each) into
  * out[2][16], b0's columns first: a single row's product with eight independent accumulators, one
  * FMA each per k (the B = 1 recurrence, which tile1x16 runs on four chains of dependent adds).
+ * Keep it called from more than one place (lstmForward and gemm): Binaryen inlines a function with
+ * a single caller, and inlined into lstmForward it ran the (1, 100, 32, 128) forward at 0.96 ms
+ * against 0.65 ms as a call (Node, p10, 2026-12-08).
  */
 export function tile1x32(a0: usize, b0: usize, b1: usize, ldb: usize, K: i32, out: usize): void {
   let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0), r3 = f32x4.splat(0);
